@@ -1,0 +1,105 @@
+"""Settings of the tracker, read from ``TRACKER_*`` environment variables.
+
+Every setting has a default that works on a fresh machine: an SQLite database under the
+Flask instance folder, the scheduler's daily scan at 07:30 Asia/Shanghai, quarterly
+reports due 5 working days after the period ends.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import ClassVar
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"TRACKER_{name}", default)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"TRACKER_{name} must be a whole number, got {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_date(name: str) -> date | None:
+    raw = _env(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise ValueError(f"TRACKER_{name} must be a date YYYY-MM-DD, got {raw!r}") from exc
+
+
+class Settings:
+    """Production defaults. ``from_env()`` builds the mapping Flask's ``app.config`` loads.
+
+    Units: every ``*_WORKDAYS`` value counts Chinese working days (DESIGN.md §5).
+    """
+
+    TESTING = False
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls) -> dict[str, object]:
+        """Class defaults overlaid with ``TRACKER_*`` variables.
+
+        Raises ValueError naming the variable when a value has the wrong shape.
+        """
+        values = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+        values.update(
+            SECRET_KEY=_env("SECRET_KEY"),
+            SQLALCHEMY_DATABASE_URI=_env("DATABASE_URL"),
+            SESSION_COOKIE_SECURE=_env_bool("SECURE_COOKIES", False),
+            TRACKER_TODAY=_env_date("TODAY"),
+            TRACKER_TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),
+            TRACKER_SCAN_HOUR=_env_int("SCAN_HOUR", 7),
+            TRACKER_SCAN_MINUTE=_env_int("SCAN_MINUTE", 30),
+            TRACKER_MISFIRE_GRACE_SECONDS=_env_int("MISFIRE_GRACE_SECONDS", 6 * 3600),
+            TRACKER_REPORT_DUE_WORKDAYS=_env_int("REPORT_DUE_WORKDAYS", 5),
+            TRACKER_OVERDUE_GRACE_WORKDAYS=_env_int("OVERDUE_GRACE_WORKDAYS", 0),
+            TRACKER_MISSED_GRACE_WORKDAYS=_env_int("MISSED_GRACE_WORKDAYS", 0),
+            TRACKER_DUE_SOON_WORKDAYS=_env_int("DUE_SOON_WORKDAYS", 5),
+        )
+        return values
+
+
+class TestSettings(Settings):
+    """Settings for the test suite: CSRF stays on (tests send the token), a fixed secret."""
+
+    TESTING = True
+
+    @classmethod
+    def from_env(cls) -> dict[str, object]:
+        values = super().from_env()
+        values["SECRET_KEY"] = "test-secret"
+        values["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
+            "TRACKER_TEST_DATABASE_URL", "sqlite:///:memory:"
+        )
+        values["TRACKER_TODAY"] = date(2020, 11, 20)
+        return values
+
+
+def load_settings(name: str | None = None) -> dict[str, object]:
+    """Settings by name: "test" or anything else for production; ``name`` defaults to
+    ``TRACKER_SETTINGS``."""
+    chosen = name or _env("SETTINGS", "production")
+    return (TestSettings if chosen == "test" else Settings).from_env()

@@ -1,0 +1,273 @@
+"""Every route for every role: the exact answer each one gets (issue: "a test walks every
+route for every role and checks the answer").
+
+The table below is written out by hand. A route in ``app.url_map`` that the table does
+not list fails :func:`test_table_lists_every_route`, so a new route has to be added here
+deliberately, with its answer for every role.
+
+World of each walk: the Cixi plan; its first task ``{task}`` (lead 市委组织部, cooperating
+市总工会、团市委、市妇联); a submitted 2020Q3 report ``{report}`` on it, asking the three
+cooperating units to confirm (``{contribution}`` is 市总工会's request, ``{other}`` 团市委's);
+the alerts of a scan (``{alert}`` is one of them); ``{missing}`` is an id nothing has.
+Requests run in table order: reads first, then writes, logging in again and out last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from tests.functional.helpers import (
+    COOPERATING_UNITS,
+    LEAD_UNIT,
+    PASSWORD,
+    UNRELATED_UNIT,
+    add_user,
+    import_cixi,
+    location,
+    login,
+    token,
+)
+from tracker.domain.policy import Role
+from tracker.extensions import db
+from tracker.models import Alert, Contribution, Task, Unit, User
+from tracker.services import reports, scan
+
+ROLES = ("anonymous", "office", "leader", "assessor", "admin", "lead", "cooperating", "unrelated")
+
+#: The user of each role: (username, role, unit). "lead" is also the report's author.
+USERS: dict[str, tuple[str, Role, str | None]] = {
+    "office": ("office", Role.OFFICE, None),
+    "leader": ("leader", Role.LEADER, None),
+    "assessor": ("assessor", Role.ASSESSOR, None),
+    "admin": ("admin", Role.ADMIN, None),
+    "lead": ("lead", Role.UNIT, LEAD_UNIT),
+    "cooperating": ("coop", Role.UNIT, COOPERATING_UNITS[0]),
+    "unrelated": ("other", Role.UNIT, UNRELATED_UNIT),
+}
+
+LOGIN = "→login"  # 302 to /login?next=<the requested path>
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One request and the answer for each role, in the order of :data:`ROLES`: a status
+    code, :data:`LOGIN`, or "→<path>" for a redirect there (placeholders filled in)."""
+
+    method: str
+    path: str
+    endpoint: str
+    body: str
+    expected: tuple[int | str, ...]
+
+
+# fmt: off
+CASES: tuple[Case, ...] = (
+    #    method  path                                endpoint              body
+    #    anonymous office  leader  assessor  admin   lead    cooperating  unrelated
+    Case("GET", "/static/style.css", "static", "",
+         (200, 200, 200, 200, 200, 200, 200, 200)),
+    Case("GET", "/login", "auth.login", "",
+         (200, 200, 200, 200, 200, 200, 200, 200)),
+    Case("GET", "/logout", "auth.logout", "",
+         (405, 405, 405, 405, 405, 405, 405, 405)),
+    Case("GET", "/", "ledger.index", "",
+         (LOGIN, "→/plans/{plan}", "→/plans/{plan}", "→/plans/{plan}", "→/plans/{plan}",
+          "→/plans/{plan}", "→/plans/{plan}", "→/plans/{plan}")),
+    Case("GET", "/plans/{plan}", "ledger.plan_ledger", "",
+         (LOGIN, 200, 200, 200, 200, 200, 200, 403)),
+    Case("GET", "/plans/{missing}", "ledger.plan_ledger", "",
+         (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Case("GET", "/tasks/{task}", "tasks.show", "",
+         (LOGIN, 200, 200, 200, 200, 200, 200, 403)),
+    Case("GET", "/tasks/{missing}", "tasks.show", "",
+         (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Case("GET", "/tasks/{task}/chart.png", "tasks.chart", "",
+         (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    Case("GET", "/tasks/{missing}/chart.png", "tasks.chart", "",
+         (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Case("GET", "/tasks/{task}/report", "tasks.report", "",
+         (LOGIN, 403, 403, 403, 403, 200, 403, 403)),
+    Case("GET", "/tasks/{missing}/report", "tasks.report", "",
+         (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Case("GET", "/contributions/{contribution}", "tasks.contribution", "",
+         (LOGIN, 403, 403, 403, 403, 403, 200, 403)),
+    Case("GET", "/contributions/{other}", "tasks.contribution", "",
+         (LOGIN, 403, 403, 403, 403, 403, 403, 403)),
+    Case("GET", "/contributions/{missing}", "tasks.contribution", "",
+         (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Case("GET", "/tasks/{task}/milestones", "tasks.milestones", "",
+         (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
+    Case("GET", "/tasks/{missing}/milestones", "tasks.milestones", "",
+         (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Case("GET", "/review", "tasks.review_list", "",
+         (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
+    Case("GET", "/my", "tasks.my_work", "",
+         (LOGIN, "→/", "→/", "→/", "→/", 200, 200, 200)),
+    Case("GET", "/inbox/", "inbox.index", "",
+         (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
+    # Writes. Without the CSRF token every POST is refused before anything else.
+    Case("POST", "/tasks/{task}/report", "tasks.report", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
+    Case("POST", "/tasks/{task}/report", "tasks.report", "report",
+         (LOGIN, 403, 403, 403, 403, "→/tasks/{task}", 403, 403)),
+    Case("POST", "/tasks/{missing}/report", "tasks.report", "report",
+         (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Case("POST", "/contributions/{contribution}", "tasks.contribution", "confirm",
+         (LOGIN, 403, 403, 403, 403, 403, "→/tasks/{task}", 403)),
+    Case("POST", "/contributions/{other}", "tasks.contribution", "confirm",
+         (LOGIN, 403, 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/reports/{report}/review", "tasks.review", "accept",
+         (LOGIN, "→/tasks/{task}", 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/reports/{missing}/review", "tasks.review", "accept",
+         (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/tasks/{task}/milestones", "tasks.milestones", "milestones",
+         (LOGIN, "→/tasks/{task}", 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/tasks/{missing}/milestones", "tasks.milestones", "milestones",
+         (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Case("POST", "/inbox/{alert}/read", "inbox.mark_read", "token",
+         (LOGIN, "→/inbox/", 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/inbox/{missing}/read", "inbox.mark_read", "token",
+         (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    # Anonymous: a wrong password shows the form again; others log in as themselves.
+    Case("POST", "/login", "auth.login", "credentials",
+         (200, "→/", "→/", "→/", "→/", "→/", "→/", "→/")),
+    Case("POST", "/logout", "auth.logout", "token",
+         (LOGIN, "→/login", "→/login", "→/login", "→/login", "→/login", "→/login", "→/login")),
+)
+# fmt: on
+
+MISSING = 999_999
+
+
+def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
+    """Build the world of the module docstring; create the role's user; return the ids."""
+    cixi = import_cixi(app, runner)
+    add_user(app, *USERS["lead"])
+    if role not in ("anonymous", "lead"):
+        add_user(app, *USERS[role])
+    with app.app_context():
+        task = db.session.get(Task, cixi.task_id)
+        assert task is not None
+        lead = db.session.scalar(sa.select(User).where(User.username == "lead"))
+        assert lead is not None and lead.unit is not None
+        report = reports.submit_report(
+            task,
+            lead.unit,
+            lead,
+            reports.ReportInput(period="2020Q3", value=30.0, progress="三季度按计划推进"),
+            date(2020, 10, 12),
+        )
+        scan.run_scan(date(2020, 11, 20))
+        db.session.commit()
+
+        def request_of(unit_name: str) -> int:
+            found = db.session.scalar(
+                sa.select(Contribution.id)
+                .join(Unit, Unit.id == Contribution.unit_id)
+                .where(Contribution.report_id == report.id, Unit.name == unit_name)
+            )
+            assert found is not None
+            return found
+
+        alert = db.session.scalar(sa.select(Alert.id).where(Alert.task_id == task.id).limit(1))
+        assert alert is not None
+        return {
+            "plan": cixi.plan_id,
+            "task": task.id,
+            "report": report.id,
+            "contribution": request_of(COOPERATING_UNITS[0]),
+            "other": request_of(COOPERATING_UNITS[1]),
+            "alert": alert,
+            "missing": MISSING,
+        }
+
+
+def _body(kind: str, role: str, client: FlaskClient) -> dict[str, str]:
+    """A minimal valid form for ``kind``, with a CSRF token of the client's session."""
+    if kind == "no-csrf":
+        return {"period": "2020Q2", "value": "25", "progress": "无令牌", "version": "0"}
+    fields = {"csrf_token": token(client)}
+    if kind == "report":
+        fields |= {"period": "2020Q2", "value": "25", "progress": "二季度推进", "version": "0"}
+    elif kind == "confirm":
+        fields |= {"decision": "confirm", "text": "已配合"}
+    elif kind == "accept":
+        fields |= {"decision": "accept"}
+    elif kind == "milestones":
+        fields |= {
+            "rows-0-kind": "level",
+            "rows-0-due": "2025-12-31",
+            "rows-0-comparator": ">=",
+            "rows-0-target": "100",
+            "rows-0-unit": "%",
+        }
+    elif kind == "credentials":
+        username = USERS[role][0] if role in USERS else "nobody"
+        fields |= {"username": username, "password": PASSWORD if role in USERS else "wrong"}
+    return fields
+
+
+def _answer(client: FlaskClient, case: Case, role: str, ids: dict[str, int]) -> int | str:
+    """Send the case's request; the status, or "→<path>" for a redirect."""
+    path = case.path.format(**ids)
+    if case.method == "GET":
+        response = client.get(path)
+    else:
+        response = client.post(path, data=_body(case.body, role, client))
+    if response.status_code == 302:
+        target = location(response)
+        return LOGIN if target == f"/login?next={quote(path, safe='')}" else f"→{target}"
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_as_the_table_says(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, role: str
+) -> None:
+    """Walk the table for one role; report every route whose answer differs."""
+    ids = _world(app, runner, role)
+    if role != "anonymous":
+        assert login(client, USERS[role][0]).status_code == 302
+    column = ROLES.index(role)
+    wrong = []
+    for case in CASES:
+        expected = case.expected[column]
+        if isinstance(expected, str):
+            expected = expected.format(**ids)
+        got = _answer(client, case, role, ids)
+        if got != expected:
+            wrong.append(f"{case.method} {case.path} ({case.body or 'GET'}): {got} ≠ {expected}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def test_table_lists_every_route(app: Flask) -> None:
+    """Every (endpoint, GET/POST) of the app is in the table, and nothing else is."""
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method in ("GET", "POST")
+    }
+    listed = {(case.endpoint, case.method) for case in CASES}
+    assert routes - listed == set(), "routes missing from the access table"
+    assert listed - routes - {("auth.logout", "GET")} == set(), "table lists unknown routes"
+
+
+def test_table_paths_reach_their_endpoints(app: Flask) -> None:
+    """Each path of the table is routed to the endpoint the table names."""
+    adapter = app.url_map.bind("tracker.test")
+    for case in CASES:
+        path = case.path.format(
+            plan=1, task=1, report=1, contribution=1, other=2, alert=1, missing=MISSING
+        )
+        method = "POST" if case.endpoint == "auth.logout" else case.method
+        endpoint, _ = adapter.match(path, method=method)
+        assert endpoint == case.endpoint, case
+        assert len(case.expected) == len(ROLES), case

@@ -1,0 +1,108 @@
+"""The policy's answer for every (role, action, relation), written out by hand (no Flask).
+
+Columns: the user's unit has no relation to the task / is its lead unit / cooperates on
+it. Actions that are not about a task ignore the relation, so their three answers agree.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.domain.policy import Action, Actor, Role, UnitRole, can
+
+Y, N = True, False
+RELATIONS = (None, UnitRole.LEAD, UnitRole.COOPERATING)
+
+# fmt: off
+TABLE: dict[tuple[Action, Role], tuple[bool, bool, bool]] = {
+    #                                              none lead coop
+    (Action.VIEW_LEDGER, Role.OFFICE):             (Y, Y, Y),
+    (Action.VIEW_LEDGER, Role.UNIT):               (Y, Y, Y),
+    (Action.VIEW_LEDGER, Role.LEADER):             (Y, Y, Y),
+    (Action.VIEW_LEDGER, Role.ASSESSOR):           (Y, Y, Y),
+    (Action.VIEW_LEDGER, Role.ADMIN):              (Y, Y, Y),
+
+    (Action.VIEW_ALL_TASKS, Role.OFFICE):          (Y, Y, Y),
+    (Action.VIEW_ALL_TASKS, Role.UNIT):            (N, N, N),
+    (Action.VIEW_ALL_TASKS, Role.LEADER):          (Y, Y, Y),
+    (Action.VIEW_ALL_TASKS, Role.ASSESSOR):        (Y, Y, Y),
+    (Action.VIEW_ALL_TASKS, Role.ADMIN):           (Y, Y, Y),
+
+    (Action.VIEW_TASK, Role.OFFICE):               (Y, Y, Y),
+    (Action.VIEW_TASK, Role.UNIT):                 (N, Y, Y),
+    (Action.VIEW_TASK, Role.LEADER):               (Y, Y, Y),
+    (Action.VIEW_TASK, Role.ASSESSOR):             (Y, Y, Y),
+    (Action.VIEW_TASK, Role.ADMIN):                (Y, Y, Y),
+
+    (Action.REPORT, Role.OFFICE):                  (N, N, N),
+    (Action.REPORT, Role.UNIT):                    (N, Y, N),
+    (Action.REPORT, Role.LEADER):                  (N, N, N),
+    (Action.REPORT, Role.ASSESSOR):                (N, N, N),
+    (Action.REPORT, Role.ADMIN):                   (N, N, N),
+
+    (Action.CONFIRM_CONTRIBUTION, Role.OFFICE):    (N, N, N),
+    (Action.CONFIRM_CONTRIBUTION, Role.UNIT):      (N, N, Y),
+    (Action.CONFIRM_CONTRIBUTION, Role.LEADER):    (N, N, N),
+    (Action.CONFIRM_CONTRIBUTION, Role.ASSESSOR):  (N, N, N),
+    (Action.CONFIRM_CONTRIBUTION, Role.ADMIN):     (N, N, N),
+
+    (Action.REVIEW_REPORT, Role.OFFICE):           (Y, Y, Y),
+    (Action.REVIEW_REPORT, Role.UNIT):             (N, N, N),
+    (Action.REVIEW_REPORT, Role.LEADER):           (N, N, N),
+    (Action.REVIEW_REPORT, Role.ASSESSOR):         (N, N, N),
+    (Action.REVIEW_REPORT, Role.ADMIN):            (N, N, N),
+
+    (Action.EDIT_MILESTONES, Role.OFFICE):         (Y, Y, Y),
+    (Action.EDIT_MILESTONES, Role.UNIT):           (N, N, N),
+    (Action.EDIT_MILESTONES, Role.LEADER):         (N, N, N),
+    (Action.EDIT_MILESTONES, Role.ASSESSOR):       (N, N, N),
+    (Action.EDIT_MILESTONES, Role.ADMIN):          (N, N, N),
+
+    (Action.VIEW_INBOX, Role.OFFICE):              (Y, Y, Y),
+    (Action.VIEW_INBOX, Role.UNIT):                (N, N, N),
+    (Action.VIEW_INBOX, Role.LEADER):              (N, N, N),
+    (Action.VIEW_INBOX, Role.ASSESSOR):            (N, N, N),
+    (Action.VIEW_INBOX, Role.ADMIN):               (N, N, N),
+
+    (Action.IMPORT_PLAN, Role.OFFICE):             (Y, Y, Y),
+    (Action.IMPORT_PLAN, Role.UNIT):               (N, N, N),
+    (Action.IMPORT_PLAN, Role.LEADER):             (N, N, N),
+    (Action.IMPORT_PLAN, Role.ASSESSOR):           (N, N, N),
+    (Action.IMPORT_PLAN, Role.ADMIN):              (Y, Y, Y),
+}
+# fmt: on
+
+ROWS = [
+    (action, role, relation, answers[column])
+    for (action, role), answers in TABLE.items()
+    for column, relation in enumerate(RELATIONS)
+]
+
+
+def _actor(role: Role) -> Actor:
+    """A user of ``role``; unit users belong to unit 7."""
+    return Actor(role=role, unit_id=7 if role is Role.UNIT else None)
+
+
+def test_table_covers_every_role_and_action() -> None:
+    """A new role or action must be added to the table deliberately."""
+    assert set(TABLE) == {(action, role) for action in Action for role in Role}
+
+
+@pytest.mark.parametrize(
+    ("action", "role", "relation", "expected"),
+    ROWS,
+    ids=[f"{a.value}-{r.value}-{rel.value if rel else 'none'}" for a, r, rel, _ in ROWS],
+)
+def test_decision(action: Action, role: Role, relation: UnitRole | None, expected: bool) -> None:
+    """The policy answers exactly as the table says."""
+    assert can(_actor(role), action, relation) is expected
+
+
+def test_unit_user_without_a_unit_gets_nothing_task_level() -> None:
+    """A unit actor with no unit has no relation to any task, so no task rights."""
+    actor = Actor(role=Role.UNIT, unit_id=None)
+    assert not any(
+        can(actor, action, None)
+        for action in (Action.VIEW_TASK, Action.REPORT, Action.CONFIRM_CONTRIBUTION)
+    )

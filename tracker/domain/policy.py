@@ -1,0 +1,95 @@
+"""Who may do what: the one place that decides (DESIGN.md §2).
+
+A decision depends only on the user's role and, for task-level actions, on the relation
+of the user's unit to the task (lead or cooperating) — never on a global flag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """User roles of DESIGN.md §2."""
+
+    OFFICE = "office"
+    UNIT = "unit"
+    LEADER = "leader"
+    ASSESSOR = "assessor"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.OFFICE: "改革办",
+    Role.UNIT: "单位填报员",
+    Role.LEADER: "分管领导",
+    Role.ASSESSOR: "考核组",
+    Role.ADMIN: "系统管理员",
+}
+
+
+class UnitRole(StrEnum):
+    """A unit's relation to a task: 牵头 (lead) or 配合 (cooperating)."""
+
+    LEAD = "lead"
+    COOPERATING = "cooperating"
+
+
+UNIT_ROLE_LABELS = {UnitRole.LEAD: "牵头单位", UnitRole.COOPERATING: "配合单位"}
+
+
+class Action(StrEnum):
+    """Everything a route can do. Task-level actions need the unit's relation to the task."""
+
+    VIEW_LEDGER = "view_ledger"
+    VIEW_ALL_TASKS = "view_all_tasks"
+    VIEW_TASK = "view_task"
+    REPORT = "report"
+    CONFIRM_CONTRIBUTION = "confirm_contribution"
+    REVIEW_REPORT = "review_report"
+    EDIT_MILESTONES = "edit_milestones"
+    VIEW_INBOX = "view_inbox"
+    IMPORT_PLAN = "import_plan"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The user as the policy sees them: a role and, for unit users, a unit id."""
+
+    role: Role
+    unit_id: int | None = None
+
+
+_EVERYONE = frozenset(Role)
+_OVERSEERS = frozenset({Role.OFFICE, Role.LEADER, Role.ASSESSOR, Role.ADMIN})
+
+_BY_ROLE: dict[Action, frozenset[Role]] = {
+    Action.VIEW_LEDGER: _EVERYONE,
+    Action.VIEW_ALL_TASKS: _OVERSEERS,
+    Action.REVIEW_REPORT: frozenset({Role.OFFICE}),
+    Action.EDIT_MILESTONES: frozenset({Role.OFFICE}),
+    Action.VIEW_INBOX: frozenset({Role.OFFICE}),
+    Action.IMPORT_PLAN: frozenset({Role.OFFICE, Role.ADMIN}),
+}
+
+
+def can(actor: Actor, action: Action, relation: UnitRole | None = None) -> bool:
+    """Whether ``actor`` may do ``action``.
+
+    ``relation`` is the actor's unit's relation to the task in question (None when the
+    unit has none, or for actions that are not about a task). Rules:
+
+    - overseers (office, leader, assessor, admin) see every task; a unit user sees the
+      tasks its unit leads or cooperates on;
+    - only a unit user of a lead unit reports; only a unit user of a cooperating unit
+      confirms or disputes a contribution;
+    - only the office reviews reports, corrects milestones and reads the alert inbox.
+    """
+    if action is Action.VIEW_TASK:
+        return actor.role in _OVERSEERS or (actor.role is Role.UNIT and relation is not None)
+    if action is Action.REPORT:
+        return actor.role is Role.UNIT and relation is UnitRole.LEAD
+    if action is Action.CONFIRM_CONTRIBUTION:
+        return actor.role is Role.UNIT and relation is UnitRole.COOPERATING
+    return actor.role in _BY_ROLE[action]

@@ -1,0 +1,33 @@
+"""SQLAlchemy 2.0 typed models. Models never commit; services flush, callers commit."""
+
+from tracker.models.alert import Alert
+from tracker.models.calendar import CalendarDay, CalendarYear
+from tracker.models.plan import Category, Measure, Milestone, Plan, Task, TaskUnit, UnitRole
+from tracker.models.report import (
+    Contribution,
+    ContributionStatus,
+    ProgressReport,
+    ReportStatus,
+)
+from tracker.models.unit import Unit, UnitAlias
+from tracker.models.user import User
+
+__all__ = [
+    "Alert",
+    "CalendarDay",
+    "CalendarYear",
+    "Category",
+    "Contribution",
+    "ContributionStatus",
+    "Measure",
+    "Milestone",
+    "Plan",
+    "ProgressReport",
+    "ReportStatus",
+    "Task",
+    "TaskUnit",
+    "Unit",
+    "UnitAlias",
+    "UnitRole",
+    "User",
+]

@@ -1,0 +1,211 @@
+"""The plan tree: Plan → Category → Measure → Task, with task units and milestones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.domain.milestones import MilestoneKind, MilestoneSpec
+from tracker.domain.periods import Cadence
+from tracker.domain.policy import UnitRole
+from tracker.extensions import db
+from tracker.models._types import enum_column, utcnow
+from tracker.models.unit import Unit
+
+
+class Plan(db.Model):
+    """A reform plan (实施方案) with its period in years and its reporting cadence."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.Text, default="")
+    first_year: Mapped[int]
+    last_year: Mapped[int]
+    cadence: Mapped[Cadence] = mapped_column(enum_column(Cadence), default=Cadence.QUARTERLY)
+    source_filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="plan", order_by="Category.position", cascade="all, delete-orphan"
+    )
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="plan", order_by="Task.position", viewonly=True
+    )
+
+    @property
+    def period(self) -> tuple[int, int]:
+        """(first_year, last_year), e.g. (2019, 2025)."""
+        return (self.first_year, self.last_year)
+
+    @property
+    def start(self) -> date:
+        """The first day of the plan's period."""
+        return date(self.first_year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the plan's period."""
+        return date(self.last_year, 12, 31)
+
+
+class Category(db.Model):
+    """A first grouping of the table (主要举措, "（一）…")."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="categories")
+    measures: Mapped[list[Measure]] = relationship(
+        back_populates="category", order_by="Measure.position", cascade="all, delete-orphan"
+    )
+
+
+class Measure(db.Model):
+    """A numbered measure (举措, "1.…") under a category."""
+
+    __tablename__ = "measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.Text)
+
+    category: Mapped[Category] = relationship(back_populates="measures")
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="measure", order_by="Task.position", cascade="all, delete-orphan"
+    )
+
+
+class Task(db.Model):
+    """One row of the responsibility table (责任分解) with its schedule text."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int] = mapped_column(sa.ForeignKey("measures.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    source_row: Mapped[int | None]
+    text: Mapped[str] = mapped_column(sa.Text)
+    schedule_text: Mapped[str] = mapped_column(sa.Text, default="")
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    review_reasons: Mapped[str] = mapped_column(sa.Text, default="")
+    baseline_value: Mapped[float | None]
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    measure: Mapped[Measure] = relationship(back_populates="tasks")
+    unit_links: Mapped[list[TaskUnit]] = relationship(
+        back_populates="task", order_by="TaskUnit.position", cascade="all, delete-orphan"
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="task", order_by="Milestone.position", cascade="all, delete-orphan"
+    )
+
+    def units_with_role(self, role: UnitRole) -> list[Unit]:
+        """The task's units of one role, in the table's order."""
+        return [link.unit for link in self.unit_links if link.role is role]
+
+    @property
+    def lead_units(self) -> list[Unit]:
+        """牵头单位, in the table's order."""
+        return self.units_with_role(UnitRole.LEAD)
+
+    @property
+    def cooperating_units(self) -> list[Unit]:
+        """配合单位, in the table's order."""
+        return self.units_with_role(UnitRole.COOPERATING)
+
+    def role_of(self, unit_id: int | None) -> UnitRole | None:
+        """The relation of a unit to this task, or None when it has none."""
+        for link in self.unit_links:
+            if link.unit_id == unit_id:
+                return link.role
+        return None
+
+    @property
+    def review_reason_list(self) -> list[str]:
+        """Why the schedule needs the office's review, one reason per line of Chinese text."""
+        return [line for line in self.review_reasons.splitlines() if line.strip()]
+
+
+class TaskUnit(db.Model):
+    """The relation of a unit to a task: lead or cooperating, in the table's order."""
+
+    __tablename__ = "task_units"
+
+    task_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True, index=True)
+    role: Mapped[UnitRole] = mapped_column(enum_column(UnitRole), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    task: Mapped[Task] = relationship(back_populates="unit_links")
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+
+class Milestone(db.Model):
+    """A dated target of a task (节点 / 年度目标), stored from a :class:`MilestoneSpec`.
+
+    ``target_value`` holds numeric targets (%, 倍, 人, 家, 元, growth factors); ``target_text``
+    holds a stage's words ("启动").
+    """
+
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    kind: Mapped[MilestoneKind] = mapped_column(enum_column(MilestoneKind))
+    due: Mapped[date]
+    start: Mapped[date | None]
+    comparator: Mapped[str | None] = mapped_column(sa.String(2))
+    target_value: Mapped[float | None]
+    target_text: Mapped[str | None] = mapped_column(sa.String(100))
+    upper: Mapped[float | None]
+    unit: Mapped[str | None] = mapped_column(sa.String(10))
+    source: Mapped[str] = mapped_column(sa.Text, default="")
+
+    task: Mapped[Task] = relationship(back_populates="milestones")
+
+    @classmethod
+    def from_spec(cls, spec: MilestoneSpec, position: int) -> Milestone:
+        """A new row holding ``spec``; ``position`` orders the task's milestones."""
+        numeric = isinstance(spec.target, int | float) and not isinstance(spec.target, bool)
+        return cls(
+            position=position,
+            kind=spec.kind,
+            due=spec.due,
+            start=spec.start,
+            comparator=spec.comparator,
+            target_value=float(spec.target) if numeric else None,
+            target_text=None if numeric or spec.target is None else str(spec.target),
+            upper=spec.upper,
+            unit=spec.unit,
+            source=spec.source,
+        )
+
+    def to_spec(self) -> MilestoneSpec:
+        """The domain value of this row."""
+        target: float | str | None = (
+            self.target_value if self.target_value is not None else self.target_text
+        )
+        return MilestoneSpec(
+            kind=self.kind,
+            due=self.due,
+            comparator=self.comparator,
+            target=target,
+            unit=self.unit,
+            start=self.start,
+            upper=self.upper,
+            source=self.source,
+        )

@@ -1,0 +1,125 @@
+"""Progress reports (进度填报) of lead units and contributions (配合确认) of cooperating units."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models._types import enum_column, utcnow
+from tracker.models.plan import Task
+from tracker.models.unit import Unit
+
+
+class ReportStatus(StrEnum):
+    """Where a report is in its review: 草稿 → 已提交 → 已审核, or 已退回 and resubmitted."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+REPORT_STATUS_LABELS = {
+    ReportStatus.DRAFT: "草稿",
+    ReportStatus.SUBMITTED: "待审核",
+    ReportStatus.ACCEPTED: "已审核",
+    ReportStatus.RETURNED: "已退回",
+}
+
+
+class ProgressReport(db.Model):
+    """A lead unit's report for one task and one reporting period (e.g. "2020Q3").
+
+    ``value`` is the figure the task's milestones measure, in ``value_unit`` (%, 倍, 人, 家,
+    元): the level at the period's end, or the running total where the task has a
+    cumulative target. ``version`` counts saves and refuses a stale save.
+    """
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (sa.UniqueConstraint("task_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    period: Mapped[str] = mapped_column(sa.String(10))
+    period_end: Mapped[date]
+    status: Mapped[ReportStatus] = mapped_column(
+        enum_column(ReportStatus), default=ReportStatus.DRAFT
+    )
+    value: Mapped[float | None]
+    value_unit: Mapped[str | None] = mapped_column(sa.String(10))
+    progress: Mapped[str] = mapped_column(sa.Text, default="")
+    problems: Mapped[str] = mapped_column(sa.Text, default="")
+    next_steps: Mapped[str] = mapped_column(sa.Text, default="")
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_on: Mapped[date | None]
+    reviewed_on: Mapped[date | None]
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    return_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": version}
+
+    task: Mapped[Task] = relationship()
+    unit: Mapped[Unit] = relationship()
+    contributions: Mapped[list[Contribution]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Contribution.id"
+    )
+
+    @property
+    def status_label(self) -> str:
+        """The status in Chinese."""
+        return REPORT_STATUS_LABELS[self.status]
+
+
+class ContributionStatus(StrEnum):
+    """A cooperating unit's answer: 待确认, 已确认 or 有异议."""
+
+    REQUESTED = "requested"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+
+CONTRIBUTION_STATUS_LABELS = {
+    ContributionStatus.REQUESTED: "待确认",
+    ContributionStatus.CONFIRMED: "已确认",
+    ContributionStatus.DISPUTED: "有异议",
+}
+
+
+class Contribution(db.Model):
+    """A cooperating unit's confirmation (or dispute, with a reason) of its part in a report."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (sa.UniqueConstraint("report_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("progress_reports.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    status: Mapped[ContributionStatus] = mapped_column(
+        enum_column(ContributionStatus), default=ContributionStatus.REQUESTED
+    )
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    requested_on: Mapped[date]
+    answered_on: Mapped[date | None]
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    report: Mapped[ProgressReport] = relationship(back_populates="contributions")
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        """The status in Chinese."""
+        return CONTRIBUTION_STATUS_LABELS[self.status]

@@ -1,0 +1,42 @@
+"""Units (单位): the organisations that lead or cooperate on tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models._types import utcnow
+
+
+class Unit(db.Model):
+    """An organisation (市总工会, 市人力社保局, an enterprise …), with aliases and a parent."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
+    aliases: Mapped[list[UnitAlias]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", order_by="UnitAlias.alias"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.name}>"
+
+
+class UnitAlias(db.Model):
+    """Another name of a unit ("市委人才办" for 市委组织部); unique across all units."""
+
+    __tablename__ = "unit_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(sa.String(100), unique=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="aliases")

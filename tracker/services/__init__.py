@@ -1,0 +1,1 @@
+"""Use cases: load rows, call the domain, persist. Services flush; callers commit."""

@@ -1,0 +1,191 @@
+"""Demo data: the Cixi plan, its units, one account per unit, and plausible reports.
+
+Reports cover 2019 and the first three quarters of 2020: most tasks on track, some
+behind, some with reports missing — deterministic, so every demo shows the same ledger.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tracker.domain.lag import expected_to_date
+from tracker.domain.policy import Role
+from tracker.extensions import db
+from tracker.models import (
+    Contribution,
+    ContributionStatus,
+    Plan,
+    ProgressReport,
+    ReportStatus,
+    Task,
+    Unit,
+    User,
+)
+from tracker.services import calendar as calendar_service
+from tracker.services import plans, scan
+from tracker.services.reports import is_cumulative, value_unit
+from tracker.services.users import create_user
+
+SEED_PLAN = Path(__file__).resolve().parents[2] / "seeds" / "cixi-key-tasks.docx"
+PLAN_NAME = "新时代慈溪产业工人队伍建设改革实施方案"
+PLAN_PERIOD = (2019, 2025)
+DEMO_PASSWORD = "Cixi@2020demo"
+DEMO_PERIODS = ("2019Q1", "2019Q2", "2019Q3", "2019Q4", "2020Q1", "2020Q2", "2020Q3")
+
+
+@dataclass
+class DemoResult:
+    """What ``demo load`` did and the accounts it can print."""
+
+    plan_id: int
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    reports: int = 0
+    alerts: int = 0
+    already_loaded: bool = False
+
+    def describe(self) -> str:
+        """A Chinese summary with the accounts and their password."""
+        lines = [
+            f"演示方案编号 {self.plan_id}"
+            + ("（已存在，未重复导入）" if self.already_loaded else "")
+            + f"；填报 {self.reports} 份；提醒 {self.alerts} 条。",
+            f"演示账号（密码均为 {DEMO_PASSWORD}）：",
+        ]
+        lines += [f"  {username:<10} {role:<8} {unit}" for username, role, unit in self.accounts]
+        return "\n".join(lines)
+
+
+def load_demo(today: date) -> DemoResult:
+    """Load the demo into a migrated database; a second call adds nothing.
+
+    Flushes; the caller commits. Raises TableReadError if the seed table is unreadable.
+    """
+    calendar_service.sync_from_library()
+    existing = db.session.scalar(sa.select(Plan).where(Plan.name == PLAN_NAME))
+    if existing is not None:
+        result = DemoResult(plan_id=existing.id, already_loaded=True)
+        result.accounts = _describe_accounts()
+        return result
+    table = plans.read_table(SEED_PLAN)
+    summary = plans.import_plan(table, period=PLAN_PERIOD, name=PLAN_NAME)
+    plan = db.session.get(Plan, summary.plan_id)
+    assert plan is not None
+    _create_accounts(plan)
+    result = DemoResult(plan_id=plan.id)
+    result.reports = _create_reports(plan, today)
+    result.alerts = scan.run_scan(today, plan.id).alerts_created
+    result.accounts = _describe_accounts()
+    return result
+
+
+def _create_accounts(plan: Plan) -> None:
+    taken = set(db.session.scalars(sa.select(User.username)))
+    for username, role in (("office", Role.OFFICE), ("leader", Role.LEADER)):
+        if username not in taken:
+            name = "慈溪市产改办" if role is Role.OFFICE else "分管副市长"
+            create_user(
+                username, DEMO_PASSWORD, role, display_name=name, email=f"{username}@example.org"
+            )
+    units = db.session.scalars(sa.select(Unit).order_by(Unit.id))
+    for number, unit in enumerate(units, start=1):
+        username = f"unit{number:02d}"
+        if username not in taken:
+            create_user(
+                username,
+                DEMO_PASSWORD,
+                Role.UNIT,
+                unit=unit,
+                display_name=f"{unit.name}填报员",
+                email=f"{username}@example.org",
+            )
+
+
+def _describe_accounts() -> list[tuple[str, str, str]]:
+    users = db.session.scalars(sa.select(User).order_by(User.id))
+    return [(u.username, str(u.role), u.unit.name if u.unit else "") for u in users]
+
+
+def _create_reports(plan: Plan, today: date) -> int:
+    from tracker.domain.periods import parse_period, report_due_date
+
+    calendar = calendar_service.load_calendar()
+    rng = random.Random(20201120)
+    office = db.session.scalar(sa.select(User).where(User.username == "office"))
+    count = 0
+    for task in plan.tasks:
+        lead = task.lead_units
+        if not lead or not scan.report_dues(task, [], today, calendar):
+            continue
+        profile = rng.choices(["on_track", "behind", "missing"], weights=[6, 3, 2])[0]
+        periods = DEMO_PERIODS[:5] if profile == "missing" else DEMO_PERIODS
+        reporter = db.session.scalar(sa.select(User).where(User.unit_id == lead[0].id))
+        for index, code in enumerate(periods):
+            period = parse_period(code)
+            due = report_due_date(period, calendar, 5)
+            if due > today:
+                continue
+            report = ProgressReport(
+                task=task,
+                unit=lead[0],
+                period=code,
+                period_end=period.end,
+                value=_demo_value(task, plan, period.end, profile, rng),
+                value_unit=value_unit(task),
+                progress=_progress_text(task, period.label, profile),
+                problems="" if profile == "on_track" else "部分企业推进较慢，基层力量不足。",
+                next_steps="继续加强督促指导，按序时推进。",
+                author_id=reporter.id if reporter else None,
+                status=ReportStatus.SUBMITTED,
+                submitted_on=calendar.add_workdays(period.end, rng.randint(1, 5)),
+            )
+            pending = index == len(periods) - 1 and rng.random() < 0.3
+            if not pending and office is not None:
+                report.status = ReportStatus.ACCEPTED
+                report.reviewer_id = office.id
+                report.reviewed_on = calendar.add_workdays(due, 2)
+            for unit in task.cooperating_units:
+                report.contributions.append(_demo_contribution(unit, report, rng))
+            db.session.add(report)
+            count += 1
+    db.session.flush()
+    return count
+
+
+def _demo_value(
+    task: Task, plan: Plan, day: date, profile: str, rng: random.Random
+) -> float | None:
+    if value_unit(task) is None:
+        return None
+    specs = [m.to_spec() for m in task.milestones]
+    expected = expected_to_date(specs, day, plan.start)
+    if expected is None:
+        expected = next((float(s.target) for s in specs if isinstance(s.target, float)), 0.0)
+    factor = rng.uniform(1.0, 1.15) if profile != "behind" else rng.uniform(0.6, 0.85)
+    value = expected * factor
+    if value_unit(task) == "%":
+        value = min(value, 100.0)
+    return round(value, 1) if not is_cumulative(task) else float(round(value))
+
+
+def _progress_text(task: Task, label: str, profile: str) -> str:
+    tone = "按计划推进" if profile != "behind" else "推进偏慢，正在加快"
+    return f"{label}，围绕「{task.text[:20]}」{tone}，已召开推进会并督促各责任主体落实。"
+
+
+def _demo_contribution(unit: Unit, report: ProgressReport, rng: random.Random) -> Contribution:
+    roll = rng.random()
+    contribution = Contribution(unit=unit, requested_on=report.submitted_on or report.period_end)
+    if roll < 0.75:
+        contribution.status = ContributionStatus.CONFIRMED
+        contribution.text = "已按分工配合落实。"
+        contribution.answered_on = report.submitted_on
+    elif roll < 0.85:
+        contribution.status = ContributionStatus.DISPUTED
+        contribution.reason = "本单位本期未参与该项工作，请核实分工。"
+        contribution.answered_on = report.submitted_on
+    return contribution

@@ -1,0 +1,221 @@
+"""Importing a responsibility table into a plan, and reading a plan back as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.milestones import ParsedSchedule, ScheduleParseError
+from tracker.domain.policy import UnitRole
+from tracker.domain.schedule import parse_schedule
+from tracker.domain.titles import period_from_title
+from tracker.domain.units import UnitName
+from tracker.extensions import db
+from tracker.io.tables import PlanRow, ResponsibilityTable, read_responsibility_table
+from tracker.models import Category, Measure, Milestone, Plan, Task, TaskUnit
+from tracker.services.errors import NotFound, ServiceError
+from tracker.services.units import UnitDirectory
+
+
+class PeriodMissing(ServiceError):
+    """Neither the option nor the table's title gives the plan's period."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """Counts of what one import added; ``needs_review`` counts tasks whose schedule the
+    office must check."""
+
+    plan_id: int
+    categories: int
+    measures: int
+    tasks: int
+    units: int
+    milestones: int
+    needs_review: int
+
+    def to_json(self) -> dict[str, int]:
+        """The object ``plan import --json`` prints."""
+        return {
+            "plan_id": self.plan_id,
+            "categories": self.categories,
+            "measures": self.measures,
+            "tasks": self.tasks,
+            "units": self.units,
+            "milestones": self.milestones,
+            "needs_review": self.needs_review,
+        }
+
+
+def read_table(path: Path) -> ResponsibilityTable:
+    """Read a .docx/.xlsx responsibility table; raises :class:`tracker.io.tables.TableReadError`."""
+    return read_responsibility_table(path)
+
+
+def choose_period(table: ResponsibilityTable, period: tuple[int, int] | None) -> tuple[int, int]:
+    """The plan's period: the option if given, else the year range in the title.
+
+    Raises :class:`PeriodMissing` when neither gives one.
+    """
+    found = period or period_from_title(table.title)
+    if found is None:
+        raise PeriodMissing(
+            f"{table.source}：标题中没有实施期限，请用 --period 指定，例如 2019-2025"
+        )
+    return found
+
+
+def import_plan(
+    table: ResponsibilityTable, *, period: tuple[int, int], name: str | None = None
+) -> ImportSummary:
+    """Add the plan of ``table`` with its categories, measures, tasks, units and milestones.
+
+    Schedules the grammar cannot read with confidence are kept with ``needs_review`` and
+    the reasons. Flushes; the caller commits, or rolls back to leave the database as it was.
+    """
+    units = UnitDirectory()
+    plan = Plan(
+        name=(name or _plan_name(table)).strip(),
+        title=table.title,
+        first_year=period[0],
+        last_year=period[1],
+        source_filename=table.source,
+    )
+    db.session.add(plan)
+    categories: dict[str, Category] = {}
+    measures: dict[tuple[str, str], Measure] = {}
+    touched_units: set[str] = set()
+    milestone_count = 0
+    review_count = 0
+    for position, row in enumerate(table.rows, start=1):
+        category = categories.get(row.category)
+        if category is None:
+            category = Category(position=len(categories) + 1, name=row.category or "未分类")
+            categories[row.category] = category
+            plan.categories.append(category)
+        measure = measures.get((row.category, row.measure))
+        if measure is None:
+            measure = Measure(position=len(category.measures) + 1, name=row.measure or "未分组")
+            measures[(row.category, row.measure)] = measure
+            category.measures.append(measure)
+        task = _task_from_row(row, position, period)
+        task.plan = plan
+        measure.tasks.append(task)
+        for role, names in (
+            (UnitRole.LEAD, row.lead_units),
+            (UnitRole.COOPERATING, row.cooperating_units),
+        ):
+            _link_units(task, role, names, units)
+            touched_units.update(unit.name for unit in names)
+        milestone_count += len(task.milestones)
+        review_count += int(task.needs_review)
+    db.session.flush()
+    return ImportSummary(
+        plan_id=plan.id,
+        categories=len(categories),
+        measures=len(measures),
+        tasks=len(table.rows),
+        units=len(touched_units),
+        milestones=milestone_count,
+        needs_review=review_count,
+    )
+
+
+def _plan_name(table: ResponsibilityTable) -> str:
+    title = table.title.strip()
+    return title.splitlines()[-1] if title else Path(table.source).stem
+
+
+def read_schedule(row: PlanRow, period: tuple[int, int]) -> ParsedSchedule:
+    """The grammar's reading of a row's schedule; a parse error becomes a review reason."""
+    try:
+        return parse_schedule(row.schedule, row.task, period)
+    except ScheduleParseError as error:
+        return ParsedSchedule(milestones=(), needs_review=True, reasons=(error.reason,))
+
+
+def _task_from_row(row: PlanRow, position: int, period: tuple[int, int]) -> Task:
+    parsed = read_schedule(row, period)
+    task = Task(
+        position=position,
+        source_row=row.row_number,
+        text=row.task,
+        schedule_text=row.schedule,
+        needs_review=parsed.needs_review,
+        review_reasons="\n".join(parsed.reasons),
+    )
+    task.milestones = [
+        Milestone.from_spec(spec, index) for index, spec in enumerate(parsed.milestones, start=1)
+    ]
+    return task
+
+
+def _link_units(
+    task: Task, role: UnitRole, names: tuple[UnitName, ...], units: UnitDirectory
+) -> None:
+    for index, name in enumerate(names, start=1):
+        unit = units.resolve(name)
+        if any(link.unit is unit and link.role is role for link in task.unit_links):
+            continue
+        task.unit_links.append(TaskUnit(unit=unit, role=role, position=index))
+
+
+def get_plan(plan_id: int) -> Plan:
+    """The plan with its whole tree loaded; raises :class:`NotFound`."""
+    plan = db.session.scalar(
+        sa.select(Plan)
+        .where(Plan.id == plan_id)
+        .options(
+            selectinload(Plan.categories)
+            .selectinload(Category.measures)
+            .selectinload(Measure.tasks)
+            .selectinload(Task.milestones),
+            selectinload(Plan.categories)
+            .selectinload(Category.measures)
+            .selectinload(Measure.tasks)
+            .selectinload(Task.unit_links),
+        )
+    )
+    if plan is None:
+        raise NotFound(f"没有编号为 {plan_id} 的实施方案")
+    return plan
+
+
+def list_plans() -> list[Plan]:
+    """Every plan, newest first."""
+    return list(db.session.scalars(sa.select(Plan).order_by(Plan.id.desc())))
+
+
+def plan_to_json(plan: Plan) -> dict[str, object]:
+    """The shape ``plan show --json`` prints (issue 2 §4)."""
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "period": [plan.first_year, plan.last_year],
+        "categories": [
+            {
+                "name": category.name,
+                "measures": [
+                    {"name": measure.name, "tasks": [task_to_json(t) for t in measure.tasks]}
+                    for measure in category.measures
+                ],
+            }
+            for category in plan.categories
+        ],
+    }
+
+
+def task_to_json(task: Task) -> dict[str, object]:
+    """One task as in ``plan show --json``."""
+    return {
+        "id": task.id,
+        "text": task.text,
+        "schedule_text": task.schedule_text,
+        "lead_units": [unit.name for unit in task.lead_units],
+        "cooperating_units": [unit.name for unit in task.cooperating_units],
+        "needs_review": task.needs_review,
+        "milestones": [milestone.to_spec().to_json() for milestone in task.milestones],
+    }

@@ -1,0 +1,236 @@
+"""The lag scan: every task's state as of a date, and alerts for new lag events (§5)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.calendar import WorkdayCalendar
+from tracker.domain.lag import (
+    LagEvent,
+    LagSettings,
+    LagState,
+    ReportDue,
+    ReportFact,
+    TaskAssessment,
+    TaskFacts,
+    assess_task,
+    required_report_dues,
+)
+from tracker.extensions import db
+from tracker.models import Alert, Plan, ProgressReport, ReportStatus, Task
+from tracker.services.calendar import load_calendar
+
+#: Lag events that become alerts in the office's inbox.
+ALERT_KINDS = frozenset({LagState.MISSED, LagState.OVERDUE, LagState.BEHIND})
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStatus:
+    """A task with its assessment as of a date."""
+
+    task: Task
+    assessment: TaskAssessment
+
+    @property
+    def state(self) -> LagState:
+        """The task's lag state."""
+        return self.assessment.state
+
+    def to_json(self) -> dict[str, object]:
+        """``{"id", "state", "expected", "actual"}`` as ``scan --json`` prints per task."""
+        return {
+            "id": self.task.id,
+            "state": str(self.assessment.state),
+            "expected": _rounded(self.assessment.expected),
+            "actual": _rounded(self.assessment.actual),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """One scan: the date, every task's status, and how many alerts were new."""
+
+    as_of: date
+    statuses: list[TaskStatus]
+    alerts_created: int
+
+    def to_json(self) -> dict[str, object]:
+        """The object ``scan --json`` prints."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "tasks": [status.to_json() for status in self.statuses],
+            "alerts_created": self.alerts_created,
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def lag_settings() -> LagSettings:
+    """Thresholds from the app's settings (``TRACKER_*_WORKDAYS``)."""
+    config = current_app.config
+    return LagSettings(
+        missed_grace_workdays=config["TRACKER_MISSED_GRACE_WORKDAYS"],
+        overdue_grace_workdays=config["TRACKER_OVERDUE_GRACE_WORKDAYS"],
+        due_soon_workdays=config["TRACKER_DUE_SOON_WORKDAYS"],
+    )
+
+
+def assess_plan(
+    plan: Plan, as_of: date, calendar: WorkdayCalendar | None = None
+) -> list[TaskStatus]:
+    """Every task of ``plan`` with its state as of ``as_of``, in table order. Reads only."""
+    calendar = calendar or load_calendar()
+    tasks = list(
+        db.session.scalars(
+            sa.select(Task)
+            .where(Task.plan_id == plan.id)
+            .order_by(Task.position)
+            .options(selectinload(Task.milestones), selectinload(Task.unit_links))
+        )
+    )
+    reports = _reports_by_task(plan.id)
+    settings = lag_settings()
+    return [
+        TaskStatus(
+            task,
+            assess_task(
+                task_facts(task, reports.get(task.id, []), as_of, calendar),
+                as_of,
+                calendar,
+                settings,
+            ),
+        )
+        for task in tasks
+    ]
+
+
+def assess_one(task: Task, as_of: date) -> TaskStatus:
+    """One task's status as of ``as_of``."""
+    calendar = load_calendar()
+    reports = list(
+        db.session.scalars(sa.select(ProgressReport).where(ProgressReport.task_id == task.id))
+    )
+    facts = task_facts(task, reports, as_of, calendar)
+    return TaskStatus(task, assess_task(facts, as_of, calendar, lag_settings()))
+
+
+def _reports_by_task(plan_id: int) -> dict[int, list[ProgressReport]]:
+    grouped: dict[int, list[ProgressReport]] = defaultdict(list)
+    query = (
+        sa.select(ProgressReport)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .where(Task.plan_id == plan_id)
+    )
+    for report in db.session.scalars(query):
+        grouped[report.task_id].append(report)
+    return grouped
+
+
+def report_dues(
+    task: Task, reports: Sequence[ProgressReport], as_of: date, calendar: WorkdayCalendar
+) -> list[ReportDue]:
+    """The reports ``task`` owes by ``as_of`` with the day each was submitted, if it was."""
+    submitted = {
+        report.period: report.submitted_on
+        for report in reports
+        if report.status is not ReportStatus.DRAFT and report.submitted_on is not None
+    }
+    return required_report_dues(
+        [milestone.to_spec() for milestone in task.milestones],
+        task.plan.start,
+        min(as_of, task.plan.end),
+        task.plan.cadence,
+        calendar,
+        submitted,
+        current_app.config["TRACKER_REPORT_DUE_WORKDAYS"],
+    )
+
+
+def task_facts(
+    task: Task, reports: Sequence[ProgressReport], as_of: date, calendar: WorkdayCalendar
+) -> TaskFacts:
+    """The plain facts the domain needs about one task."""
+    return TaskFacts(
+        milestones=[milestone.to_spec() for milestone in task.milestones],
+        reports=[
+            ReportFact(
+                period_end=report.period_end,
+                value=report.value,
+                accepted=report.status is ReportStatus.ACCEPTED,
+                submitted_on=report.submitted_on,
+            )
+            for report in reports
+            if report.status is not ReportStatus.DRAFT
+        ],
+        report_dues=report_dues(task, reports, as_of, calendar),
+        plan_start=task.plan.start,
+        baseline=task.baseline_value,
+        closed=task.closed_at is not None,
+    )
+
+
+def run_scan(as_of: date, plan_id: int | None = None) -> ScanResult:
+    """Assess every plan (or one) and add an alert for each new lag event.
+
+    Safe to run twice: an alert's key names its event, and a known key is skipped.
+    Flushes; the caller commits.
+    """
+    plans = (
+        [db.session.get(Plan, plan_id)] if plan_id else list(db.session.scalars(sa.select(Plan)))
+    )
+    calendar = load_calendar()
+    statuses: list[TaskStatus] = []
+    created = 0
+    for plan in plans:
+        if plan is None:
+            continue
+        plan_statuses = assess_plan(plan, as_of, calendar)
+        statuses.extend(plan_statuses)
+        created += _store_alerts(plan, plan_statuses, as_of)
+    db.session.flush()
+    return ScanResult(as_of=as_of, statuses=statuses, alerts_created=created)
+
+
+def alert_key(task: Task, event: LagEvent) -> str:
+    """The identity of a lag event: kind, task and the milestone or period it is about."""
+    if event.milestone_index is not None:
+        milestone = task.milestones[event.milestone_index]
+        return f"{event.kind}:task{task.id}:milestone{milestone.id}"
+    return f"{event.kind}:task{task.id}:period{event.period_code}"
+
+
+def _store_alerts(plan: Plan, statuses: Sequence[TaskStatus], as_of: date) -> int:
+    existing = set(db.session.scalars(sa.select(Alert.key).where(Alert.plan_id == plan.id)))
+    created = 0
+    for status in statuses:
+        lead = status.task.lead_units
+        for event in status.assessment.events:
+            if event.kind not in ALERT_KINDS:
+                continue
+            key = alert_key(status.task, event)
+            if key in existing:
+                continue
+            existing.add(key)
+            db.session.add(
+                Alert(
+                    key=key,
+                    plan_id=plan.id,
+                    task_id=status.task.id,
+                    unit_id=lead[0].id if lead else None,
+                    kind=event.kind,
+                    due=event.due,
+                    message=event.message,
+                    raised_on=as_of,
+                )
+            )
+            created += 1
+    return created

@@ -1,0 +1,74 @@
+"""Web blueprints, error pages and the template context."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from tracker import clock
+from tracker.domain.lag import LAG_COLOURS, LAG_LABELS
+from tracker.domain.policy import ROLE_LABELS, Action
+from tracker.extensions import db, login_manager
+from tracker.models import User
+from tracker.web.access import allowed
+
+
+def register_web(app: Flask) -> None:
+    """Blueprints, the user loader, error handlers and template globals."""
+    from tracker.web.auth.views import bp as auth_bp
+    from tracker.web.inbox.views import bp as inbox_bp
+    from tracker.web.ledger.views import bp as ledger_bp
+    from tracker.web.tasks.views import bp as tasks_bp
+
+    for blueprint in (auth_bp, ledger_bp, tasks_bp, inbox_bp):
+        app.register_blueprint(blueprint)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    # Globals rather than a context processor, so that imported macros see them too.
+    app.jinja_env.globals.update(
+        lag_labels=LAG_LABELS,
+        lag_colours=LAG_COLOURS,
+        role_labels=ROLE_LABELS,
+        allowed=allowed,
+        Action=Action,
+        current_user=current_user,
+    )
+
+    app.jinja_env.filters["comparator"] = lambda symbol: _COMPARATOR_SIGNS.get(symbol, symbol)
+
+    @app.context_processor
+    def template_clock() -> dict[str, object]:
+        return {"fixed_today": clock.today() if clock.is_fixed() else None}
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        message = "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试。"
+        return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        return render_template("error.html", code=code, message=_MESSAGES.get(code)), code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[str, int]:
+        app.logger.exception("unhandled error", exc_info=error)
+        db.session.rollback()
+        return render_template("error.html", code=500, message=_MESSAGES[500]), 500
+
+
+_COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "", None: ""}
+
+_MESSAGES = {
+    400: "请求内容有误。",
+    403: "您没有权限访问此页面。",
+    404: "页面不存在，或您要找的内容已不存在。",
+    405: "不支持此操作。",
+    413: "上传的文件太大。",
+    500: "系统出现错误，请稍后再试；如问题持续，请联系管理员。",
+}

@@ -1,0 +1,50 @@
+"""The reform office's inbox of alerts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from tracker.domain.lag import LagState
+from tracker.domain.policy import Action
+from tracker.extensions import db
+from tracker.services import alerts
+from tracker.services.errors import NotFound
+from tracker.web.access import require
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    """Alerts, newest first; ?kind= filters by lag state, ?unread=1 hides read ones."""
+    require(Action.VIEW_INBOX)
+    raw_kind = request.args.get("kind")
+    kind = LagState(raw_kind) if raw_kind in {s.value for s in LagState} else None
+    unread = request.args.get("unread") == "1"
+    return render_template(
+        "inbox/index.html",
+        alerts=alerts.inbox(kind, unread),
+        kind=kind,
+        unread=unread,
+        form=FlaskForm(),
+        unread_count=alerts.unread_count(),
+    )
+
+
+@bp.route("/<int:alert_id>/read", methods=["POST"])
+@login_required
+def mark_read(alert_id: int) -> Response:
+    """Mark one alert read."""
+    require(Action.VIEW_INBOX)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        alerts.mark_read(alert_id)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("inbox.index"))

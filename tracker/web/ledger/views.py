@@ -1,0 +1,56 @@
+"""The ledger page (台账)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from tracker.clock import today
+from tracker.domain.lag import LagState
+from tracker.domain.policy import Action
+from tracker.services import plans
+from tracker.services.errors import NotFound
+from tracker.services.ledger import LedgerFilter, build_ledger
+from tracker.web.access import allowed, require
+
+bp = Blueprint("ledger", __name__)
+
+
+@bp.route("/")
+@login_required
+def index() -> str | Response:
+    """The newest plan's ledger, or a hint to import one."""
+    require(Action.VIEW_LEDGER)
+    found = plans.list_plans()
+    if not found:
+        return render_template("ledger/empty.html")
+    return redirect(url_for("ledger.plan_ledger", plan_id=found[0].id))
+
+
+@bp.route("/plans/<int:plan_id>")
+@login_required
+def plan_ledger(plan_id: int) -> str:
+    """A plan's tasks with lead and cooperating units, milestones and lag states."""
+    require(Action.VIEW_LEDGER)
+    filters = LedgerFilter(
+        unit_id=request.args.get("unit", type=int),
+        state=_state_arg(request.args.get("state")),
+        category_id=request.args.get("category", type=int),
+        visible_unit_id=None if allowed(Action.VIEW_ALL_TASKS) else current_user.unit_id or -1,
+    )
+    try:
+        ledger = build_ledger(plan_id, today(), filters)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "ledger/ledger.html", ledger=ledger, filters=filters, states=list(LagState),
+        plans=plans.list_plans(),
+    )
+
+
+def _state_arg(raw: str | None) -> LagState | None:
+    try:
+        return LagState(raw) if raw else None
+    except ValueError:
+        return None

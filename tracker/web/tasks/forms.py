@@ -1,0 +1,93 @@
+"""Forms of the task pages: report, review, contribution answer, milestone correction."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.domain.milestones import COMPARATORS, MilestoneKind
+
+KIND_LABELS = {
+    MilestoneKind.LEVEL: "达到水平",
+    MilestoneKind.MAINTAIN: "保持水平",
+    MilestoneKind.ANNUAL: "每年数量",
+    MilestoneKind.CUMULATIVE: "累计数量",
+    MilestoneKind.GROWTH: "逐年增长",
+    MilestoneKind.STAGE: "阶段节点",
+    MilestoneKind.ONGOING: "常态推进",
+}
+
+
+class ReportForm(FlaskForm):
+    """A lead unit's report for one period."""
+
+    period = SelectField("填报期间", validators=[DataRequired("请选择填报期间")])
+    value = FloatField(
+        "完成值",
+        validators=[Optional(), NumberRange(min=0, message="完成值不能为负数")],
+        render_kw={"step": "any", "inputmode": "decimal"},
+    )
+    progress = TextAreaField(
+        "进展情况", validators=[DataRequired("请填写进展情况"), Length(max=2000)]
+    )
+    problems = TextAreaField("存在问题", validators=[Length(max=2000)])
+    next_steps = TextAreaField("下步打算", validators=[Length(max=2000)])
+    version = HiddenField()
+
+
+class ReviewForm(FlaskForm):
+    """The office accepts or returns a submitted report."""
+
+    decision = RadioField(
+        "审核结果",
+        choices=[("accept", "审核通过"), ("return", "退回")],
+        validators=[InputRequired("请选择审核结果")],
+    )
+    reason = TextAreaField("退回理由", validators=[Length(max=1000)])
+
+
+class ContributionForm(FlaskForm):
+    """A cooperating unit confirms its part or disputes it with a reason."""
+
+    decision = RadioField(
+        "确认结果",
+        choices=[("confirm", "确认"), ("dispute", "有异议")],
+        validators=[InputRequired("请选择确认结果")],
+    )
+    text = TextAreaField("本单位配合情况", validators=[Length(max=500)])
+    reason = TextAreaField("异议理由", validators=[Length(max=1000)])
+
+
+class MilestoneRow(Form):
+    """One milestone in the correction form; an empty row is ignored."""
+
+    kind = SelectField(
+        "类型", choices=[("", "—")] + [(k.value, label) for k, label in KIND_LABELS.items()]
+    )
+    due = DateField("截止日期", validators=[Optional()])
+    start = DateField("起始日期", validators=[Optional()])
+    comparator = SelectField("比较", choices=[("", "—")] + [(c, c) for c in COMPARATORS])
+    target = StringField("目标", validators=[Length(max=100)])
+    unit = StringField("单位", validators=[Length(max=10)])
+    remove = BooleanField("删除")
+
+
+class MilestonesForm(FlaskForm):
+    """The office's correction of a task's milestones."""
+
+    rows = FieldList(FormField(MilestoneRow), min_entries=0)
+    reviewed = BooleanField("已核对，移出待核对清单")
+    baseline = FloatField("基数（计划开始时的水平）", validators=[Optional()])

@@ -1,0 +1,243 @@
+"""Task pages: details and chart, reporting, review, contributions, milestone correction."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from tracker.clock import today
+from tracker.domain.policy import Action
+from tracker.extensions import db
+from tracker.io.charts import render_milestone_chart
+from tracker.services import reports as report_service
+from tracker.services import tasks as task_service
+from tracker.services.charts import milestone_series
+from tracker.services.errors import NotFound, ServiceError
+from tracker.services.task_page import task_page
+from tracker.web.access import allowed, require
+from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
+
+bp = Blueprint("tasks", __name__)
+
+
+def _task_or_404(task_id: int):  # noqa: ANN202 - returns a Task
+    try:
+        return task_service.get_task(task_id)
+    except NotFound:
+        abort(404)
+
+
+def _form_error(form: object, error: ServiceError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    flash(error.message, "error")
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def show(task_id: int) -> str:
+    """A task's milestones, expected-to-date, reports, contributions and chart."""
+    require(Action.VIEW_TASK, _task_or_404(task_id))
+    page = task_page(task_id, today())
+    return render_template("tasks/show.html", page=page, review_form=ReviewForm())
+
+
+@bp.route("/tasks/<int:task_id>/chart.png")
+@login_required
+def chart(task_id: int) -> Response:
+    """The milestone chart as a PNG."""
+    task = _task_or_404(task_id)
+    require(Action.VIEW_TASK, task)
+    series = milestone_series(task, report_service.reports_of_task(task.id), today())
+    response = Response(render_milestone_chart(series), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@bp.route("/tasks/<int:task_id>/report", methods=["GET", "POST"])
+@login_required
+def report(task_id: int) -> str | BaseResponse:
+    """The lead unit's report form (new, or replacing a returned or pending report)."""
+    task = _task_or_404(task_id)
+    require(Action.REPORT, task)
+    day = today()
+    form = ReportForm()
+    form.period.choices = [
+        (p.code, p.label) for p in reversed(report_service.reportable_periods(task, day))
+    ]
+    if request.method == "GET":
+        _prefill(form, task, request.args.get("period"))
+    if form.validate_on_submit():
+        data = report_service.ReportInput(
+            period=form.period.data or "",
+            value=form.value.data,
+            progress=form.progress.data or "",
+            problems=form.problems.data or "",
+            next_steps=form.next_steps.data or "",
+        )
+        try:
+            report_service.submit_report(
+                task, current_user.unit, current_user, data, day,
+                expected_version=int(form.version.data) if form.version.data else None,
+            )
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            flash("已提交，等待改革办审核。", "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    return render_template(
+        "tasks/report.html", task=task, form=form,
+        unit_label=report_service.value_unit(task),
+        cumulative=report_service.is_cumulative(task),
+    )
+
+
+def _prefill(form: ReportForm, task, period: str | None) -> None:  # noqa: ANN001
+    """Start from the period's own report if there is one, else from the last report."""
+    code = period or report_service.current_period(task, today()).code
+    form.period.data = code
+    existing = report_service.find_report(task.id, code)
+    form.version.data = str(existing.version) if existing else "0"
+    source = existing or next(iter(report_service.reports_of_task(task.id)), None)
+    if source is None:
+        return
+    form.value.data = source.value
+    form.progress.data = source.progress
+    form.problems.data = source.problems
+    form.next_steps.data = source.next_steps
+
+
+@bp.route("/reports/<int:report_id>/review", methods=["POST"])
+@login_required
+def review(report_id: int) -> BaseResponse:
+    """The office accepts or returns a report."""
+    require(Action.REVIEW_REPORT)
+    try:
+        report = report_service.get_report(report_id)
+    except NotFound:
+        abort(404)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash("请选择审核结果。", "error")
+        return redirect(url_for("tasks.show", task_id=report.task_id))
+    try:
+        report_service.review_report(
+            report, current_user, form.decision.data == "accept", form.reason.data or "", today()
+        )
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash("已审核通过。" if form.decision.data == "accept" else "已退回。", "success")
+    return redirect(url_for("tasks.show", task_id=report.task_id))
+
+
+@bp.route("/contributions/<int:contribution_id>", methods=["GET", "POST"])
+@login_required
+def contribution(contribution_id: int) -> str | BaseResponse:
+    """A cooperating unit confirms or disputes its part in a report."""
+    try:
+        item = report_service.get_contribution(contribution_id)
+    except NotFound:
+        abort(404)
+    task = item.report.task
+    require(Action.CONFIRM_CONTRIBUTION, task)
+    if item.unit_id != current_user.unit_id:
+        abort(403)
+    form = ContributionForm(obj=None)
+    if request.method == "GET" and item.answered_on is not None:
+        form.decision.data = "confirm" if item.status == "confirmed" else "dispute"
+        form.text.data, form.reason.data = item.text, item.reason
+    if form.validate_on_submit():
+        try:
+            report_service.answer_contribution(
+                item, current_user, form.decision.data == "confirm",
+                form.text.data or "", form.reason.data or "", today(),
+            )
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            flash("已提交配合确认。", "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    return render_template("tasks/contribution.html", item=item, task=task, form=form)
+
+
+@bp.route("/tasks/<int:task_id>/milestones", methods=["GET", "POST"])
+@login_required
+def milestones(task_id: int) -> str | BaseResponse:
+    """The office corrects a task's milestones and clears it from the review list."""
+    task = _task_or_404(task_id)
+    require(Action.EDIT_MILESTONES, task)
+    form = MilestonesForm()
+    if request.method == "GET":
+        _fill_milestone_rows(form, task)
+    if form.validate_on_submit():
+        entries = [
+            task_service.MilestoneEntry(
+                kind=row.kind.data or "", due=row.due.data, start=row.start.data,
+                comparator=row.comparator.data or "", target=row.target.data or "",
+                unit=row.unit.data or "",
+            )
+            for row in form.rows
+            if not row.remove.data
+        ]
+        try:
+            specs = task_service.specs_from_entries(entries)
+            task_service.correct_milestones(
+                task,
+                task_service.MilestoneCorrection(specs, bool(form.reviewed.data), form.baseline.data),
+            )
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash("节点已保存。", "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    return render_template("tasks/milestones.html", task=task, form=form)
+
+
+def _fill_milestone_rows(form: MilestonesForm, task) -> None:  # noqa: ANN001
+    for milestone in task.milestones:
+        target = milestone.target_value if milestone.target_value is not None else milestone.target_text
+        form.rows.append_entry(
+            {
+                "kind": milestone.kind.value,
+                "due": milestone.due,
+                "start": milestone.start,
+                "comparator": milestone.comparator or "",
+                "target": "" if target is None else f"{target:g}" if isinstance(target, float) else target,
+                "unit": milestone.unit or "",
+            }
+        )
+    for _ in range(3):
+        form.rows.append_entry()
+    form.baseline.data = task.baseline_value
+
+
+@bp.route("/review")
+@login_required
+def review_list() -> str:
+    """Tasks whose schedules the grammar could not read with confidence."""
+    require(Action.EDIT_MILESTONES)
+    return render_template("tasks/review_list.html", tasks=task_service.tasks_needing_review())
+
+
+@bp.route("/my")
+@login_required
+def my_work() -> str | BaseResponse:
+    """A unit user's tasks to report on and contributions to confirm."""
+    if current_user.unit_id is None:
+        return redirect(url_for("ledger.index"))
+    return render_template(
+        "tasks/my.html",
+        contributions=report_service.contributions_of_unit(current_user.unit_id),
+        allowed=allowed,
+    )
