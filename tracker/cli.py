@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from tracker.clock import today
 from tracker.domain.lag import LAG_LABELS, LagState
@@ -161,6 +161,7 @@ def demo_load() -> None:
 
 
 @click.command("scan")
+@with_appcontext
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="按此日期扫描")
 @click.option("--plan", "plan_id", type=int, help="只扫描一个方案")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
@@ -181,6 +182,7 @@ def scan_command(as_of: Any, plan_id: int | None, as_json: bool) -> None:
 
 
 @click.command("scheduler")
+@with_appcontext
 def scheduler_command() -> None:
     """Run the job scheduler in this process (the only place jobs run)."""
     from tracker.jobs.scheduler import run_scheduler

@@ -81,7 +81,7 @@ def login(client: FlaskClient, username: str, password: str = PASSWORD) -> TestR
 
 def token(client: FlaskClient) -> str:
     """A CSRF token valid for the client's current session."""
-    return csrf_token(client.get("/login").text)
+    return csrf_token(client.get("/login", follow_redirects=True).text)
 
 
 def location(response: TestResponse) -> str:

@@ -5,7 +5,7 @@ the office sees the alert, and the ledger and task pages show it."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask
@@ -222,22 +222,34 @@ def test_lead_reports_cooperators_answer_office_reviews_scan_flags(
     assert 33.0 < mine_status["expected"] < 34.0
     assert scanned["alerts_created"] >= 1
     with app.app_context():
-        messages = list(
-            db.session.scalars(
-                sa.select(Alert.message).where(
+        behind = list(
+            db.session.execute(
+                sa.select(Alert.id, Alert.message).where(
                     Alert.task_id == cixi.task_id, Alert.kind == "behind"
                 )
             )
         )
-    assert len(messages) == 1
-    assert "2020年目标≥35%进度滞后" in messages[0]
+        unread = db.session.scalar(sa.select(sa.func.count(Alert.id)))
+    assert len(behind) == 1
+    alert_id, message = behind[0]
+    assert message == "2020年目标≥35%进度滞后（序时应达33.32%，实际25%）"
 
-    # 8. The office's inbox shows the alert.
+    # 8. The office's inbox shows the alert; marking it read counts it down.
     inbox = office.get("/inbox/?kind=behind")
     assert inbox.status_code == 200
-    assert messages[0] in inbox.text
+    assert message in inbox.text
     assert LEAD_UNIT in inbox.text
     assert f'href="{task_url}"' in inbox.text
+    assert f"（未读 {unread}）" in inbox.text
+    assert f'<tr class="unread" data-alert-id="{alert_id}">' in inbox.text
+    response = office.post(
+        f"/inbox/{alert_id}/read", data={"csrf_token": form_fields(inbox.text)["csrf_token"]}
+    )
+    assert location(response) == "/inbox/"
+    inbox = office.get("/inbox/?kind=behind")
+    assert f'<tr class="read" data-alert-id="{alert_id}">' in inbox.text
+    assert f"（未读 {unread - 1}）" in inbox.text
+    assert message not in office.get("/inbox/?unread=1").text
 
     # 9. The ledger filtered by state shows the task with its state label.
     ledger = office.get(f"/plans/{cixi.plan_id}?state=behind")
@@ -251,7 +263,7 @@ def test_lead_reports_cooperators_answer_office_reviews_scan_flags(
     page = office.get(task_url)
     for text in ("2019年：≥20%", "2020年：≥35%", "2025年：≥100%"):
         assert text in page.text
-    assert "2020Q3" in page.text
+    assert "2020年第三季度" in page.text
     assert "完成值 25%" in page.text
     assert "已审核" in page.text
     assert "组织工会干部参与走访" in page.text

@@ -227,3 +227,16 @@ def test_show_unknown_plan_exits_1(runner: FlaskCliRunner, app_ctx: Flask) -> No
     result = runner.invoke(args=["plan", "show", "999", "--json"])
 
     assert result.exit_code == 1 and "999" in result.output
+
+
+def test_import_stores_the_working_day_calendar_of_the_plan_years(
+    runner: FlaskCliRunner, app_ctx: Flask
+) -> None:
+    import_json(runner, CIXI_DOCX, "--period", "2019-2025")
+
+    result = runner.invoke(
+        args=["calendar", "workdays", "--from", "2020-09-28", "--to", "2020-10-12", "--json"]
+    )
+
+    # 28, 29, 30 September, 9 October, Saturday 10 October (调休) and 12 October.
+    assert json.loads(result.output) == {"workdays": 6}

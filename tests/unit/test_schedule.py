@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import SEEDS
 from tracker.domain.milestones import MilestoneSpec, ParsedSchedule, ScheduleParseError
 from tracker.domain.schedule import parse_schedule
-from tests.paths import SEEDS
 
 CIXI_PERIOD = (2019, 2025)
 CIXI_DOCX = SEEDS / "cixi-key-tasks.docx"

@@ -22,7 +22,8 @@ def library_years() -> range:
 
 def sync_from_library(years: range | list[int] | None = None) -> int:
     """Store the library's holidays and adjusted workdays for ``years`` (default: every year
-    it knows), leaving days the office entered untouched. Returns the number of days added.
+    it knows). Years already stored are skipped, so days the office entered or corrected
+    are never overwritten. Returns the number of days added.
 
     Raises ValueError for a year the library does not know.
     """
@@ -31,8 +32,9 @@ def sync_from_library(years: range | list[int] | None = None) -> int:
     unknown = [year for year in wanted if year not in known]
     if unknown:
         raise ValueError(f"节假日库不含 {unknown[0]} 年的数据，请由办公室录入")
-    existing = set(db.session.scalars(sa.select(CalendarDay.day)))
     years_stored = set(db.session.scalars(sa.select(CalendarYear.year)))
+    wanted = [year for year in wanted if year not in years_stored]
+    existing = set(db.session.scalars(sa.select(CalendarDay.day)))
     added = 0
     for year in wanted:
         for day, is_workday, name in _exceptions_of_year(year):
@@ -41,8 +43,7 @@ def sync_from_library(years: range | list[int] | None = None) -> int:
                     CalendarDay(day=day, is_workday=is_workday, name=name, source=LIBRARY)
                 )
                 added += 1
-        if year not in years_stored:
-            db.session.add(CalendarYear(year=year, source=LIBRARY))
+        db.session.add(CalendarYear(year=year, source=LIBRARY))
     db.session.flush()
     return added
 

@@ -16,6 +16,7 @@ from tracker.domain.units import UnitName
 from tracker.extensions import db
 from tracker.io.tables import PlanRow, ResponsibilityTable, read_responsibility_table
 from tracker.models import Category, Measure, Milestone, Plan, Task, TaskUnit
+from tracker.services import calendar as calendar_service
 from tracker.services.errors import NotFound, ServiceError
 from tracker.services.units import UnitDirectory
 
@@ -113,6 +114,7 @@ def import_plan(
         milestone_count += len(task.milestones)
         review_count += int(task.needs_review)
     db.session.flush()
+    _store_calendar_for(period)
     return ImportSummary(
         plan_id=plan.id,
         categories=len(categories),
@@ -121,6 +123,15 @@ def import_plan(
         units=len(touched_units),
         milestones=milestone_count,
         needs_review=review_count,
+    )
+
+
+def _store_calendar_for(period: tuple[int, int]) -> None:
+    """Holidays of the plan's years (and the next, when last reports fall due) that the
+    holiday library knows; later years are the office's to enter."""
+    known = calendar_service.library_years()
+    calendar_service.sync_from_library(
+        [year for year in range(period[0], period[1] + 2) if year in known]
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
 from tracker.domain.milestones import MilestoneKind
-from tracker.domain.periods import Period, parse_period, period_containing, periods_between
+from tracker.domain.periods import Period, parse_period, periods_between
 from tracker.extensions import db
 from tracker.models import (
     Contribution,
@@ -57,13 +58,23 @@ def reportable_periods(task: Task, today: date) -> list[Period]:
     return periods_between(plan.start, last, plan.cadence)
 
 
-def current_period(task: Task, today: date) -> Period:
-    """The last period that has ended by ``today`` (the one usually being reported),
-    or the first period of the plan."""
-    periods = [p for p in reportable_periods(task, today) if p.end < today]
-    if periods:
-        return periods[-1]
-    return period_containing(task.plan.start, task.plan.cadence)
+def open_periods(task: Task, today: date) -> list[Period]:
+    """Reportable periods whose report is not accepted yet (accepted ones are locked),
+    latest first."""
+    accepted = {
+        report.period
+        for report in reports_of_task(task.id)
+        if report.status is ReportStatus.ACCEPTED
+    }
+    return [p for p in reversed(reportable_periods(task, today)) if p.code not in accepted]
+
+
+def default_period(task: Task, today: date) -> Period | None:
+    """The period a report form starts on: the latest open period that has ended by
+    ``today`` (the one usually being reported), else the latest open one, else None."""
+    periods = open_periods(task, today)
+    ended = [period for period in periods if period.end < today]
+    return (ended or periods or [None])[0]
 
 
 def submit_report(
@@ -82,11 +93,13 @@ def submit_report(
     from (0 for a new report; None skips the check): if someone saved in between, the
     save is refused.
     Raises :class:`ServiceError` (field "period" or "value") for a period outside the plan
-    or a missing value, :class:`Conflict` when locked or stale.
+    or a missing, infinite or negative value; :class:`Conflict` when locked or stale.
     """
     period = _checked_period(task, data.period, today)
     if value_unit(task) is not None and data.value is None:
         raise ServiceError("请填写完成值", field="value")
+    if data.value is not None and not math.isfinite(data.value):
+        raise ServiceError("完成值应为有限的数字", field="value")
     if data.value is not None and data.value < 0:
         raise ServiceError("完成值不能为负数", field="value")
     report = find_report(task.id, period.code)

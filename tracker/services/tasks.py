@@ -70,13 +70,15 @@ class MilestoneEntry:
     comparator: str
     target: str
     unit: str
+    upper: float | None = None
 
 
 def specs_from_entries(entries: Sequence[MilestoneEntry]) -> list[MilestoneSpec]:
     """Milestones from the correction form's rows; blank rows are skipped.
 
     Raises :class:`ServiceError` naming the row ("第2行") and the field for a missing
-    kind or due date, a numeric kind without a number, or a comparator on a stage.
+    kind or due date, a numeric kind without a number, a range whose upper bound is below
+    its target, or a comparator on a stage.
     """
     specs = []
     for number, entry in enumerate(entries, start=1):
@@ -104,6 +106,8 @@ def _spec_from_entry(number: int, entry: MilestoneEntry) -> MilestoneSpec:
                 f"{prefix}：目标应为数字", field=f"rows-{number - 1}-target"
             ) from error
         comparator = comparator or ">="
+        if entry.upper is not None and entry.upper < target:
+            raise ServiceError(f"{prefix}：上限不能小于目标", field=f"rows-{number - 1}-upper")
     elif comparator:
         raise ServiceError(
             f"{prefix}：阶段节点和常态推进没有比较符", field=f"rows-{number - 1}-comparator"
@@ -117,6 +121,7 @@ def _spec_from_entry(number: int, entry: MilestoneEntry) -> MilestoneSpec:
         target=target,
         unit=entry.unit.strip() or None,
         start=entry.start,
+        upper=entry.upper if kind in NUMERIC_KINDS else None,
         source="办公室修正",
     )
 

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker import clock
 from tracker.domain.lag import LAG_COLOURS, LAG_LABELS
+from tracker.domain.periods import parse_period
 from tracker.domain.policy import ROLE_LABELS, Action
 from tracker.extensions import db, login_manager
 from tracker.models import User
@@ -40,6 +41,7 @@ def register_web(app: Flask) -> None:
     )
 
     app.jinja_env.filters["comparator"] = lambda symbol: _COMPARATOR_SIGNS.get(symbol, symbol)
+    app.jinja_env.filters["period_label"] = _period_label
 
     @app.context_processor
     def template_clock() -> dict[str, object]:
@@ -60,6 +62,14 @@ def register_web(app: Flask) -> None:
         app.logger.exception("unhandled error", exc_info=error)
         db.session.rollback()
         return render_template("error.html", code=500, message=_MESSAGES[500]), 500
+
+
+def _period_label(code: str) -> str:
+    """ "2020Q3" → "2020年第三季度"; an unknown code is shown as it is."""
+    try:
+        return parse_period(code).label
+    except ValueError:
+        return code
 
 
 _COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "", None: ""}

@@ -44,7 +44,10 @@ def plan_ledger(plan_id: int) -> str:
     except NotFound:
         abort(404)
     return render_template(
-        "ledger/ledger.html", ledger=ledger, filters=filters, states=list(LagState),
+        "ledger/ledger.html",
+        ledger=ledger,
+        filters=filters,
+        states=list(LagState),
         plans=plans.list_plans(),
     )
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
     FloatField,
-    Form,
     FormField,
     HiddenField,
     RadioField,
@@ -16,9 +14,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+)
 
 from tracker.domain.milestones import COMPARATORS, MilestoneKind
+from tracker.web.forms import TrackerForm, TrackerSubform, choices
 
 KIND_LABELS = {
     MilestoneKind.LEVEL: "达到水平",
@@ -31,61 +36,82 @@ KIND_LABELS = {
 }
 
 
-class ReportForm(FlaskForm):
+class ReportForm(TrackerForm):
     """A lead unit's report for one period."""
 
-    period = SelectField("填报期间", validators=[DataRequired("请选择填报期间")])
+    # The service checks the period (and says why one is refused: locked, outside the plan).
+    period = SelectField(
+        "填报期间", validators=[DataRequired("请选择填报期间")], validate_choice=False
+    )
     value = FloatField(
         "完成值",
-        validators=[Optional(), NumberRange(min=0, message="完成值不能为负数")],
+        validators=[Optional()],
         render_kw={"step": "any", "inputmode": "decimal"},
     )
     progress = TextAreaField(
-        "进展情况", validators=[DataRequired("请填写进展情况"), Length(max=2000)]
+        "进展情况",
+        validators=[
+            DataRequired("请填写进展情况"),
+            Length(max=2000, message="进展情况不能超过2000字"),
+        ],
     )
-    problems = TextAreaField("存在问题", validators=[Length(max=2000)])
-    next_steps = TextAreaField("下步打算", validators=[Length(max=2000)])
-    version = HiddenField()
+    problems = TextAreaField(
+        "存在问题", validators=[Length(max=2000, message="存在问题不能超过2000字")]
+    )
+    next_steps = TextAreaField(
+        "下步打算", validators=[Length(max=2000, message="下步打算不能超过2000字")]
+    )
+    version = HiddenField(
+        validators=[Optional(), Regexp(r"^\d+$", message="表单已过期，请刷新页面后重试")]
+    )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(TrackerForm):
     """The office accepts or returns a submitted report."""
 
     decision = RadioField(
         "审核结果",
-        choices=[("accept", "审核通过"), ("return", "退回")],
+        choices=choices([("accept", "审核通过"), ("return", "退回")]),
         validators=[InputRequired("请选择审核结果")],
     )
-    reason = TextAreaField("退回理由", validators=[Length(max=1000)])
+    reason = TextAreaField(
+        "退回理由", validators=[Length(max=1000, message="退回理由不能超过1000字")]
+    )
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(TrackerForm):
     """A cooperating unit confirms its part or disputes it with a reason."""
 
     decision = RadioField(
         "确认结果",
-        choices=[("confirm", "确认"), ("dispute", "有异议")],
+        choices=choices([("confirm", "确认"), ("dispute", "有异议")]),
         validators=[InputRequired("请选择确认结果")],
     )
-    text = TextAreaField("本单位配合情况", validators=[Length(max=500)])
-    reason = TextAreaField("异议理由", validators=[Length(max=1000)])
+    text = TextAreaField(
+        "本单位配合情况", validators=[Length(max=500, message="配合情况不能超过500字")]
+    )
+    reason = TextAreaField(
+        "异议理由", validators=[Length(max=1000, message="异议理由不能超过1000字")]
+    )
 
 
-class MilestoneRow(Form):
+class MilestoneRow(TrackerSubform):
     """One milestone in the correction form; an empty row is ignored."""
 
     kind = SelectField(
-        "类型", choices=[("", "—")] + [(k.value, label) for k, label in KIND_LABELS.items()]
+        "类型",
+        choices=choices([("", "—"), *((k.value, label) for k, label in KIND_LABELS.items())]),
     )
     due = DateField("截止日期", validators=[Optional()])
     start = DateField("起始日期", validators=[Optional()])
-    comparator = SelectField("比较", choices=[("", "—")] + [(c, c) for c in COMPARATORS])
+    comparator = SelectField("比较", choices=choices([("", "—"), *((c, c) for c in COMPARATORS)]))
     target = StringField("目标", validators=[Length(max=100)])
+    upper = FloatField("上限", validators=[Optional()])
     unit = StringField("单位", validators=[Length(max=10)])
     remove = BooleanField("删除")
 
 
-class MilestonesForm(FlaskForm):
+class MilestonesForm(TrackerForm):
     """The office's correction of a task's milestones."""
 
     rows = FieldList(FormField(MilestoneRow), min_entries=0)

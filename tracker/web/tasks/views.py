@@ -10,18 +10,20 @@ from tracker.clock import today
 from tracker.domain.policy import Action
 from tracker.extensions import db
 from tracker.io.charts import render_milestone_chart
+from tracker.models import Task
 from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
 from tracker.services.charts import milestone_series
 from tracker.services.errors import NotFound, ServiceError
 from tracker.services.task_page import task_page
 from tracker.web.access import allowed, require
+from tracker.web.forms import choices
 from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
 
 bp = Blueprint("tasks", __name__)
 
 
-def _task_or_404(task_id: int):  # noqa: ANN202 - returns a Task
+def _task_or_404(task_id: int) -> Task:
     try:
         return task_service.get_task(task_id)
     except NotFound:
@@ -29,10 +31,12 @@ def _task_or_404(task_id: int):  # noqa: ANN202 - returns a Task
 
 
 def _form_error(form: object, error: ServiceError) -> None:
+    """Show a service's refusal beside the field it names, or at the top of the page."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
-    flash(error.message, "error")
+    else:
+        flash(error.message, "error")
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -64,11 +68,10 @@ def report(task_id: int) -> str | BaseResponse:
     require(Action.REPORT, task)
     day = today()
     form = ReportForm()
-    form.period.choices = [
-        (p.code, p.label) for p in reversed(report_service.reportable_periods(task, day))
-    ]
+    periods = report_service.open_periods(task, day)
+    form.period.choices = choices((p.code, p.label) for p in periods)
     if request.method == "GET":
-        _prefill(form, task, request.args.get("period"))
+        _prefill(form, task, request.args.get("period"), [p.code for p in periods])
     if form.validate_on_submit():
         data = report_service.ReportInput(
             period=form.period.data or "",
@@ -79,7 +82,11 @@ def report(task_id: int) -> str | BaseResponse:
         )
         try:
             report_service.submit_report(
-                task, current_user.unit, current_user, data, day,
+                task,
+                current_user.unit,
+                current_user,
+                data,
+                day,
                 expected_version=int(form.version.data) if form.version.data else None,
             )
             db.session.commit()
@@ -90,15 +97,22 @@ def report(task_id: int) -> str | BaseResponse:
             flash("已提交，等待改革办审核。", "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     return render_template(
-        "tasks/report.html", task=task, form=form,
+        "tasks/report.html",
+        task=task,
+        form=form,
         unit_label=report_service.value_unit(task),
         cumulative=report_service.is_cumulative(task),
     )
 
 
-def _prefill(form: ReportForm, task, period: str | None) -> None:  # noqa: ANN001
+def _prefill(form: ReportForm, task: Task, period: str | None, open_codes: list[str]) -> None:
     """Start from the period's own report if there is one, else from the last report."""
-    code = period or report_service.current_period(task, today()).code
+    if period not in open_codes:
+        default = report_service.default_period(task, today())
+        period = default.code if default else None
+    if period is None:
+        return
+    code = period
     form.period.data = code
     existing = report_service.find_report(task.id, code)
     form.version.data = str(existing.version) if existing else "0"
@@ -122,7 +136,9 @@ def review(report_id: int) -> BaseResponse:
         abort(404)
     form = ReviewForm()
     if not form.validate_on_submit():
-        flash("请选择审核结果。", "error")
+        for messages in form.errors.values():
+            for message in messages:
+                flash(message, "error")
         return redirect(url_for("tasks.show", task_id=report.task_id))
     try:
         report_service.review_report(
@@ -156,8 +172,12 @@ def contribution(contribution_id: int) -> str | BaseResponse:
     if form.validate_on_submit():
         try:
             report_service.answer_contribution(
-                item, current_user, form.decision.data == "confirm",
-                form.text.data or "", form.reason.data or "", today(),
+                item,
+                current_user,
+                form.decision.data == "confirm",
+                form.text.data or "",
+                form.reason.data or "",
+                today(),
             )
             db.session.commit()
         except ServiceError as error:
@@ -181,9 +201,13 @@ def milestones(task_id: int) -> str | BaseResponse:
     if form.validate_on_submit():
         entries = [
             task_service.MilestoneEntry(
-                kind=row.kind.data or "", due=row.due.data, start=row.start.data,
-                comparator=row.comparator.data or "", target=row.target.data or "",
+                kind=row.kind.data or "",
+                due=row.due.data,
+                start=row.start.data,
+                comparator=row.comparator.data or "",
+                target=row.target.data or "",
                 unit=row.unit.data or "",
+                upper=row.upper.data,
             )
             for row in form.rows
             if not row.remove.data
@@ -192,7 +216,9 @@ def milestones(task_id: int) -> str | BaseResponse:
             specs = task_service.specs_from_entries(entries)
             task_service.correct_milestones(
                 task,
-                task_service.MilestoneCorrection(specs, bool(form.reviewed.data), form.baseline.data),
+                task_service.MilestoneCorrection(
+                    specs, bool(form.reviewed.data), form.baseline.data
+                ),
             )
             db.session.commit()
         except ServiceError as error:
@@ -204,17 +230,22 @@ def milestones(task_id: int) -> str | BaseResponse:
     return render_template("tasks/milestones.html", task=task, form=form)
 
 
-def _fill_milestone_rows(form: MilestonesForm, task) -> None:  # noqa: ANN001
+def _fill_milestone_rows(form: MilestonesForm, task: Task) -> None:
     for milestone in task.milestones:
-        target = milestone.target_value if milestone.target_value is not None else milestone.target_text
+        target = (
+            milestone.target_text
+            if milestone.target_value is None
+            else f"{milestone.target_value:g}"
+        )
         form.rows.append_entry(
             {
                 "kind": milestone.kind.value,
                 "due": milestone.due,
                 "start": milestone.start,
                 "comparator": milestone.comparator or "",
-                "target": "" if target is None else f"{target:g}" if isinstance(target, float) else target,
+                "target": target or "",
                 "unit": milestone.unit or "",
+                "upper": milestone.upper,
             }
         )
     for _ in range(3):

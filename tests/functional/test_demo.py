@@ -1,0 +1,55 @@
+"""The demo data through the pages: every task page renders for the office, the inbox has
+the scan's alerts, and a unit account sees its to-do list."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.functional.helpers import location, login
+from tracker.clock import today
+from tracker.extensions import db
+from tracker.models import Alert, Contribution, ProgressReport, Task, User
+from tracker.services.demo import DEMO_PASSWORD, load_demo
+
+
+def test_demo_pages_render_for_office_and_units(app: Flask, client: FlaskClient) -> None:
+    """Load the demo; the office opens the ledger, every task page and the inbox; a
+    cooperating unit's account opens its to-do list and a confirmation still open."""
+    with app.app_context():
+        result = load_demo(today())
+        db.session.commit()
+        task_ids = list(db.session.scalars(sa.select(Task.id).order_by(Task.id)))
+        alerts = db.session.scalar(sa.select(sa.func.count(Alert.id)))
+        open_request = db.session.scalars(
+            sa.select(Contribution)
+            .join(ProgressReport)
+            .where(Contribution.status == "requested", ProgressReport.status == "submitted")
+            .order_by(Contribution.id)
+        ).first()
+        assert open_request is not None
+        coop_user = db.session.scalar(sa.select(User).where(User.unit_id == open_request.unit_id))
+        assert coop_user is not None
+        coop_name, request_id = coop_user.username, open_request.id
+    assert result.reports > 0
+    assert alerts == result.alerts > 0
+
+    assert location(login(client, "office", DEMO_PASSWORD)) == "/"
+    ledger = client.get(location(client.get("/")))
+    assert len(re.findall(r"<tr data-task-id=", ledger.text)) == len(task_ids) == 57
+    assert "慈溪市产改办（改革办）" in ledger.text
+    broken = [tid for tid in task_ids if client.get(f"/tasks/{tid}").status_code != 200]
+    assert broken == []
+    inbox = client.get("/inbox/")
+    assert f"（未读 {alerts}）" in inbox.text
+    assert len(re.findall(r"data-alert-id=", inbox.text)) == alerts
+
+    unit = FlaskClient(app, app.response_class, use_cookies=True)
+    assert location(login(unit, coop_name, DEMO_PASSWORD)) == "/"
+    mine = unit.get("/my")
+    assert mine.status_code == 200
+    assert f'href="/contributions/{request_id}">去确认</a>' in mine.text
+    assert unit.get(f"/contributions/{request_id}").status_code == 200

@@ -1,0 +1,41 @@
+"""Base forms of the site: WTForms' own messages ("不是有效的选择。") in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Form
+from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
+
+LOCALES = ("zh_CN", "zh")
+
+
+class _ChineseMeta:
+    """Meta that loads WTForms' bundled Chinese catalogue (Flask-WTF would need Babel)."""
+
+    locales = LOCALES
+
+    def get_translations(self, form: Any) -> Any:
+        return DefaultMeta.get_translations(self, form)  # type: ignore[arg-type]
+
+
+class TrackerForm(FlaskForm):
+    """A CSRF-protected form whose built-in messages are Chinese."""
+
+    class Meta(_ChineseMeta):
+        pass
+
+
+class TrackerSubform(Form):
+    """A form nested with ``FormField`` (no CSRF of its own), messages in Chinese."""
+
+    class Meta(_ChineseMeta):
+        pass
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Select/radio choices from (value, label) pairs (WTForms 3.3 retires bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
