@@ -22,7 +22,7 @@ from tracker.services import plans, scan
 from tracker.services.demo import DEMO_PASSWORD, load_demo
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTS = ROOT.parent / "shared" / "documents"
+DOCUMENTS = ROOT / "seeds"
 RUNS = 7
 
 

@@ -1,7 +1,8 @@
-"""Where the tests find the real input documents: ``shared/documents`` beside the repo."""
+"""Where the tests find their real input: the Cixi table kept in ``seeds/`` (copies of
+``shared/documents`` beside the repository, checked to be identical where that exists)."""
 
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DOCUMENTS = REPO.parent / "shared" / "documents"
 SEEDS = REPO / "seeds"
+SHARED_DOCUMENTS = REPO.parent / "shared" / "documents"

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from tests.paths import DOCUMENTS
+from tests.paths import SEEDS
 from tracker.extensions import db
 from tracker.models import Plan, Task, Unit
 
-CIXI_DOCX = DOCUMENTS / "cixi-key-tasks.docx"
-CIXI_XLSX = DOCUMENTS / "cixi-key-tasks.xlsx"
+CIXI_DOCX = SEEDS / "cixi-key-tasks.docx"
+CIXI_XLSX = SEEDS / "cixi-key-tasks.xlsx"
 
 
 def import_json(runner: FlaskCliRunner, path: Path, *extra: str) -> dict[str, int]:

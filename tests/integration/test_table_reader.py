@@ -12,7 +12,7 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from tests.paths import DOCUMENTS
+from tests.paths import SEEDS
 from tracker.domain.units import UnitName
 from tracker.io.tables import (
     PlanRow,
@@ -21,8 +21,8 @@ from tracker.io.tables import (
     read_responsibility_table,
 )
 
-CIXI_DOCX = DOCUMENTS / "cixi-key-tasks.docx"
-CIXI_XLSX = DOCUMENTS / "cixi-key-tasks.xlsx"
+CIXI_DOCX = SEEDS / "cixi-key-tasks.docx"
+CIXI_XLSX = SEEDS / "cixi-key-tasks.xlsx"
 CIXI_TITLE = "《新时代慈溪产业工人队伍建设改革实施方案》重点任务责任分工"
 
 
