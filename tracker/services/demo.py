@@ -14,21 +14,20 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tracker.domain.lag import expected_to_date
+from tracker.domain.periods import parse_period
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import (
-    Contribution,
-    ContributionStatus,
-    Plan,
-    ProgressReport,
-    ReportStatus,
-    Task,
-    Unit,
-    User,
-)
+from tracker.models import Contribution, Plan, Task, Unit, User
 from tracker.services import calendar as calendar_service
 from tracker.services import plans, scan
-from tracker.services.reports import is_cumulative, value_unit
+from tracker.services.reports import (
+    ReportInput,
+    answer_contribution,
+    is_cumulative,
+    review_report,
+    submit_report,
+    value_unit,
+)
 from tracker.services.users import create_user
 
 SEED_PLAN = Path(__file__).resolve().parents[2] / "seeds" / "cixi-key-tasks.docx"
@@ -111,11 +110,12 @@ def _describe_accounts() -> list[tuple[str, str, str]]:
 
 
 def _create_reports(plan: Plan, today: date) -> int:
-    from tracker.domain.periods import parse_period, report_due_date
-
+    """Reports through the same services as the pages: submitted a few working days after
+    each quarter, accepted by the office (the latest sometimes still pending), and
+    answered by most cooperating units."""
     calendar = calendar_service.load_calendar()
     rng = random.Random(20201120)
-    office = db.session.scalar(sa.select(User).where(User.username == "office"))
+    office = db.session.scalars(sa.select(User).where(User.username == "office")).one()
     count = 0
     for task in plan.tasks:
         lead = task.lead_units
@@ -123,34 +123,25 @@ def _create_reports(plan: Plan, today: date) -> int:
             continue
         profile = rng.choices(["on_track", "behind", "missing"], weights=[6, 3, 2])[0]
         periods = DEMO_PERIODS[:5] if profile == "missing" else DEMO_PERIODS
-        reporter = db.session.scalar(sa.select(User).where(User.unit_id == lead[0].id))
+        reporter = db.session.scalars(sa.select(User).where(User.unit_id == lead[0].id)).first()
         for index, code in enumerate(periods):
             period = parse_period(code)
-            due = report_due_date(period, calendar, 5)
-            if due > today:
+            submitted_on = calendar.add_workdays(period.end, rng.randint(1, 5))
+            if submitted_on > today or reporter is None:
                 continue
-            report = ProgressReport(
-                task=task,
-                unit=lead[0],
+            data = ReportInput(
                 period=code,
-                period_end=period.end,
                 value=_demo_value(task, plan, period.end, profile, rng),
-                value_unit=value_unit(task),
                 progress=_progress_text(task, period.label, profile),
                 problems="" if profile == "on_track" else "部分企业推进较慢，基层力量不足。",
                 next_steps="继续加强督促指导，按序时推进。",
-                author_id=reporter.id if reporter else None,
-                status=ReportStatus.SUBMITTED,
-                submitted_on=calendar.add_workdays(period.end, rng.randint(1, 5)),
             )
+            report = submit_report(task, lead[0], reporter, data, submitted_on)
+            for contribution in report.contributions:
+                _answer_demo_contribution(contribution, submitted_on, rng)
             pending = index == len(periods) - 1 and rng.random() < 0.3
-            if not pending and office is not None:
-                report.status = ReportStatus.ACCEPTED
-                report.reviewer_id = office.id
-                report.reviewed_on = calendar.add_workdays(due, 2)
-            for unit in task.cooperating_units:
-                report.contributions.append(_demo_contribution(unit, report, rng))
-            db.session.add(report)
+            if not pending:
+                review_report(report, office, True, "", calendar.add_workdays(submitted_on, 2))
             count += 1
     db.session.flush()
     return count
@@ -177,15 +168,17 @@ def _progress_text(task: Task, label: str, profile: str) -> str:
     return f"{label}，围绕「{task.text[:20]}」{tone}，已召开推进会并督促各责任主体落实。"
 
 
-def _demo_contribution(unit: Unit, report: ProgressReport, rng: random.Random) -> Contribution:
+def _answer_demo_contribution(contribution: Contribution, day: date, rng: random.Random) -> None:
+    """Three in four confirm, one in ten disputes, the rest leave the request open."""
     roll = rng.random()
-    contribution = Contribution(unit=unit, requested_on=report.submitted_on or report.period_end)
+    answerer = db.session.scalars(
+        sa.select(User).where(User.unit_id == contribution.unit_id)
+    ).first()
+    if answerer is None or roll >= 0.85:
+        return
     if roll < 0.75:
-        contribution.status = ContributionStatus.CONFIRMED
-        contribution.text = "已按分工配合落实。"
-        contribution.answered_on = report.submitted_on
-    elif roll < 0.85:
-        contribution.status = ContributionStatus.DISPUTED
-        contribution.reason = "本单位本期未参与该项工作，请核实分工。"
-        contribution.answered_on = report.submitted_on
-    return contribution
+        answer_contribution(contribution, answerer, True, "已按分工配合落实。", "", day)
+    else:
+        answer_contribution(
+            contribution, answerer, False, "", "本单位本期未参与该项工作，请核实分工。", day
+        )
