@@ -11,6 +11,9 @@ import os
 from datetime import date
 from typing import ClassVar
 
+#: Size limit of one evidence file, in MiB, unless ``TRACKER_MAX_UPLOAD_MB`` says otherwise.
+DEFAULT_MAX_UPLOAD_MB = 20
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"TRACKER_{name}", default)
@@ -56,7 +59,6 @@ class Settings:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> dict[str, object]:
@@ -78,8 +80,27 @@ class Settings:
             TRACKER_OVERDUE_GRACE_WORKDAYS=_env_int("OVERDUE_GRACE_WORKDAYS", 0),
             TRACKER_MISSED_GRACE_WORKDAYS=_env_int("MISSED_GRACE_WORKDAYS", 0),
             TRACKER_DUE_SOON_WORKDAYS=_env_int("DUE_SOON_WORKDAYS", 5),
+            TRACKER_PASSWORD_HASH_METHOD="scrypt",
+            TRACKER_UPLOAD_DIR=_env("UPLOAD_DIR"),
         )
+        values.update(upload_limits(_env_int("MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)))
         return values
+
+
+def upload_limits(max_upload_mb: int) -> dict[str, int]:
+    """``TRACKER_MAX_UPLOAD_MB`` (one evidence file, MiB) and Flask's ``MAX_CONTENT_LENGTH``
+    (the whole request, bytes) kept consistent: the request may be 1 MiB larger than the
+    file, for the multipart framing and the form's other fields, so that a file just over
+    the limit is refused by the evidence service with a message naming the file.
+
+    Raises ValueError when the limit is not a positive whole number of MiB.
+    """
+    if max_upload_mb <= 0:
+        raise ValueError(f"TRACKER_MAX_UPLOAD_MB must be positive, got {max_upload_mb}")
+    return {
+        "TRACKER_MAX_UPLOAD_MB": max_upload_mb,
+        "MAX_CONTENT_LENGTH": (max_upload_mb + 1) * 1024 * 1024,
+    }
 
 
 class TestSettings(Settings):
@@ -95,6 +116,8 @@ class TestSettings(Settings):
             "TRACKER_TEST_DATABASE_URL", "sqlite:///:memory:"
         )
         values["TRACKER_TODAY"] = date(2020, 11, 20)
+        # Test users are created by the hundred; a cheap hash keeps the suite fast.
+        values["TRACKER_PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
         return values
 
 

@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config["TRACKER_UPLOAD_DIR"] = str(_upload_dir(app))
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
@@ -44,6 +45,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_web(app)
     register_cli(app)
     return app
+
+
+def _upload_dir(app: Flask) -> Path:
+    """Where evidence files are kept: ``TRACKER_UPLOAD_DIR`` or ``<instance>/uploads``,
+    never inside the static folder (files are served only through access checks).
+
+    Raises ValueError when the folder lies inside the static folder.
+    """
+    configured = app.config.get("TRACKER_UPLOAD_DIR")
+    folder = Path(configured or Path(app.instance_path) / "uploads").resolve()
+    static = Path(app.static_folder or "").resolve()
+    if app.static_folder and folder.is_relative_to(static):
+        raise ValueError(f"TRACKER_UPLOAD_DIR must lie outside the static folder {static}")
+    return folder
 
 
 def _instance_secret(instance: Path) -> str:

@@ -148,6 +148,25 @@ def user_create(
     click.echo(f"已创建用户 {username}")
 
 
+@user_cli.command("token")
+@click.argument("username")
+@click.option("--json", "as_json", is_flag=True, help='以 JSON 输出：{"token": …}')
+def user_token(username: str, as_json: bool) -> None:
+    """Issue an API token for a user (shown once; header ``Authorization: Bearer …``)."""
+    from tracker.services import tokens
+
+    try:
+        raw = tokens.issue_token(tokens.find_user(username))
+        db.session.commit()
+    except ServiceError as error:
+        _fail(str(error))
+        return
+    if as_json:
+        _echo_json({"token": raw})
+    else:
+        click.echo(f"已为 {username} 生成 API 令牌（只显示这一次，请妥善保存）：\n{raw}")
+
+
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load the Cixi plan, its units, demo accounts and plausible reports; print accounts."""

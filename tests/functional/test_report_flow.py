@@ -267,8 +267,9 @@ def test_lead_reports_cooperators_answer_office_reviews_scan_flags(
     assert "完成值 25%" in page.text
     assert "已审核" in page.text
     assert "组织工会干部参与走访" in page.text
-    assert "本单位三季度未参与该项工作" in page.text
-    assert "有异议" in page.text
+    # The resubmission asked the disputing unit again; its dispute stays on record.
+    assert "上次异议：本单位三季度未参与该项工作" in page.text
+    assert "提出异议" in page.text
     assert f'<img class="chart" src="{task_url}/chart.png"' in page.text
     chart = office.get(f"{task_url}/chart.png")
     assert chart.status_code == 200

@@ -40,11 +40,30 @@ TABLE: dict[tuple[Action, Role], tuple[bool, bool, bool]] = {
     (Action.REPORT, Role.ASSESSOR):                (N, N, N),
     (Action.REPORT, Role.ADMIN):                   (N, N, N),
 
+    # An ordinary unit user is no approver: see test_only_the_lead_units_approver_approves.
+    (Action.APPROVE_REPORT, Role.OFFICE):          (N, N, N),
+    (Action.APPROVE_REPORT, Role.UNIT):            (N, N, N),
+    (Action.APPROVE_REPORT, Role.LEADER):          (N, N, N),
+    (Action.APPROVE_REPORT, Role.ASSESSOR):        (N, N, N),
+    (Action.APPROVE_REPORT, Role.ADMIN):           (N, N, N),
+
     (Action.CONFIRM_CONTRIBUTION, Role.OFFICE):    (N, N, N),
     (Action.CONFIRM_CONTRIBUTION, Role.UNIT):      (N, N, Y),
     (Action.CONFIRM_CONTRIBUTION, Role.LEADER):    (N, N, N),
     (Action.CONFIRM_CONTRIBUTION, Role.ASSESSOR):  (N, N, N),
     (Action.CONFIRM_CONTRIBUTION, Role.ADMIN):     (N, N, N),
+
+    (Action.ATTACH_EVIDENCE, Role.OFFICE):                 (N, N, N),
+    (Action.ATTACH_EVIDENCE, Role.UNIT):                   (N, Y, N),
+    (Action.ATTACH_EVIDENCE, Role.LEADER):                 (N, N, N),
+    (Action.ATTACH_EVIDENCE, Role.ASSESSOR):               (N, N, N),
+    (Action.ATTACH_EVIDENCE, Role.ADMIN):                  (N, N, N),
+
+    (Action.ATTACH_CONTRIBUTION_EVIDENCE, Role.OFFICE):    (N, N, N),
+    (Action.ATTACH_CONTRIBUTION_EVIDENCE, Role.UNIT):      (N, N, Y),
+    (Action.ATTACH_CONTRIBUTION_EVIDENCE, Role.LEADER):    (N, N, N),
+    (Action.ATTACH_CONTRIBUTION_EVIDENCE, Role.ASSESSOR):  (N, N, N),
+    (Action.ATTACH_CONTRIBUTION_EVIDENCE, Role.ADMIN):     (N, N, N),
 
     (Action.REVIEW_REPORT, Role.OFFICE):           (Y, Y, Y),
     (Action.REVIEW_REPORT, Role.UNIT):             (N, N, N),
@@ -69,6 +88,24 @@ TABLE: dict[tuple[Action, Role], tuple[bool, bool, bool]] = {
     (Action.IMPORT_PLAN, Role.LEADER):             (N, N, N),
     (Action.IMPORT_PLAN, Role.ASSESSOR):           (N, N, N),
     (Action.IMPORT_PLAN, Role.ADMIN):              (Y, Y, Y),
+
+    (Action.MANAGE_CALENDAR, Role.OFFICE):         (Y, Y, Y),
+    (Action.MANAGE_CALENDAR, Role.UNIT):           (N, N, N),
+    (Action.MANAGE_CALENDAR, Role.LEADER):         (N, N, N),
+    (Action.MANAGE_CALENDAR, Role.ASSESSOR):       (N, N, N),
+    (Action.MANAGE_CALENDAR, Role.ADMIN):          (Y, Y, Y),
+
+    (Action.MANAGE_PLAN_SETTINGS, Role.OFFICE):    (Y, Y, Y),
+    (Action.MANAGE_PLAN_SETTINGS, Role.UNIT):      (N, N, N),
+    (Action.MANAGE_PLAN_SETTINGS, Role.LEADER):    (N, N, N),
+    (Action.MANAGE_PLAN_SETTINGS, Role.ASSESSOR):  (N, N, N),
+    (Action.MANAGE_PLAN_SETTINGS, Role.ADMIN):     (N, N, N),
+
+    (Action.WRITE_INSTRUCTION, Role.OFFICE):       (N, N, N),
+    (Action.WRITE_INSTRUCTION, Role.UNIT):         (N, N, N),
+    (Action.WRITE_INSTRUCTION, Role.LEADER):       (Y, Y, Y),
+    (Action.WRITE_INSTRUCTION, Role.ASSESSOR):     (N, N, N),
+    (Action.WRITE_INSTRUCTION, Role.ADMIN):        (N, N, N),
 }
 # fmt: on
 
@@ -104,5 +141,21 @@ def test_unit_user_without_a_unit_gets_nothing_task_level() -> None:
     actor = Actor(role=Role.UNIT, unit_id=None)
     assert not any(
         can(actor, action, None)
-        for action in (Action.VIEW_TASK, Action.REPORT, Action.CONFIRM_CONTRIBUTION)
+        for action in (
+            Action.VIEW_TASK,
+            Action.REPORT,
+            Action.CONFIRM_CONTRIBUTION,
+            Action.ATTACH_EVIDENCE,
+            Action.ATTACH_CONTRIBUTION_EVIDENCE,
+        )
     )
+
+
+def test_only_the_lead_units_approver_approves() -> None:
+    """A unit's approver signs off reports of tasks the unit leads, and nothing else."""
+    approver = Actor(role=Role.UNIT, unit_id=7, approver=True)
+    office_flagged = Actor(role=Role.OFFICE, approver=True)
+
+    assert [can(approver, Action.APPROVE_REPORT, r) for r in RELATIONS] == [N, Y, N]
+    assert [can(office_flagged, Action.APPROVE_REPORT, r) for r in RELATIONS] == [N, N, N]
+    assert can(approver, Action.REPORT, UnitRole.LEAD)

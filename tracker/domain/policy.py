@@ -46,19 +46,27 @@ class Action(StrEnum):
     VIEW_ALL_TASKS = "view_all_tasks"
     VIEW_TASK = "view_task"
     REPORT = "report"
+    APPROVE_REPORT = "approve_report"
     CONFIRM_CONTRIBUTION = "confirm_contribution"
+    ATTACH_EVIDENCE = "attach_evidence"
+    ATTACH_CONTRIBUTION_EVIDENCE = "attach_contribution_evidence"
     REVIEW_REPORT = "review_report"
     EDIT_MILESTONES = "edit_milestones"
     VIEW_INBOX = "view_inbox"
     IMPORT_PLAN = "import_plan"
+    MANAGE_CALENDAR = "manage_calendar"
+    MANAGE_PLAN_SETTINGS = "manage_plan_settings"
+    WRITE_INSTRUCTION = "write_instruction"
 
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The user as the policy sees them: a role and, for unit users, a unit id."""
+    """The user as the policy sees them: a role and, for unit users, a unit id and whether
+    they are their unit's approver (who signs off reports where the plan asks for it)."""
 
     role: Role
     unit_id: int | None = None
+    approver: bool = False
 
 
 _EVERYONE = frozenset(Role)
@@ -71,6 +79,9 @@ _BY_ROLE: dict[Action, frozenset[Role]] = {
     Action.EDIT_MILESTONES: frozenset({Role.OFFICE}),
     Action.VIEW_INBOX: frozenset({Role.OFFICE}),
     Action.IMPORT_PLAN: frozenset({Role.OFFICE, Role.ADMIN}),
+    Action.MANAGE_CALENDAR: frozenset({Role.OFFICE, Role.ADMIN}),
+    Action.MANAGE_PLAN_SETTINGS: frozenset({Role.OFFICE}),
+    Action.WRITE_INSTRUCTION: frozenset({Role.LEADER}),
 }
 
 
@@ -82,14 +93,25 @@ def can(actor: Actor, action: Action, relation: UnitRole | None = None) -> bool:
 
     - overseers (office, leader, assessor, admin) see every task; a unit user sees the
       tasks its unit leads or cooperates on;
-    - only a unit user of a lead unit reports; only a unit user of a cooperating unit
+    - only a unit user of a lead unit reports; only that unit's approver signs reports off
+      (where the plan asks for unit approval); only a unit user of a cooperating unit
       confirms or disputes a contribution;
-    - only the office reviews reports, corrects milestones and reads the alert inbox.
+    - evidence (佐证材料) is attached and removed by a unit user of a lead unit on reports,
+      and by a unit user of a cooperating unit on contributions (the view also checks the
+      report or contribution is the user's unit's own; the service refuses accepted ones);
+    - only the office reviews reports, corrects milestones and reads the alert inbox;
+    - only leaders write instructions (批示); the office reads them but does not write them.
     """
     if action is Action.VIEW_TASK:
         return actor.role in _OVERSEERS or (actor.role is Role.UNIT and relation is not None)
     if action is Action.REPORT:
         return actor.role is Role.UNIT and relation is UnitRole.LEAD
+    if action is Action.APPROVE_REPORT:
+        return actor.role is Role.UNIT and actor.approver and relation is UnitRole.LEAD
     if action is Action.CONFIRM_CONTRIBUTION:
+        return actor.role is Role.UNIT and relation is UnitRole.COOPERATING
+    if action is Action.ATTACH_EVIDENCE:
+        return actor.role is Role.UNIT and relation is UnitRole.LEAD
+    if action is Action.ATTACH_CONTRIBUTION_EVIDENCE:
         return actor.role is Role.UNIT and relation is UnitRole.COOPERATING
     return actor.role in _BY_ROLE[action]

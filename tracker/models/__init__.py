@@ -1,7 +1,10 @@
 """SQLAlchemy 2.0 typed models. Models never commit; services flush, callers commit."""
 
 from tracker.models.alert import Alert
+from tracker.models.audit import AuditEntry
 from tracker.models.calendar import CalendarDay, CalendarYear
+from tracker.models.evidence import Evidence
+from tracker.models.instruction import Instruction
 from tracker.models.plan import Category, Measure, Milestone, Plan, Task, TaskUnit, UnitRole
 from tracker.models.report import (
     Contribution,
@@ -9,16 +12,21 @@ from tracker.models.report import (
     ProgressReport,
     ReportStatus,
 )
+from tracker.models.token import ApiToken
 from tracker.models.unit import Unit, UnitAlias
 from tracker.models.user import User
 
 __all__ = [
     "Alert",
+    "ApiToken",
+    "AuditEntry",
     "CalendarDay",
     "CalendarYear",
     "Category",
     "Contribution",
     "ContributionStatus",
+    "Evidence",
+    "Instruction",
     "Measure",
     "Milestone",
     "Plan",

@@ -16,7 +16,10 @@ from tracker.models.unit import Unit
 
 
 class Plan(db.Model):
-    """A reform plan (实施方案) with its period in years and its reporting cadence."""
+    """A reform plan (实施方案) with its period in years and its reporting rules: the
+    cadence, the report due rule (working days after a period ends), the grace before a
+    report is overdue, the contribution deadline (working days after it is asked) and
+    whether a unit's approver signs off reports before they reach the office."""
 
     __tablename__ = "plans"
 
@@ -26,6 +29,10 @@ class Plan(db.Model):
     first_year: Mapped[int]
     last_year: Mapped[int]
     cadence: Mapped[Cadence] = mapped_column(enum_column(Cadence), default=Cadence.QUARTERLY)
+    report_due_workdays: Mapped[int] = mapped_column(default=5, server_default="5")
+    overdue_grace_workdays: Mapped[int] = mapped_column(default=0, server_default="0")
+    contribution_due_workdays: Mapped[int] = mapped_column(default=5, server_default="5")
+    unit_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     source_filename: Mapped[str] = mapped_column(sa.String(255), default="")
     imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 

@@ -16,19 +16,24 @@ from tracker.models.unit import Unit
 
 
 class ReportStatus(StrEnum):
-    """Where a report is in its review: 草稿 → 已提交 → 已审核, or 已退回 and resubmitted."""
+    """Where a report is: 草稿 → (待本单位审批 →) 待审核 → 已审核, or 已退回 and resubmitted;
+    an accepted report replaced by an accepted correction becomes 已更正 (kept, read-only)."""
 
     DRAFT = "draft"
+    PENDING_APPROVAL = "pending_approval"
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
     RETURNED = "returned"
+    SUPERSEDED = "superseded"
 
 
 REPORT_STATUS_LABELS = {
     ReportStatus.DRAFT: "草稿",
+    ReportStatus.PENDING_APPROVAL: "待本单位审批",
     ReportStatus.SUBMITTED: "待审核",
     ReportStatus.ACCEPTED: "已审核",
     ReportStatus.RETURNED: "已退回",
+    ReportStatus.SUPERSEDED: "已更正",
 }
 
 
@@ -37,11 +42,13 @@ class ProgressReport(db.Model):
 
     ``value`` is the figure the task's milestones measure, in ``value_unit`` (%, 倍, 人, 家,
     元): the level at the period's end, or the running total where the task has a
-    cumulative target. ``version`` counts saves and refuses a stale save.
+    cumulative target. ``version`` counts saves and refuses a stale save; ``revision``
+    numbers the corrections of one period's report (1 is the first; an accepted report is
+    never edited, a correction is a new revision and the old one is kept).
     """
 
     __tablename__ = "progress_reports"
-    __table_args__ = (sa.UniqueConstraint("task_id", "period"),)
+    __table_args__ = (sa.UniqueConstraint("task_id", "period", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
@@ -61,6 +68,9 @@ class ProgressReport(db.Model):
     reviewed_on: Mapped[date | None]
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     return_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -113,6 +123,7 @@ class Contribution(db.Model):
     text: Mapped[str] = mapped_column(sa.Text, default="")
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     requested_on: Mapped[date]
+    due_on: Mapped[date | None]
     answered_on: Mapped[date | None]
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 

@@ -19,7 +19,8 @@ class User(UserMixin, db.Model):
     """A person who logs in: office, unit reporter, leader, assessor or admin.
 
     A ``unit`` user belongs to exactly one unit; their rights on a task come from that
-    unit's relation to the task (see :mod:`tracker.domain.policy`).
+    unit's relation to the task (see :mod:`tracker.domain.policy`). ``is_approver`` marks
+    the unit user who signs off the unit's reports where a plan asks for unit approval.
     """
 
     __tablename__ = "users"
@@ -32,6 +33,7 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     email: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    is_approver: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -41,9 +43,10 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def set_password(self, password: str) -> None:
-        """Store a salted hash (werkzeug's scrypt); the password itself is never kept."""
-        self.password_hash = generate_password_hash(password)
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        """Store a salted hash (werkzeug; scrypt unless the settings name a cheaper method
+        for tests); the password itself is never kept."""
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches the stored hash."""

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 
 from tracker.domain.calendar import WorkdayCalendar
 from tracker.extensions import db
-from tracker.models import CalendarDay, CalendarYear
+from tracker.models import CalendarDay, CalendarYear, User
+from tracker.services import audit
+from tracker.services.errors import NotFound, ServiceError
 
 LIBRARY = "chinesecalendar"
 
@@ -85,3 +87,157 @@ def load_calendar() -> WorkdayCalendar:
     overrides = {row.day: row.is_workday for row in db.session.scalars(sa.select(CalendarDay))}
     years = list(db.session.scalars(sa.select(CalendarYear.year)))
     return WorkdayCalendar(overrides, known_years=years)
+
+
+# --- The office's corrections (issue 3 §2) ------------------------------------------------
+
+OFFICE = "office"
+#: Years the calendar pages and services accept.
+YEARS = range(2000, 2101)
+#: ``CalendarDay.source`` / ``CalendarYear.source`` → label shown on the pages.
+SOURCE_LABELS = {LIBRARY: "节假日库", OFFICE: "办公室录入"}
+
+
+def is_year_known(year: int) -> bool:
+    """True when ``year`` has holiday data (imported from the library or confirmed by the
+    office); otherwise working days of that year count Monday–Friday only."""
+    return db.session.get(CalendarYear, year) is not None
+
+
+def year_source(year: int) -> str | None:
+    """Where the known ``year`` came from ("chinesecalendar" / "office"), or None."""
+    row = db.session.get(CalendarYear, year)
+    return row.source if row is not None else None
+
+
+def days_of_year(year: int) -> list[CalendarDay]:
+    """The stored special days of ``year`` (holidays and 调休 workdays), by date."""
+    return list(
+        db.session.scalars(
+            sa.select(CalendarDay)
+            .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
+            .order_by(CalendarDay.day)
+        )
+    )
+
+
+def workdays_of_year(year: int) -> int:
+    """Working days from 1 January to 31 December of ``year`` as the stored calendar counts."""
+    return load_calendar().workdays_between(date(year, 1, 1), date(year, 12, 31))
+
+
+def _check_year(year: int, field: str = "day") -> None:
+    if year not in YEARS:
+        raise ServiceError(
+            f"年份须在{YEARS.start}到{YEARS.stop - 1}之间，当前为{year}", field=field
+        )
+
+
+def set_day(day: date, is_workday: bool, name: str, user: User | None) -> CalendarDay:
+    """Add or change one special day as the office's entry (``source`` "office"):
+    a holiday (``is_workday`` False, 放假) or an adjusted workday (True, 调休上班).
+    Writes an audit entry with the day before (if it existed) and after. Flushes.
+
+    Raises :class:`ServiceError` (``field`` "day", "kind" or "name") for a year outside
+    2000–2100, an adjusted workday on Monday–Friday (already a working day), or a name
+    that is empty or longer than 50 characters.
+    """
+    _check_year(day.year)
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("请填写名称，如“国庆节”", field="name")
+    if len(name) > 50:
+        raise ServiceError("名称不能超过50个字", field="name")
+    if is_workday and day.weekday() < 5:
+        raise ServiceError(
+            f"{day.isoformat()} 是周一至周五，本来就是工作日；调休上班日应为周六或周日",
+            field="kind",
+        )
+    row = db.session.get(CalendarDay, day)
+    before = audit.snapshot(row) if row is not None else None
+    if row is None:
+        row = CalendarDay(day=day)
+        db.session.add(row)
+    row.is_workday = is_workday
+    row.name = name
+    row.source = OFFICE
+    kind = "调休上班" if is_workday else "放假"
+    audit.record(
+        "update" if before else "create",
+        row,
+        user=user,
+        task_id=None,
+        before=before,
+        summary=f"节假日日历：{day.isoformat()} 设为{kind}（{name}）",
+    )
+    return row
+
+
+def remove_day(day: date, user: User | None) -> None:
+    """Remove a day the office entered (the day then follows Monday–Friday again), with an
+    audit entry holding the day before and an empty after. Flushes.
+
+    Raises :class:`NotFound` when no day is stored for ``day``; :class:`ServiceError` when
+    the day came from the holiday library (change it instead of removing it).
+    """
+    row = db.session.get(CalendarDay, day)
+    if row is None:
+        raise NotFound(f"{day.isoformat()} 没有录入节假日或调休", field="day")
+    if row.source != OFFICE:
+        raise ServiceError(
+            f"{day.isoformat()} 来自节假日库，不能删除；如有错误请修改该日", field="day"
+        )
+    before = audit.snapshot(row)
+    entry = audit.record(
+        "delete",
+        row,
+        user=user,
+        task_id=None,
+        before=before,
+        summary=f"节假日日历：删除 {day.isoformat()}（{row.name}）",
+    )
+    entry.after = ""  # the day no longer exists
+    db.session.delete(row)
+    db.session.flush()
+
+
+def confirm_year(year: int, user: User | None) -> CalendarYear:
+    """Mark ``year`` as complete (``CalendarYear`` with source "office"), so it counts as
+    known and the warning goes away. Audited. Flushes.
+
+    Raises :class:`ServiceError` for a year outside 2000–2100 or one already known.
+    """
+    _check_year(year, field="year")
+    if is_year_known(year):
+        raise ServiceError(f"{year}年的节假日数据已是完整的，无需再次确认", field="year")
+    row = CalendarYear(year=year, source=OFFICE)
+    db.session.add(row)
+    audit.record(
+        "create", row, user=user, task_id=None, summary=f"节假日日历：确认{year}年节假日已录入完整"
+    )
+    return row
+
+
+def import_year(year: int, user: User | None) -> int:
+    """Import ``year`` from the holiday library (see :func:`sync_from_library`); days the
+    office entered are kept. Audited as the creation of the year. Returns the number of
+    days added.
+
+    Raises :class:`ServiceError` when the library does not know ``year`` or the year
+    already has data.
+    """
+    _check_year(year, field="year")
+    if year not in library_years():
+        raise ServiceError(f"节假日库不含{year}年的数据，请逐日录入后确认", field="year")
+    if is_year_known(year):
+        raise ServiceError(f"{year}年已有节假日数据，无需导入", field="year")
+    added = sync_from_library([year])
+    row = db.session.get(CalendarYear, year)
+    audit.record(
+        "create",
+        row,
+        user=user,
+        task_id=None,
+        summary=f"节假日日历：从节假日库导入{year}年，新增{added}天",
+    )
+    return added

@@ -20,9 +20,9 @@ from tracker.extensions import db
 from tracker.models import Contribution, Plan, Task, Unit, User
 from tracker.services import calendar as calendar_service
 from tracker.services import plans, scan
+from tracker.services.contributions import answer_contribution
 from tracker.services.reports import (
     ReportInput,
-    answer_contribution,
     is_cumulative,
     review_report,
     submit_report,

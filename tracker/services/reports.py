@@ -1,8 +1,14 @@
-"""Progress reports of lead units, their review, and cooperating units' contributions."""
+"""Progress reports of lead units: drafts, submission, unit approval, review, corrections.
+
+Lifecycle (issue 3 §3): 草稿 → (待本单位审批 →) 待审核 → 已审核, or 已退回 → resubmitted.
+An accepted report is locked; a correction is a new revision, and the accepted one stays
+until the correction is accepted, when it becomes 已更正. Every step is in the audit trail.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,16 +17,15 @@ import sqlalchemy as sa
 from tracker.domain.milestones import MilestoneKind
 from tracker.domain.periods import Period, parse_period, periods_between
 from tracker.extensions import db
-from tracker.models import (
-    Contribution,
-    ContributionStatus,
-    ProgressReport,
-    ReportStatus,
-    Task,
-    Unit,
-    User,
-)
+from tracker.models import ProgressReport, ReportStatus, Task, Unit, User
+from tracker.services import audit, instructions
+from tracker.services.contributions import request_contributions
 from tracker.services.errors import Conflict, NotFound, ServiceError
+
+#: Statuses a lead unit may still edit.
+EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+#: Statuses whose report is on its way to, or at, the office.
+IN_REVIEW = frozenset({ReportStatus.PENDING_APPROVAL, ReportStatus.SUBMITTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,22 @@ class ReportInput:
     progress: str
     problems: str = ""
     next_steps: str = ""
+
+    @classmethod
+    def of(cls, report: ProgressReport) -> ReportInput:
+        """The content of a stored report."""
+        return cls(report.period, report.value, report.progress, report.problems, report.next_steps)
+
+
+class EditConflict(Conflict):
+    """Someone saved the report after this writer opened it. ``theirs`` is what is stored
+    now (with ``version``), ``mine`` what this writer sent; nothing was saved."""
+
+    def __init__(self, message: str, theirs: ReportInput, mine: ReportInput, version: int) -> None:
+        super().__init__(message, field="period")
+        self.theirs = theirs
+        self.mine = mine
+        self.version = version
 
 
 def value_unit(task: Task) -> str | None:
@@ -63,7 +84,7 @@ def open_periods(task: Task, today: date) -> list[Period]:
     latest first."""
     accepted = {
         report.period
-        for report in reports_of_task(task.id)
+        for report in current_reports(task.id)
         if report.status is ReportStatus.ACCEPTED
     }
     return [p for p in reversed(reportable_periods(task, today)) if p.code not in accepted]
@@ -77,7 +98,52 @@ def default_period(task: Task, today: date) -> Period | None:
     return (ended or periods or [None])[0]
 
 
-def submit_report(
+def find_report(task_id: int, period: str) -> ProgressReport | None:
+    """The current (highest) revision of a task's report for a period, if any."""
+    return db.session.scalar(
+        sa.select(ProgressReport)
+        .where(ProgressReport.task_id == task_id, ProgressReport.period == period)
+        .order_by(ProgressReport.revision.desc())
+        .limit(1)
+    )
+
+
+def reports_of_task(task_id: int) -> list[ProgressReport]:
+    """All of a task's reports, every revision, latest period and revision first."""
+    return list(
+        db.session.scalars(
+            sa.select(ProgressReport)
+            .where(ProgressReport.task_id == task_id)
+            .order_by(ProgressReport.period_end.desc(), ProgressReport.revision.desc())
+        )
+    )
+
+
+def current_reports(task_id: int) -> list[ProgressReport]:
+    """The current revision of each period's report, latest period first."""
+    seen: set[str] = set()
+    current = []
+    for report in reports_of_task(task_id):
+        if report.period not in seen:
+            seen.add(report.period)
+            current.append(report)
+    return current
+
+
+def last_accepted(task_id: int) -> ProgressReport | None:
+    """The accepted report of the latest period, the one a new report starts from."""
+    return next((r for r in current_reports(task_id) if r.status is ReportStatus.ACCEPTED), None)
+
+
+def get_report(report_id: int) -> ProgressReport:
+    """A report by id; raises :class:`NotFound`."""
+    report = db.session.get(ProgressReport, report_id)
+    if report is None:
+        raise NotFound(f"没有编号为 {report_id} 的填报")
+    return report
+
+
+def save_draft(
     task: Task,
     unit: Unit,
     author: User,
@@ -85,46 +151,239 @@ def submit_report(
     today: date,
     expected_version: int | None = None,
 ) -> ProgressReport:
-    """Save and submit the lead unit's report for ``data.period``, and ask each cooperating
-    unit to confirm its part.
+    """Save the lead unit's report for ``data.period`` as a draft (incomplete is fine).
 
-    A report that was returned or is awaiting review is replaced by the new text; an
-    accepted report is locked. ``expected_version`` is the version the writer started
-    from (0 for a new report; None skips the check): if someone saved in between, the
-    save is refused.
-    Raises :class:`ServiceError` (field "period" or "value") for a period outside the plan
-    or a missing, infinite or negative value; :class:`Conflict` when locked or stale.
+    ``expected_version`` is the version the writer started from (0 for a new report;
+    None skips the check). Raises :class:`ServiceError` (field "period" or "value") for a
+    period outside the plan or a bad value, :class:`EditConflict` when someone saved in
+    between (with both texts), :class:`Conflict` when the report is accepted or in review.
     """
+    report = _writable_report(task, unit, data, today, expected_version, allow_in_review=False)
+    before = audit.snapshot(report) if report.id else None
+    _write(report, author, data, task)
+    report.status = ReportStatus.DRAFT
+    audit.record("save_draft", report, user=author, task_id=task.id, before=before)
+    return report
+
+
+def submit_report(
+    task: Task,
+    unit: Unit,
+    author: User,
+    data: ReportInput,
+    today: date,
+    expected_version: int | None = None,
+    answers: Mapping[int, str] | None = None,
+) -> ProgressReport:
+    """Save ``data`` and submit it in one step (a report awaiting review is replaced by
+    the new text). ``answers`` answer leaders' open instructions ``{instruction id: text}``.
+    Raises as :func:`save_draft` and :func:`submit`."""
+    report = _writable_report(task, unit, data, today, expected_version, allow_in_review=True)
+    before = audit.snapshot(report) if report.id else None
+    _write(report, author, data, task)
+    if report.status in IN_REVIEW:
+        _check_complete(report)
+        report.submitted_on = today
+        audit.record("resubmit", report, user=author, task_id=task.id, before=before)
+        instructions.answer_instructions(report, answers or {}, author)
+        return report
+    audit.record("save_draft", report, user=author, task_id=task.id, before=before)
+    return submit(report, author, today, answers)
+
+
+def submit(
+    report: ProgressReport,
+    user: User,
+    today: date,
+    answers: Mapping[int, str] | None = None,
+) -> ProgressReport:
+    """Send a draft or returned report on: to the unit's approver where the plan asks for
+    unit approval, else to the office; then ask each cooperating unit for its part. The
+    report must answer every open leader's instruction (``answers``: id → text).
+
+    Raises :class:`Conflict` unless the report is a draft or returned, and
+    :class:`ServiceError` when it lacks a value (numeric tasks), 进展情况 or an answer to
+    an open instruction (field "instructions").
+    """
+    if report.status not in EDITABLE:
+        raise Conflict(f"这份填报的状态是「{report.status_label}」，不能提交")
+    _check_complete(report)
+    instructions.require_answers(report.task, answers or {})
+    instructions.answer_instructions(report, answers or {}, user)
+    before = audit.snapshot(report)
+    report.status = (
+        ReportStatus.PENDING_APPROVAL if report.task.plan.unit_approval else ReportStatus.SUBMITTED
+    )
+    report.submitted_on = today
+    report.return_reason = ""
+    audit.record("submit", report, user=user, task_id=report.task_id, before=before)
+    request_contributions(report, user, today)
+    return report
+
+
+def approve(
+    report: ProgressReport, approver: User, accept: bool, reason: str, today: date
+) -> ProgressReport:
+    """The unit's approver passes a report on to the office, or returns it to the writer
+    with a reason. Raises :class:`Conflict` unless it awaits the unit's approval and
+    :class:`ServiceError` (field "reason") for a return without a reason."""
+    if report.status is not ReportStatus.PENDING_APPROVAL:
+        raise Conflict(f"这份填报的状态是「{report.status_label}」，不需要本单位审批")
+    if not accept and not reason.strip():
+        raise ServiceError("退回时请写明理由", field="reason")
+    before = audit.snapshot(report)
+    report.status = ReportStatus.SUBMITTED if accept else ReportStatus.RETURNED
+    report.return_reason = "" if accept else reason.strip()
+    report.approver_id = approver.id
+    report.approved_on = today if accept else None
+    audit.record(
+        "unit_approve" if accept else "unit_return",
+        report,
+        user=approver,
+        task_id=report.task_id,
+        before=before,
+    )
+    return report
+
+
+def review_report(
+    report: ProgressReport, reviewer: User, accept: bool, reason: str, today: date
+) -> ProgressReport:
+    """The office accepts a submitted report, or returns it with a reason. Accepting a
+    correction marks the revision it corrects 已更正.
+
+    Raises :class:`Conflict` unless the report awaits review, :class:`ServiceError`
+    (field "reason") when a return has no reason.
+    """
+    if report.status is not ReportStatus.SUBMITTED:
+        raise Conflict(f"这份填报的状态是「{report.status_label}」，不能审核")
+    if not accept and not reason.strip():
+        raise ServiceError("退回时请写明理由", field="reason")
+    before = audit.snapshot(report)
+    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+    report.return_reason = "" if accept else reason.strip()
+    report.reviewer_id = reviewer.id
+    report.reviewed_on = today
+    audit.record(
+        "accept" if accept else "return",
+        report,
+        user=reviewer,
+        task_id=report.task_id,
+        before=before,
+        summary=report.return_reason,
+    )
+    if accept:
+        _supersede_earlier(report, reviewer)
+    return report
+
+
+def start_correction(report: ProgressReport, user: User) -> ProgressReport:
+    """A new draft revision of an accepted report, starting from its content. The
+    accepted revision stays in force until the correction is accepted.
+
+    Raises :class:`Conflict` unless ``report`` is the accepted current revision, or when
+    a correction is already under way.
+    """
+    current = find_report(report.task_id, report.period)
+    if current is not report or report.status is not ReportStatus.ACCEPTED:
+        raise Conflict("只有已审核的最新填报可以更正")
+    correction = ProgressReport(
+        task_id=report.task_id,
+        unit_id=report.unit_id,
+        period=report.period,
+        period_end=report.period_end,
+        revision=report.revision + 1,
+        status=ReportStatus.DRAFT,
+        value=report.value,
+        value_unit=report.value_unit,
+        progress=report.progress,
+        problems=report.problems,
+        next_steps=report.next_steps,
+        author_id=user.id,
+    )
+    db.session.add(correction)
+    audit.record(
+        "start_correction",
+        correction,
+        user=user,
+        task_id=report.task_id,
+        summary=f"更正第{report.revision}版",
+    )
+    return correction
+
+
+def _supersede_earlier(report: ProgressReport, user: User) -> None:
+    earlier = db.session.scalars(
+        sa.select(ProgressReport).where(
+            ProgressReport.task_id == report.task_id,
+            ProgressReport.period == report.period,
+            ProgressReport.revision < report.revision,
+            ProgressReport.status == ReportStatus.ACCEPTED,
+        )
+    )
+    for old in earlier:
+        before = audit.snapshot(old)
+        old.status = ReportStatus.SUPERSEDED
+        audit.record("supersede", old, user=user, task_id=old.task_id, before=before)
+
+
+def _writable_report(
+    task: Task,
+    unit: Unit,
+    data: ReportInput,
+    today: date,
+    expected_version: int | None,
+    *,
+    allow_in_review: bool,
+) -> ProgressReport:
     period = _checked_period(task, data.period, today)
-    if value_unit(task) is not None and data.value is None:
-        raise ServiceError("请填写完成值", field="value")
-    if data.value is not None and not math.isfinite(data.value):
-        raise ServiceError("完成值应为有限的数字", field="value")
-    if data.value is not None and data.value < 0:
-        raise ServiceError("完成值不能为负数", field="value")
+    _check_value(data.value)
     report = find_report(task.id, period.code)
     if report is not None and report.status is ReportStatus.ACCEPTED:
-        raise Conflict(f"{period.label}的填报已审核通过，不能再修改", field="period")
-    if expected_version is not None and (report.version if report else 0) != expected_version:
         raise Conflict(
-            f"{period.label}的填报已被他人于您打开表单后修改，请刷新后核对再提交", field="period"
+            f"{period.label}的填报已审核通过，不能再修改；如需更正，请在任务页点击「更正」",
+            field="period",
+        )
+    if report is not None and report.status is ReportStatus.SUPERSEDED:
+        raise Conflict(f"{period.label}的这份填报已被更正版取代", field="period")
+    if report is not None and report.status in IN_REVIEW and not allow_in_review:
+        raise Conflict(f"{period.label}的填报已提交，正在审核中，不能存为草稿", field="period")
+    if expected_version is not None and (report.version if report else 0) != expected_version:
+        assert report is not None  # a version above 0 exists only for a stored report
+        raise EditConflict(
+            f"{period.label}的填报已被他人于您打开表单后保存。下面是双方的内容，"
+            "请核对合并后再保存。",
+            theirs=ReportInput.of(report),
+            mine=data,
+            version=report.version,
         )
     if report is None:
         report = ProgressReport(task=task, unit=unit, period=period.code, period_end=period.end)
         db.session.add(report)
-    report.unit = unit
+    return report
+
+
+def _write(report: ProgressReport, author: User, data: ReportInput, task: Task) -> None:
     report.value = data.value
     report.value_unit = value_unit(task)
     report.progress = data.progress.strip()
     report.problems = data.problems.strip()
     report.next_steps = data.next_steps.strip()
     report.author_id = author.id
-    report.status = ReportStatus.SUBMITTED
-    report.submitted_on = today
-    report.return_reason = ""
-    _request_contributions(report, task, today)
-    db.session.flush()
-    return report
+
+
+def _check_value(value: float | None) -> None:
+    if value is not None and not math.isfinite(value):
+        raise ServiceError("完成值应为有限的数字", field="value")
+    if value is not None and value < 0:
+        raise ServiceError("完成值不能为负数", field="value")
+
+
+def _check_complete(report: ProgressReport) -> None:
+    if value_unit(report.task) is not None and report.value is None:
+        raise ServiceError("请填写完成值", field="value")
+    if not report.progress.strip():
+        raise ServiceError("请填写进展情况", field="progress")
 
 
 def _checked_period(task: Task, code: str, today: date) -> Period:
@@ -136,99 +395,3 @@ def _checked_period(task: Task, code: str, today: date) -> Period:
     if period.code not in allowed:
         raise ServiceError(f"{period.label}不在可填报的期间内", field="period")
     return period
-
-
-def _request_contributions(report: ProgressReport, task: Task, today: date) -> None:
-    asked = {contribution.unit_id for contribution in report.contributions}
-    for unit in task.cooperating_units:
-        if unit.id not in asked:
-            report.contributions.append(Contribution(unit=unit, requested_on=today))
-
-
-def find_report(task_id: int, period: str) -> ProgressReport | None:
-    """The report of a task for a period, if any."""
-    return db.session.scalar(
-        sa.select(ProgressReport).where(
-            ProgressReport.task_id == task_id, ProgressReport.period == period
-        )
-    )
-
-
-def get_report(report_id: int) -> ProgressReport:
-    """A report by id; raises :class:`NotFound`."""
-    report = db.session.get(ProgressReport, report_id)
-    if report is None:
-        raise NotFound(f"没有编号为 {report_id} 的填报")
-    return report
-
-
-def reports_of_task(task_id: int) -> list[ProgressReport]:
-    """A task's reports, latest period first."""
-    return list(
-        db.session.scalars(
-            sa.select(ProgressReport)
-            .where(ProgressReport.task_id == task_id)
-            .order_by(ProgressReport.period_end.desc())
-        )
-    )
-
-
-def review_report(
-    report: ProgressReport, reviewer: User, accept: bool, reason: str, today: date
-) -> ProgressReport:
-    """The office accepts a submitted report, or returns it with a reason.
-
-    Raises :class:`Conflict` unless the report awaits review, :class:`ServiceError`
-    (field "reason") when a return has no reason.
-    """
-    if report.status is not ReportStatus.SUBMITTED:
-        raise Conflict(f"这份填报的状态是「{report.status_label}」，不能审核")
-    if not accept and not reason.strip():
-        raise ServiceError("退回时请写明理由", field="reason")
-    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
-    report.return_reason = "" if accept else reason.strip()
-    report.reviewer_id = reviewer.id
-    report.reviewed_on = today
-    db.session.flush()
-    return report
-
-
-def get_contribution(contribution_id: int) -> Contribution:
-    """A contribution request by id; raises :class:`NotFound`."""
-    contribution = db.session.get(Contribution, contribution_id)
-    if contribution is None:
-        raise NotFound(f"没有编号为 {contribution_id} 的配合确认")
-    return contribution
-
-
-def answer_contribution(
-    contribution: Contribution, user: User, confirm: bool, text: str, reason: str, today: date
-) -> Contribution:
-    """A cooperating unit confirms its part (with a short text) or disputes it (reason
-    required). An answer can be changed until the report is accepted.
-
-    Raises :class:`ServiceError` (field "reason") for a dispute without a reason and
-    :class:`Conflict` once the report is accepted.
-    """
-    if contribution.report.status is ReportStatus.ACCEPTED:
-        raise Conflict("该填报已审核通过，配合确认已关闭")
-    if not confirm and not reason.strip():
-        raise ServiceError("有异议时请写明理由", field="reason")
-    contribution.status = ContributionStatus.CONFIRMED if confirm else ContributionStatus.DISPUTED
-    contribution.text = text.strip()
-    contribution.reason = "" if confirm else reason.strip()
-    contribution.answered_on = today
-    contribution.answered_by_id = user.id
-    db.session.flush()
-    return contribution
-
-
-def contributions_of_unit(unit_id: int) -> list[Contribution]:
-    """Contribution requests addressed to a unit, open ones first."""
-    return list(
-        db.session.scalars(
-            sa.select(Contribution)
-            .where(Contribution.unit_id == unit_id)
-            .order_by((Contribution.status != ContributionStatus.REQUESTED), Contribution.id.desc())
-        )
-    )

@@ -23,9 +23,14 @@ from tracker.domain.lag import (
     assess_task,
     required_report_dues,
 )
+from tracker.domain.periods import parse_period
 from tracker.extensions import db
 from tracker.models import Alert, Plan, ProgressReport, ReportStatus, Task
 from tracker.services.calendar import load_calendar
+from tracker.services.contributions import unanswered_after_deadline
+
+#: Reports whose values the lag rules see (a superseded revision gave way to its correction).
+_COUNTED = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED})
 
 #: Lag events that become alerts in the office's inbox.
 ALERT_KINDS = frozenset({LagState.MISSED, LagState.OVERDUE, LagState.BEHIND})
@@ -74,12 +79,12 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def lag_settings() -> LagSettings:
-    """Thresholds from the app's settings (``TRACKER_*_WORKDAYS``)."""
+def lag_settings(plan: Plan) -> LagSettings:
+    """Thresholds in working days: the plan's overdue grace, the app's other settings."""
     config = current_app.config
     return LagSettings(
         missed_grace_workdays=config["TRACKER_MISSED_GRACE_WORKDAYS"],
-        overdue_grace_workdays=config["TRACKER_OVERDUE_GRACE_WORKDAYS"],
+        overdue_grace_workdays=plan.overdue_grace_workdays,
         due_soon_workdays=config["TRACKER_DUE_SOON_WORKDAYS"],
     )
 
@@ -98,7 +103,7 @@ def assess_plan(
         )
     )
     reports = _reports_by_task(plan.id)
-    settings = lag_settings()
+    settings = lag_settings(plan)
     return [
         TaskStatus(
             task,
@@ -120,7 +125,7 @@ def assess_one(task: Task, as_of: date) -> TaskStatus:
         db.session.scalars(sa.select(ProgressReport).where(ProgressReport.task_id == task.id))
     )
     facts = task_facts(task, reports, as_of, calendar)
-    return TaskStatus(task, assess_task(facts, as_of, calendar, lag_settings()))
+    return TaskStatus(task, assess_task(facts, as_of, calendar, lag_settings(task.plan)))
 
 
 def _reports_by_task(plan_id: int) -> dict[int, list[ProgressReport]]:
@@ -138,12 +143,13 @@ def _reports_by_task(plan_id: int) -> dict[int, list[ProgressReport]]:
 def report_dues(
     task: Task, reports: Sequence[ProgressReport], as_of: date, calendar: WorkdayCalendar
 ) -> list[ReportDue]:
-    """The reports ``task`` owes by ``as_of`` with the day each was submitted, if it was."""
-    submitted = {
-        report.period: report.submitted_on
-        for report in reports
-        if report.status is not ReportStatus.DRAFT and report.submitted_on is not None
-    }
+    """The reports ``task`` owes by ``as_of`` with the day each reached the office (its
+    first submission, or the unit's approval where the plan asks for one), if it did."""
+    submitted: dict[str, date] = {}
+    for report in reports:
+        received = _received_on(report)
+        if received is not None:
+            submitted[report.period] = min(received, submitted.get(report.period, received))
     return required_report_dues(
         [milestone.to_spec() for milestone in task.milestones],
         task.plan.start,
@@ -151,8 +157,14 @@ def report_dues(
         task.plan.cadence,
         calendar,
         submitted,
-        current_app.config["TRACKER_REPORT_DUE_WORKDAYS"],
+        task.plan.report_due_workdays,
     )
+
+
+def _received_on(report: ProgressReport) -> date | None:
+    if report.status in (ReportStatus.DRAFT, ReportStatus.PENDING_APPROVAL):
+        return None
+    return report.approved_on or report.submitted_on
 
 
 def task_facts(
@@ -169,7 +181,7 @@ def task_facts(
                 submitted_on=report.submitted_on,
             )
             for report in reports
-            if report.status is not ReportStatus.DRAFT
+            if report.status in _COUNTED
         ],
         report_dues=report_dues(task, reports, as_of, calendar),
         plan_start=task.plan.start,
@@ -196,8 +208,45 @@ def run_scan(as_of: date, plan_id: int | None = None) -> ScanResult:
         plan_statuses = assess_plan(plan, as_of, calendar)
         statuses.extend(plan_statuses)
         created += _store_alerts(plan, plan_statuses, as_of)
+    created += _store_contribution_alerts({plan.id for plan in plans if plan}, as_of)
     db.session.flush()
     return ScanResult(as_of=as_of, statuses=statuses, alerts_created=created)
+
+
+def _day_label(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _store_contribution_alerts(plan_ids: set[int], as_of: date) -> int:
+    """An alert for each contribution request left unanswered past its deadline."""
+    existing = set(
+        db.session.scalars(sa.select(Alert.key).where(Alert.key.like("overdue:contribution%")))
+    )
+    created = 0
+    for contribution in unanswered_after_deadline(as_of):
+        task = contribution.report.task
+        key = f"overdue:contribution{contribution.id}:due{contribution.due_on}"
+        if task.plan_id not in plan_ids or key in existing:
+            continue
+        existing.add(key)
+        label = parse_period(contribution.report.period).label
+        db.session.add(
+            Alert(
+                key=key,
+                plan_id=task.plan_id,
+                task_id=task.id,
+                unit_id=contribution.unit_id,
+                kind=LagState.OVERDUE,
+                due=contribution.due_on,
+                message=(
+                    f"{contribution.unit.name}未在{_day_label(contribution.due_on)}前确认"
+                    f"{label}填报中的配合情况"
+                ),
+                raised_on=as_of,
+            )
+        )
+        created += 1
+    return created
 
 
 def alert_key(task: Task, event: LagEvent) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -42,7 +43,7 @@ def create_user(
         display_name=display_name or username,
         email=email,
     )
-    user.set_password(password)
+    user.set_password(password, current_app.config["TRACKER_PASSWORD_HASH_METHOD"])
     db.session.add(user)
     db.session.flush()
     return user

@@ -13,18 +13,26 @@ from tracker.domain.periods import parse_period
 from tracker.domain.policy import ROLE_LABELS, Action
 from tracker.extensions import db, login_manager
 from tracker.models import User
+from tracker.web import labels
 from tracker.web.access import allowed
 
 
 def register_web(app: Flask) -> None:
     """Blueprints, the user loader, error handlers and template globals."""
+    from tracker.web.admin.views import bp as admin_bp
+    from tracker.web.api import bp as api_bp
     from tracker.web.auth.views import bp as auth_bp
+    from tracker.web.evidence.views import bp as evidence_bp
     from tracker.web.inbox.views import bp as inbox_bp
+    from tracker.web.instructions.views import bp as instructions_bp
     from tracker.web.ledger.views import bp as ledger_bp
+    from tracker.web.my.views import bp as my_bp
     from tracker.web.tasks.views import bp as tasks_bp
 
-    for blueprint in (auth_bp, ledger_bp, tasks_bp, inbox_bp):
+    for blueprint in (auth_bp, ledger_bp, tasks_bp, inbox_bp, instructions_bp, evidence_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(my_bp)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -42,6 +50,12 @@ def register_web(app: Flask) -> None:
 
     app.jinja_env.filters["comparator"] = lambda symbol: _COMPARATOR_SIGNS.get(symbol, symbol)
     app.jinja_env.filters["period_label"] = _period_label
+    app.jinja_env.filters["local_time"] = labels.local_time
+    app.jinja_env.globals.update(
+        entity_labels=labels.ENTITY_LABELS,
+        action_labels=labels.ACTION_LABELS,
+        field_labels=labels.FIELD_LABELS,
+    )
 
     @app.context_processor
     def template_clock() -> dict[str, object]:

@@ -13,7 +13,11 @@ def current_actor() -> Actor | None:
     """The logged-in user as the policy sees them, or None when anonymous."""
     if not current_user.is_authenticated:
         return None
-    return Actor(role=Role(current_user.role), unit_id=current_user.unit_id)
+    return Actor(
+        role=Role(current_user.role),
+        unit_id=current_user.unit_id,
+        approver=bool(current_user.is_approver),
+    )
 
 
 def relation_to(task: Task) -> UnitRole | None:

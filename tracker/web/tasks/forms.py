@@ -50,10 +50,8 @@ class ReportForm(TrackerForm):
     )
     progress = TextAreaField(
         "进展情况",
-        validators=[
-            DataRequired("请填写进展情况"),
-            Length(max=2000, message="进展情况不能超过2000字"),
-        ],
+        # Required on submission (the service says so); a draft may be incomplete.
+        validators=[Length(max=2000, message="进展情况不能超过2000字")],
     )
     problems = TextAreaField(
         "存在问题", validators=[Length(max=2000, message="存在问题不能超过2000字")]

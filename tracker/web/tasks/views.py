@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
@@ -10,14 +12,16 @@ from tracker.clock import today
 from tracker.domain.policy import Action
 from tracker.extensions import db
 from tracker.io.charts import render_milestone_chart
-from tracker.models import Task
+from tracker.models import ProgressReport, ReportStatus, Task
+from tracker.services import contributions as contribution_service
+from tracker.services import instructions as instruction_service
 from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
 from tracker.services.charts import milestone_series
 from tracker.services.errors import NotFound, ServiceError
 from tracker.services.task_page import task_page
-from tracker.web.access import allowed, require
-from tracker.web.forms import choices
+from tracker.web.access import require
+from tracker.web.forms import TrackerForm, choices
 from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
 
 bp = Blueprint("tasks", __name__)
@@ -63,60 +67,85 @@ def chart(task_id: int) -> Response:
 @bp.route("/tasks/<int:task_id>/report", methods=["GET", "POST"])
 @login_required
 def report(task_id: int) -> str | BaseResponse:
-    """The lead unit's report form (new, or replacing a returned or pending report)."""
+    """The lead unit's report form: save a draft or submit (a returned or pending report
+    is replaced). A stale save shows both texts instead of overwriting."""
     task = _task_or_404(task_id)
     require(Action.REPORT, task)
     day = today()
     form = ReportForm()
     periods = report_service.open_periods(task, day)
     form.period.choices = choices((p.code, p.label) for p in periods)
+    conflict: report_service.EditConflict | None = None
     if request.method == "GET":
         _prefill(form, task, request.args.get("period"), [p.code for p in periods])
     if form.validate_on_submit():
-        data = report_service.ReportInput(
-            period=form.period.data or "",
-            value=form.value.data,
-            progress=form.progress.data or "",
-            problems=form.problems.data or "",
-            next_steps=form.next_steps.data or "",
-        )
+        as_draft = request.form.get("action") == "draft"
         try:
-            report_service.submit_report(
-                task,
-                current_user.unit,
-                current_user,
-                data,
-                day,
-                expected_version=int(form.version.data) if form.version.data else None,
-            )
+            saved = _save_report(task, form, day, as_draft)
             db.session.commit()
+        except report_service.EditConflict as error:
+            db.session.rollback()
+            conflict = error
+            form.version.data = str(error.version)
         except ServiceError as error:
             db.session.rollback()
             _form_error(form, error)
         else:
-            flash("已提交，等待改革办审核。", "success")
+            flash(_saved_message(saved.status), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     return render_template(
         "tasks/report.html",
         task=task,
         form=form,
+        conflict=conflict,
         unit_label=report_service.value_unit(task),
         cumulative=report_service.is_cumulative(task),
     )
 
 
+def _save_report(task: Task, form: ReportForm, day: date, as_draft: bool) -> ProgressReport:
+    data = report_service.ReportInput(
+        period=form.period.data or "",
+        value=form.value.data,
+        progress=form.progress.data or "",
+        problems=form.problems.data or "",
+        next_steps=form.next_steps.data or "",
+    )
+    version = int(form.version.data) if form.version.data else None
+    if as_draft:
+        return report_service.save_draft(
+            task, current_user.unit, current_user, data, day, expected_version=version
+        )
+    return report_service.submit_report(
+        task,
+        current_user.unit,
+        current_user,
+        data,
+        day,
+        expected_version=version,
+        answers=instruction_service.answers_from_form(request.form),
+    )
+
+
+def _saved_message(status: ReportStatus) -> str:
+    return {
+        ReportStatus.DRAFT: "草稿已保存，尚未提交。",
+        ReportStatus.PENDING_APPROVAL: "已提交，等待本单位审批。",
+    }.get(status, "已提交，等待改革办审核。")
+
+
 def _prefill(form: ReportForm, task: Task, period: str | None, open_codes: list[str]) -> None:
-    """Start from the period's own report if there is one, else from the last report."""
+    """Start from the period's own report if there is one, else from the last accepted
+    report (values and texts to edit, not retype)."""
     if period not in open_codes:
         default = report_service.default_period(task, today())
         period = default.code if default else None
     if period is None:
         return
-    code = period
-    form.period.data = code
-    existing = report_service.find_report(task.id, code)
+    form.period.data = period
+    existing = report_service.find_report(task.id, period)
     form.version.data = str(existing.version) if existing else "0"
-    source = existing or next(iter(report_service.reports_of_task(task.id)), None)
+    source = existing or report_service.last_accepted(task.id)
     if source is None:
         return
     form.value.data = source.value
@@ -125,15 +154,62 @@ def _prefill(form: ReportForm, task: Task, period: str | None, open_codes: list[
     form.next_steps.data = source.next_steps
 
 
+@bp.route("/reports/<int:report_id>/approve", methods=["POST"])
+@login_required
+def approve(report_id: int) -> BaseResponse:
+    """The unit's approver passes a report on to the office or returns it."""
+    item = _report_or_404(report_id)
+    require(Action.APPROVE_REPORT, item.task)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for("tasks.show", task_id=item.task_id))
+    accept = form.decision.data == "accept"
+    try:
+        report_service.approve(item, current_user, accept, form.reason.data or "", today())
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash("已审批，报送改革办。" if accept else "已退回填报人。", "success")
+    return redirect(url_for("tasks.show", task_id=item.task_id))
+
+
+@bp.route("/reports/<int:report_id>/correct", methods=["POST"])
+@login_required
+def correct(report_id: int) -> BaseResponse:
+    """Start a correction of an accepted report: a new draft revision to edit."""
+    item = _report_or_404(report_id)
+    require(Action.REPORT, item.task)
+    if not TrackerForm().validate_on_submit():
+        abort(400)
+    try:
+        correction = report_service.start_correction(item, current_user)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("tasks.show", task_id=item.task_id))
+    flash("已创建更正稿；原已审核的填报在更正稿审核通过前继续有效。", "info")
+    return redirect(url_for("tasks.report", task_id=item.task_id, period=correction.period))
+
+
+def _report_or_404(report_id: int) -> ProgressReport:
+    try:
+        return report_service.get_report(report_id)
+    except NotFound:
+        abort(404)
+
+
 @bp.route("/reports/<int:report_id>/review", methods=["POST"])
 @login_required
 def review(report_id: int) -> BaseResponse:
     """The office accepts or returns a report."""
     require(Action.REVIEW_REPORT)
-    try:
-        report = report_service.get_report(report_id)
-    except NotFound:
-        abort(404)
+    report = _report_or_404(report_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         for messages in form.errors.values():
@@ -158,7 +234,7 @@ def review(report_id: int) -> BaseResponse:
 def contribution(contribution_id: int) -> str | BaseResponse:
     """A cooperating unit confirms or disputes its part in a report."""
     try:
-        item = report_service.get_contribution(contribution_id)
+        item = contribution_service.get_contribution(contribution_id)
     except NotFound:
         abort(404)
     task = item.report.task
@@ -171,7 +247,7 @@ def contribution(contribution_id: int) -> str | BaseResponse:
         form.text.data, form.reason.data = item.text, item.reason
     if form.validate_on_submit():
         try:
-            report_service.answer_contribution(
+            contribution_service.answer_contribution(
                 item,
                 current_user,
                 form.decision.data == "confirm",
@@ -259,16 +335,3 @@ def review_list() -> str:
     """Tasks whose schedules the grammar could not read with confidence."""
     require(Action.EDIT_MILESTONES)
     return render_template("tasks/review_list.html", tasks=task_service.tasks_needing_review())
-
-
-@bp.route("/my")
-@login_required
-def my_work() -> str | BaseResponse:
-    """A unit user's tasks to report on and contributions to confirm."""
-    if current_user.unit_id is None:
-        return redirect(url_for("ledger.index"))
-    return render_template(
-        "tasks/my.html",
-        contributions=report_service.contributions_of_unit(current_user.unit_id),
-        allowed=allowed,
-    )

@@ -1,0 +1,103 @@
+"""Cooperating units' contributions (配合确认): asked for with a report, answered before a
+deadline in working days, flagged by the scan when unanswered (issue 3 §5)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.models import Contribution, ContributionStatus, ProgressReport, ReportStatus, User
+from tracker.services import audit
+from tracker.services.calendar import load_calendar
+from tracker.services.errors import Conflict, NotFound, ServiceError
+
+
+def request_contributions(report: ProgressReport, user: User, today: date) -> list[Contribution]:
+    """Ask every cooperating unit of the report's task that has not been asked yet, with a
+    deadline ``plan.contribution_due_workdays`` working days after ``today``. A unit that
+    disputed is asked again, because the report it disputed has changed."""
+    task = report.task
+    due = load_calendar().add_workdays(today, task.plan.contribution_due_workdays)
+    by_unit = {contribution.unit_id: contribution for contribution in report.contributions}
+    asked = []
+    for unit in task.cooperating_units:
+        contribution = by_unit.get(unit.id)
+        if contribution is not None and contribution.status is not ContributionStatus.DISPUTED:
+            continue
+        before = audit.snapshot(contribution) if contribution is not None else None
+        if contribution is None:
+            contribution = Contribution(unit=unit, requested_on=today)
+            report.contributions.append(contribution)
+        contribution.status = ContributionStatus.REQUESTED
+        contribution.requested_on = today
+        contribution.due_on = due
+        audit.record("request", contribution, user=user, task_id=task.id, before=before)
+        asked.append(contribution)
+    return asked
+
+
+def get_contribution(contribution_id: int) -> Contribution:
+    """A contribution request by id; raises :class:`NotFound`."""
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None:
+        raise NotFound(f"没有编号为 {contribution_id} 的配合确认")
+    return contribution
+
+
+def answer_contribution(
+    contribution: Contribution, user: User, confirm: bool, text: str, reason: str, today: date
+) -> Contribution:
+    """A cooperating unit confirms its part (with a short text) or disputes it (reason
+    required). An answer can be changed until the report is accepted.
+
+    Raises :class:`ServiceError` (field "reason") for a dispute without a reason and
+    :class:`Conflict` once the report is accepted.
+    """
+    if contribution.report.status in (ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED):
+        raise Conflict("该填报已审核通过，配合确认已关闭")
+    if not confirm and not reason.strip():
+        raise ServiceError("有异议时请写明理由", field="reason")
+    before = audit.snapshot(contribution)
+    contribution.status = ContributionStatus.CONFIRMED if confirm else ContributionStatus.DISPUTED
+    contribution.text = text.strip()
+    contribution.reason = "" if confirm else reason.strip()
+    contribution.answered_on = today
+    contribution.answered_by_id = user.id
+    audit.record(
+        "confirm" if confirm else "dispute",
+        contribution,
+        user=user,
+        task_id=contribution.report.task_id,
+        before=before,
+    )
+    return contribution
+
+
+def contributions_of_unit(unit_id: int) -> list[Contribution]:
+    """Contribution requests addressed to a unit, open ones first."""
+    return list(
+        db.session.scalars(
+            sa.select(Contribution)
+            .where(Contribution.unit_id == unit_id)
+            .order_by((Contribution.status != ContributionStatus.REQUESTED), Contribution.id.desc())
+        )
+    )
+
+
+def unanswered_after_deadline(as_of: date) -> list[Contribution]:
+    """Requests still open after their deadline (``due_on`` before ``as_of``), on reports
+    still in play (not accepted or superseded)."""
+    return list(
+        db.session.scalars(
+            sa.select(Contribution)
+            .join(ProgressReport, ProgressReport.id == Contribution.report_id)
+            .where(
+                Contribution.status == ContributionStatus.REQUESTED,
+                Contribution.due_on.is_not(None),
+                Contribution.due_on < as_of,
+                ProgressReport.status.not_in([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED]),
+            )
+        )
+    )

@@ -1,0 +1,1 @@
+"""Settings pages: a plan's reporting rules (office) and the holiday calendar (office, admin)."""

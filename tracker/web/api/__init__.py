@@ -1,0 +1,56 @@
+"""The JSON API at ``/api/v1`` (issue 3 §9): the same services and the same policy as
+the web pages, authenticated by per-user bearer tokens (``flask --app tracker user token
+USERNAME``), described by ``GET /api/v1/openapi.json``.
+
+Views live in :mod:`.tasks`, :mod:`.reports` and :mod:`.contributions`; request bodies
+are checked in :mod:`.schemas`; errors are JSON (:mod:`.errors`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from tracker.extensions import csrf
+from tracker.web.api.auth import authenticate, ids_in_range
+from tracker.web.api.errors import register_errors
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
+bp.before_request(authenticate)
+bp.before_request(ids_in_range)
+register_errors(bp)
+
+#: Methods the JSON fallback answers (so that unknown paths and wrong methods get JSON).
+_FALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@bp.route("/", endpoint="fallback", methods=_FALLBACK_METHODS, defaults={"rest": ""})
+@bp.route("/<path:rest>", endpoint="fallback", methods=_FALLBACK_METHODS)
+def fallback(rest: str) -> None:
+    """Any other path under ``/api/v1``: a JSON 405 (with Allow) when another API route
+    has this path with other methods, else a JSON 404."""
+    allowed = _allowed_methods()
+    if allowed:
+        raise MethodNotAllowed(valid_methods=sorted(allowed))
+    raise NotFound()
+
+
+def _allowed_methods() -> set[str]:
+    adapter = current_app.create_url_adapter(request)
+    found: set[str] = set()
+    if adapter is None:
+        return found
+    for method in _FALLBACK_METHODS:
+        try:
+            rule, _ = adapter.match(request.path, method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if rule.endpoint != "api.fallback":
+            found.add(method)
+    return found
+
+
+from tracker.web.api import contributions, openapi, reports, tasks  # noqa: E402
+
+__all__ = ["bp", "contributions", "openapi", "reports", "tasks"]

@@ -1,0 +1,116 @@
+"""本单位待办 (/my): the reports a unit owes with due dates, the contributions asked of it,
+and its period's reports by Excel — download the template, upload it filled in.
+
+Only unit users have this page; other roles are sent to the ledger (page) or refused
+(template and upload, 403).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from tracker.clock import today
+from tracker.domain.policy import Role
+from tracker.extensions import db
+from tracker.io.report_workbook import WorkbookError, read_filled, write_template
+from tracker.models import Unit
+from tracker.services import obligations, report_upload
+from tracker.services.contributions import contributions_of_unit
+from tracker.services.errors import ServiceError
+from tracker.web.my.forms import UploadForm
+
+bp = Blueprint("my", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _unit_or_403() -> Unit:
+    """The current user's unit; 403 unless the user is a unit user with a unit."""
+    if current_user.role != Role.UNIT or current_user.unit is None:
+        abort(403)
+    return current_user.unit
+
+
+@bp.route("/my")
+@login_required
+def index() -> str | BaseResponse:
+    """The unit's owed reports, contribution requests and the Excel section."""
+    if current_user.unit_id is None:
+        return redirect(url_for("ledger.index"))
+    return _page(UploadForm())
+
+
+def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
+    unit = current_user.unit
+    day = today()
+    owed = obligations.owed_reports(unit, day)
+    return render_template(
+        "my/index.html",
+        unit=unit,
+        owed=owed,
+        periods=obligations.owed_periods(owed),
+        default_period=obligations.default_period(owed, day),
+        contributions=contributions_of_unit(unit.id),
+        form=form,
+        errors=list(errors),
+    )
+
+
+@bp.route("/my/template.xlsx")
+@login_required
+def template() -> BaseResponse:
+    """The unit's template for ``?period=2020Q3`` (default: the period usually being
+    reported now), as an attachment "<单位>-<期间>-进度填报.xlsx"."""
+    unit = _unit_or_403()
+    day = today()
+    code = request.args.get("period") or _default_code(unit)
+    if code is None:
+        flash("本单位目前没有需要填报的期间。", "info")
+        return redirect(url_for("my.index"))
+    try:
+        period, rows = report_upload.template_rows(unit, code, day)
+    except ServiceError:
+        abort(404)
+    return send_file(
+        io.BytesIO(write_template(rows, unit.name, period.label)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"{unit.name}-{period.label}-进度填报.xlsx",
+    )
+
+
+def _default_code(unit: Unit) -> str | None:
+    day = today()
+    period = obligations.default_period(obligations.owed_reports(unit, day), day)
+    return period.code if period else None
+
+
+@bp.route("/my/upload", methods=["POST"])
+@login_required
+def upload() -> str | BaseResponse:
+    """Import a filled template: all rows or none. Faults are listed on the page (200)."""
+    unit = _unit_or_403()
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _page(form)
+    submit = form.mode.data != "draft"
+    try:
+        rows = read_filled(form.file.data.read())
+        result = report_upload.import_filled(unit, current_user, rows, today(), submit=submit)
+        db.session.commit()
+    except WorkbookError as error:
+        return _page(form, error.errors)
+    except report_upload.UploadError as error:
+        db.session.rollback()
+        return _page(form, error.errors)
+    except ServiceError as error:
+        db.session.rollback()
+        return _page(form, [error.message])
+    suffix = "，已提交审核" if submit else "，已保存为草稿（尚未提交）"
+    flash(f"已导入{result.count}条填报{suffix}。", "success")
+    return redirect(url_for("my.index"))
