@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.config["TRACKER_UPLOAD_DIR"] = str(_upload_dir(app))
 
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)

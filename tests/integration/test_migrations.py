@@ -50,3 +50,41 @@ def test_upgrade_downgrade_upgrade_on_a_fresh_sqlite_file(tmp_path: Path) -> Non
     assert tables_after_downgrade == {"alembic_version"}
     assert {"plans", "tasks", "milestones", "progress_reports", "alerts", "users"} <= tables
     assert (foreign_keys, journal) == (1, "wal")
+
+
+def test_upgrading_a_filled_sqlite_database_keeps_child_rows(tmp_path: Path) -> None:
+    """0002 rebuilds progress_reports in batch mode; with foreign keys on, dropping the old
+    table would cascade into contributions (DESIGN.md §8). Nothing may be lost."""
+    app = create_app(
+        {"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'f.db'}"}
+    )
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0001")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO plans (id, name, title, first_year, last_year, cadence,"
+                " source_filename, imported_at) VALUES (1, 'p', '', 2019, 2025, 'quarterly',"
+                " '', '2020-01-01')",
+                "INSERT INTO categories (id, plan_id, position, name) VALUES (1, 1, 1, 'c')",
+                "INSERT INTO measures (id, category_id, position, name) VALUES (1, 1, 1, 'm')",
+                "INSERT INTO units (id, name, created_at) VALUES (1, 'u', '2020-01-01')",
+                "INSERT INTO tasks (id, plan_id, measure_id, position, text, schedule_text,"
+                " needs_review, review_reasons) VALUES (1, 1, 1, 1, 't', '', 0, '')",
+                "INSERT INTO progress_reports (id, task_id, unit_id, period, period_end, status,"
+                " progress, problems, next_steps, return_reason, version, created_at,"
+                " updated_at) VALUES (1, 1, 1, '2020Q3', '2020-09-30', 'accepted', 'x', '',"
+                " '', '', 1, '2020-10-01', '2020-10-01')",
+                "INSERT INTO contributions (id, report_id, unit_id, status, text, reason,"
+                " requested_on) VALUES (1, 1, 1, 'confirmed', '', '', '2020-10-01')",
+            ):
+                connection.exec_driver_sql(statement)
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            reports = connection.exec_driver_sql(
+                "SELECT id, revision, status FROM progress_reports"
+            ).all()
+            contributions = connection.exec_driver_sql("SELECT id FROM contributions").all()
+        db.engine.dispose()
+
+    assert reports == [(1, 1, "accepted")]
+    assert contributions == [(1,)]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tracker.domain.lag import expected_to_date
+from tracker.domain.lag import LagState, expected_to_date
 from tracker.domain.periods import parse_period
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -21,6 +21,7 @@ from tracker.models import Contribution, Plan, Task, Unit, User
 from tracker.services import calendar as calendar_service
 from tracker.services import plans, scan
 from tracker.services.contributions import answer_contribution
+from tracker.services.instructions import write_instruction
 from tracker.services.reports import (
     ReportInput,
     is_cumulative,
@@ -77,9 +78,23 @@ def load_demo(today: date) -> DemoResult:
     _create_accounts(plan)
     result = DemoResult(plan_id=plan.id)
     result.reports = _create_reports(plan, today)
-    result.alerts = scan.run_scan(today, plan.id).alerts_created
+    scanned = scan.run_scan(today, plan.id)
+    result.alerts = scanned.alerts_created
+    _write_instructions(scanned.statuses)
     result.accounts = _describe_accounts()
     return result
+
+
+def _write_instructions(statuses: list[scan.TaskStatus]) -> None:
+    """The leader's instruction (批示) on the first two lagging tasks, for the units to answer."""
+    leader = db.session.scalars(sa.select(User).where(User.username == "leader")).one()
+    lagging = [s.task for s in statuses if s.state in (LagState.BEHIND, LagState.MISSED)]
+    for task in lagging[:2]:
+        write_instruction(
+            task,
+            leader,
+            "进度滞后，请牵头单位分析原因，提出赶进度的具体措施，下次填报时报告落实情况。",
+        )
 
 
 def _create_accounts(plan: Plan) -> None:

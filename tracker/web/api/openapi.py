@@ -220,6 +220,15 @@ SCHEMAS: dict[str, Any] = {
         },
         ("decision",),
     ),
+    "Submit": _object(
+        {
+            "instruction_answers": {
+                "type": "object",
+                "additionalProperties": _STR,
+                "description": "对领导批示的答复：{批示编号: 答复}；有未答复的批示时必填",
+            }
+        }
+    ),
     "Confirm": _object({"text": {**_STR, "maxLength": 500}}),
     "Dispute": _object(
         {"reason": {**_STR, "maxLength": 1000}, "text": {**_STR, "maxLength": 500}},
@@ -288,7 +297,10 @@ PATHS: dict[str, Any] = {
         ),
     },
     "/reports/{report_id}/submit": {
-        "post": _op("提交填报", _ok("Report"), (403, 404, 409, 422), path_id="report_id")
+        "post": {
+            **_op("提交填报", _ok("Report"), (400, 403, 404, 409, 422), path_id="report_id"),
+            "requestBody": {"required": False, "content": {_JSON: {"schema": _ref("Submit")}}},
+        }
     },
     "/reports/{report_id}/review": {
         "post": _op(

@@ -138,12 +138,15 @@ def patch_report(report_id: int) -> tuple[Response, int]:
 @bp.post("/reports/<int:report_id>/submit")
 def submit_report(report_id: int) -> tuple[Response, int]:
     """Submit a draft or returned report (to the unit's approver where the plan asks,
-    else to the office) and ask the cooperating units. 409 wrong status; 422 no value
-    or progress (with field)."""
+    else to the office) and ask the cooperating units. The optional body
+    ``{"instruction_answers": {"<id>": "text"}}`` answers leaders' open instructions,
+    which a submission must. 409 wrong status; 422 no value, no progress or an
+    unanswered instruction (with field)."""
     report = report_service.get_report(report_id)
     require_api(Action.REPORT, report.task)
     _require_current(report)
-    report_service.submit(report, api_user(), today())
+    answers = schemas.instruction_answers(schemas.json_body(optional=True))
+    report_service.submit(report, api_user(), today(), answers)
     return _saved(report)
 
 

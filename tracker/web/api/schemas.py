@@ -182,3 +182,20 @@ def answer(data: dict[str, Any], *, dispute: bool) -> Answer:
     text = _given(_text(data, "text", MAX_CONTRIBUTION_TEXT), "")
     reason = _given(_text(data, "reason", MAX_REASON), "") if dispute else ""
     return Answer(text=text, reason=reason)
+
+
+def instruction_answers(data: dict[str, Any]) -> dict[int, str]:
+    """Check ``POST /reports/{id}/submit``'s optional ``{"instruction_answers": {"<id>":
+    "text"}}``: answers to leaders' open instructions, which a submission must give."""
+    _only(data, frozenset({"instruction_answers"}))
+    raw = data.get("instruction_answers", {})
+    if not isinstance(raw, dict):
+        raise ApiError(422, "字段「instruction_answers」应为对象", field="instruction_answers")
+    answers: dict[int, str] = {}
+    for key, value in raw.items():
+        if not str(key).isdigit() or not isinstance(value, str):
+            raise ApiError(
+                422, "「instruction_answers」应为 {批示编号: 答复文字}", field="instruction_answers"
+            )
+        answers[int(key)] = value
+    return answers
