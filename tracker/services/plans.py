@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.milestones import ParsedSchedule, ScheduleParseError
@@ -84,6 +85,8 @@ def import_plan(
         first_year=period[0],
         last_year=period[1],
         source_filename=table.source,
+        report_due_workdays=current_app.config["TRACKER_REPORT_DUE_WORKDAYS"],
+        overdue_grace_workdays=current_app.config["TRACKER_OVERDUE_GRACE_WORKDAYS"],
     )
     db.session.add(plan)
     categories: dict[str, Category] = {}
