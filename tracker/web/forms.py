@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
+
+from tracker.services.errors import ServiceError
 
 LOCALES = ("zh_CN", "zh")
 
@@ -39,3 +42,12 @@ class TrackerSubform(Form):
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Select/radio choices from (value, label) pairs (WTForms 3.3 retires bare tuples)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def show_service_error(form: Any, error: ServiceError) -> None:
+    """Show a service's refusal beside the field it names, or at the top of the page."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")

@@ -20,6 +20,7 @@ from tracker.services.errors import NotFound, ServiceError
 from tracker.services.plan_settings import PlanSettings
 from tracker.web.access import require
 from tracker.web.admin.forms import WORKDAY, CalendarDayForm, PlanSettingsForm
+from tracker.web.forms import show_service_error
 
 bp = Blueprint("admin", __name__)
 
@@ -34,15 +35,6 @@ def calendar_year_known(year: int) -> bool:
 def current_year() -> int:
     """For templates: the year of the tracker's clock (``TRACKER_TODAY`` in demos)."""
     return today().year
-
-
-def _form_error(form: object, error: ServiceError) -> None:
-    """Show a service's refusal beside the field it names, or at the top of the page."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 # --- Plan settings ------------------------------------------------------------------------
@@ -76,7 +68,7 @@ def plan_settings_page(plan_id: int) -> str | Response:
             plan_settings.update_settings(plan, _settings_of(form), current_user)
         except ServiceError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash("填报规则已保存。", "success")
@@ -137,7 +129,7 @@ def calendar() -> str | Response:
             )
         except ServiceError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             db.session.commit()
             flash(f"已保存 {day.isoformat()}（{form.name.data}）。", "success")

@@ -21,7 +21,7 @@ from tracker.services.charts import milestone_series
 from tracker.services.errors import NotFound, ServiceError
 from tracker.services.task_page import task_page
 from tracker.web.access import require
-from tracker.web.forms import TrackerForm, choices
+from tracker.web.forms import TrackerForm, choices, show_service_error
 from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
 
 bp = Blueprint("tasks", __name__)
@@ -32,15 +32,6 @@ def _task_or_404(task_id: int) -> Task:
         return task_service.get_task(task_id)
     except NotFound:
         abort(404)
-
-
-def _form_error(form: object, error: ServiceError) -> None:
-    """Show a service's refusal beside the field it names, or at the top of the page."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -89,7 +80,7 @@ def report(task_id: int) -> str | BaseResponse:
             form.version.data = str(error.version)
         except ServiceError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             flash(_saved_message(saved.status), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
@@ -258,7 +249,7 @@ def contribution(contribution_id: int) -> str | BaseResponse:
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             flash("已提交配合确认。", "success")
             return redirect(url_for("tasks.show", task_id=task.id))
