@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 import sqlalchemy as sa
+from flask import g
 
 from tracker.domain.calendar import WorkdayCalendar
 from tracker.extensions import db
@@ -47,6 +48,7 @@ def sync_from_library(years: range | list[int] | None = None) -> int:
                 added += 1
         db.session.add(CalendarYear(year=year, source=LIBRARY))
     db.session.flush()
+    _forget()
     return added
 
 
@@ -83,10 +85,22 @@ def _holiday_name(name: object) -> str:
 
 
 def load_calendar() -> WorkdayCalendar:
-    """The stored calendar as a domain object."""
-    overrides = {row.day: row.is_workday for row in db.session.scalars(sa.select(CalendarDay))}
-    years = list(db.session.scalars(sa.select(CalendarYear.year)))
-    return WorkdayCalendar(overrides, known_years=years)
+    """The stored calendar as a domain object, read once per app context (a request, a
+    job, a command); this module's writes forget the copy."""
+    cached = g.get(_CACHE)
+    if cached is None:
+        overrides = {row.day: row.is_workday for row in db.session.scalars(sa.select(CalendarDay))}
+        years = list(db.session.scalars(sa.select(CalendarYear.year)))
+        cached = WorkdayCalendar(overrides, known_years=years)
+        setattr(g, _CACHE, cached)
+    return cached
+
+
+_CACHE = "_tracker_calendar"
+
+
+def _forget() -> None:
+    g.pop(_CACHE, None)
 
 
 # --- The office's corrections (issue 3 §2) ------------------------------------------------
@@ -159,6 +173,7 @@ def set_day(day: date, is_workday: bool, name: str, user: User | None) -> Calend
         row = CalendarDay(day=day)
         db.session.add(row)
     row.is_workday = is_workday
+    _forget()
     row.name = name
     row.source = OFFICE
     kind = "调休上班" if is_workday else "放假"
@@ -199,6 +214,7 @@ def remove_day(day: date, user: User | None) -> None:
     entry.after = ""  # the day no longer exists
     db.session.delete(row)
     db.session.flush()
+    _forget()
 
 
 def confirm_year(year: int, user: User | None) -> CalendarYear:
@@ -210,6 +226,7 @@ def confirm_year(year: int, user: User | None) -> CalendarYear:
     _check_year(year, field="year")
     if is_year_known(year):
         raise ServiceError(f"{year}年的节假日数据已是完整的，无需再次确认", field="year")
+    _forget()
     row = CalendarYear(year=year, source=OFFICE)
     db.session.add(row)
     audit.record(
