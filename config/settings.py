@@ -76,15 +76,46 @@ class Settings:
             TRACKER_SCAN_HOUR=_env_int("SCAN_HOUR", 7),
             TRACKER_SCAN_MINUTE=_env_int("SCAN_MINUTE", 30),
             TRACKER_MISFIRE_GRACE_SECONDS=_env_int("MISFIRE_GRACE_SECONDS", 6 * 3600),
+            TRACKER_SCHEDULER_LOCK_RETRY_SECONDS=_env_int("SCHEDULER_LOCK_RETRY_SECONDS", 30),
+            TRACKER_REMIND_HOUR=_env_int("REMIND_HOUR", 8),
+            TRACKER_REMIND_MINUTE=_env_int("REMIND_MINUTE", 0),
             TRACKER_REPORT_DUE_WORKDAYS=_env_int("REPORT_DUE_WORKDAYS", 5),
             TRACKER_OVERDUE_GRACE_WORKDAYS=_env_int("OVERDUE_GRACE_WORKDAYS", 0),
             TRACKER_MISSED_GRACE_WORKDAYS=_env_int("MISSED_GRACE_WORKDAYS", 0),
             TRACKER_DUE_SOON_WORKDAYS=_env_int("DUE_SOON_WORKDAYS", 5),
             TRACKER_PASSWORD_HASH_METHOD="scrypt",
             TRACKER_UPLOAD_DIR=_env("UPLOAD_DIR"),
+            TRACKER_NOTICE_DEADLINE_WORKDAYS=_env_int("NOTICE_DEADLINE_WORKDAYS", 5),
         )
+        values.update(channel_settings())
         values.update(upload_limits(_env_int("MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)))
         return values
+
+
+def channel_settings() -> dict[str, object]:
+    """Settings of the reminder channels (issue 4 §3).
+
+    E-mail is off while ``TRACKER_SMTP_HOST`` is unset; ``TRACKER_SMTP_TLS`` is
+    "starttls" (or a true value), "ssl" (implicit TLS) or anything else for none;
+    ``TRACKER_SMTP_PORT`` 0 means the usual port of that mode (587, 465, 25). The webhook
+    is off while ``TRACKER_WEBHOOK_URL`` is unset; ``TRACKER_WEBHOOK_KIND`` is "dingtalk"
+    or "wecom"; ``TRACKER_WEBHOOK_SECRET`` signs DingTalk requests. Timeouts in seconds.
+    A delivery is given up ("failed") after ``TRACKER_DELIVERY_MAX_ATTEMPTS`` attempts.
+    """
+    return {
+        "TRACKER_SMTP_HOST": _env("SMTP_HOST") or None,
+        "TRACKER_SMTP_PORT": _env_int("SMTP_PORT", 0),
+        "TRACKER_SMTP_TLS": (_env("SMTP_TLS", "") or "").strip().lower(),
+        "TRACKER_SMTP_USER": _env("SMTP_USER") or None,
+        "TRACKER_SMTP_PASSWORD": _env("SMTP_PASSWORD") or None,
+        "TRACKER_SMTP_SENDER": _env("SMTP_SENDER", "tracker@example.org"),
+        "TRACKER_SMTP_TIMEOUT": _env_int("SMTP_TIMEOUT", 15),
+        "TRACKER_WEBHOOK_URL": _env("WEBHOOK_URL") or None,
+        "TRACKER_WEBHOOK_KIND": (_env("WEBHOOK_KIND", "dingtalk") or "dingtalk").strip().lower(),
+        "TRACKER_WEBHOOK_SECRET": _env("WEBHOOK_SECRET") or None,
+        "TRACKER_WEBHOOK_TIMEOUT": _env_int("WEBHOOK_TIMEOUT", 10),
+        "TRACKER_DELIVERY_MAX_ATTEMPTS": _env_int("DELIVERY_MAX_ATTEMPTS", 6),
+    }
 
 
 def upload_limits(max_upload_mb: int) -> dict[str, int]:
@@ -118,6 +149,9 @@ class TestSettings(Settings):
         values["TRACKER_TODAY"] = date(2020, 11, 20)
         # Test users are created by the hundred; a cheap hash keeps the suite fast.
         values["TRACKER_PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
+        # No real mail or robot from the test suite; channel tests point these at local servers.
+        values["TRACKER_SMTP_HOST"] = None
+        values["TRACKER_WEBHOOK_URL"] = None
         return values
 
 

@@ -12,6 +12,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from tracker.cli_notices import notice_cli
+from tracker.cli_reminders import remind_cli
 from tracker.clock import today
 from tracker.domain.lag import LAG_LABELS, LagState
 from tracker.domain.policy import Role
@@ -241,3 +243,5 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups to ``app``."""
     for command in (plan_cli, user_cli, demo_cli, calendar_cli, scan_command, scheduler_command):
         app.cli.add_command(command)
+    app.cli.add_command(notice_cli)
+    app.cli.add_command(remind_cli)

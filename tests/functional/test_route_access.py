@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -36,8 +37,8 @@ from tests.functional.helpers import (
 )
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import Alert, Contribution, Task, Unit, User
-from tracker.services import reports, scan
+from tracker.models import Alert, Contribution, Digest, Task, Unit, User
+from tracker.services import notices, reports, scan
 
 ROLES = ("anonymous", "office", "leader", "assessor", "admin", "lead", "cooperating", "unrelated")
 
@@ -114,6 +115,8 @@ CASES: tuple[Case, ...] = (
          (LOGIN, 403, 403, 403, 403, 200, 200, "→/my")),
     Case("GET", "/inbox/", "inbox.index", "",
          (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
+    Case("GET", "/notifications", "notifications.index", "",
+         (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     Case("GET", "/admin/plans", "admin.plans", "",
          (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
     Case("GET", "/plans/{plan}/settings", "admin.plan_settings_page", "",
@@ -122,8 +125,22 @@ CASES: tuple[Case, ...] = (
          (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
     Case("GET", "/admin/calendar", "admin.calendar", "",
          (LOGIN, 200, 403, 403, 200, 403, 403, 403)),
+    Case("GET", "/admin/jobs", "admin.jobs", "",
+         (LOGIN, 200, 403, 403, 200, 403, 403, 403)),
     Case("GET", "/evidence/{missing}", "evidence.download", "",
          (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Case("GET", "/notices", "notices.index", "",
+         (LOGIN, 200, 200, 403, 403, 200, 200, 200)),
+    Case("GET", "/notices/{notice}", "notices.show", "",
+         (LOGIN, 200, 200, 403, 403, 200, 403, 403)),
+    Case("GET", "/notices/{missing}", "notices.show", "",
+         (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
+    Case("GET", "/notices/{notice}/document.docx", "notices.document", "",
+         (LOGIN, 200, 200, 403, 403, 200, 403, 403)),
+    Case("GET", "/notices/{notice}/document.pdf", "notices.document", "",
+         (LOGIN, 200, 200, 403, 403, 200, 403, 403)),
+    Case("GET", "/notices/{missing}/document.pdf", "notices.document", "",
+         (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
     # Writes. Without the CSRF token every POST is refused before anything else.
     Case("POST", "/tasks/{task}/report", "tasks.report", "no-csrf",
          (400, 400, 400, 400, 400, 400, 400, 400)),
@@ -150,6 +167,17 @@ CASES: tuple[Case, ...] = (
          "token", (LOGIN, 403, 403, 403, 403, 403, 403, 403)),
     Case("POST", "/evidence/{missing}/remove", "evidence.remove", "token",
          (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    # Supervision notices: only a user of the notice's unit (the lead unit) signs and answers.
+    Case("POST", "/notices/{notice}/acknowledge", "notices.acknowledge", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
+    Case("POST", "/notices/{notice}/acknowledge", "notices.acknowledge", "token",
+         (LOGIN, 403, 403, 403, 403, "→/notices/{notice}", 403, 403)),
+    Case("POST", "/notices/{missing}/acknowledge", "notices.acknowledge", "token",
+         (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
+    Case("POST", "/notices/{notice}/answer", "notices.answer", "notice-answer",
+         (LOGIN, 403, 403, 403, 403, "→/notices/{notice}", 403, 403)),
+    Case("POST", "/notices/{missing}/answer", "notices.answer", "notice-answer",
+         (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
     Case("POST", "/reports/{report}/review", "tasks.review", "accept",
          (LOGIN, "→/tasks/{task}", 403, 403, 403, 403, 403, 403)),
     Case("POST", "/reports/{missing}/review", "tasks.review", "accept",
@@ -172,6 +200,13 @@ CASES: tuple[Case, ...] = (
          (LOGIN, "→/inbox/", 403, 403, 403, 403, 403, 403)),
     Case("POST", "/inbox/{missing}/read", "inbox.mark_read", "token",
          (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    # 我的提醒: only the recipient (here the lead user) may mark a digest read.
+    Case("POST", "/notifications/{digest}/read", "notifications.mark_read", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
+    Case("POST", "/notifications/{digest}/read", "notifications.mark_read", "token",
+         (LOGIN, 404, 404, 404, 404, "→/notifications", 404, 404)),
+    Case("POST", "/notifications/{missing}/read", "notifications.mark_read", "token",
+         (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
     Case("POST", "/tasks/{task}/instructions", "instructions.create", "no-csrf",
          (400, 400, 400, 400, 400, 400, 400, 400)),
     Case("POST", "/tasks/{task}/instructions", "instructions.create", "instruction",
@@ -226,6 +261,9 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
             date(2020, 10, 12),
         )
         scan.run_scan(date(2020, 11, 20))
+        notice = notices.issue_notice(
+            task, lead.unit, "2020Q3", "三季度进展逾期", date(2020, 11, 2)
+        )
         db.session.commit()
 
         def request_of(unit_name: str) -> int:
@@ -239,6 +277,9 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
 
         alert = db.session.scalar(sa.select(Alert.id).where(Alert.task_id == task.id).limit(1))
         assert alert is not None
+        digest = Digest(recipient_id=lead.id, day=date(2020, 11, 20), subject="提醒", body="提醒")
+        db.session.add(digest)
+        db.session.commit()
         return {
             "plan": cixi.plan_id,
             "task": task.id,
@@ -246,6 +287,8 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
             "contribution": request_of(COOPERATING_UNITS[0]),
             "other": request_of(COOPERATING_UNITS[1]),
             "alert": alert,
+            "digest": digest.id,
+            "notice": notice.id,
             "missing": MISSING,
         }
 
@@ -261,6 +304,8 @@ def _body(kind: str, role: str, client: FlaskClient) -> dict[str, str]:
         fields |= {"decision": "confirm", "text": "已配合"}
     elif kind == "accept":
         fields |= {"decision": "accept"}
+    elif kind == "notice-answer":
+        fields |= {"answer": "已补报三季度进展"}
     elif kind == "instruction":
         fields |= {"text": "请加快推进，年底前全覆盖"}
     elif kind == "milestones":
@@ -301,9 +346,15 @@ def _answer(client: FlaskClient, case: Case, role: str, ids: dict[str, int]) -> 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_answers_as_the_table_says(
-    app: Flask, client: FlaskClient, runner: FlaskCliRunner, role: str
+    app: Flask,
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    role: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Walk the table for one role; report every route whose answer differs."""
+    monkeypatch.setitem(app.config, "TRACKER_UPLOAD_DIR", str(tmp_path / "uploads"))
     ids = _world(app, runner, role)
     if role != "anonymous":
         assert login(client, USERS[role][0]).status_code == 302
@@ -338,7 +389,15 @@ def test_table_paths_reach_their_endpoints(app: Flask) -> None:
     adapter = app.url_map.bind("tracker.test")
     for case in CASES:
         path = case.path.format(
-            plan=1, task=1, report=1, contribution=1, other=2, alert=1, missing=MISSING
+            plan=1,
+            task=1,
+            report=1,
+            contribution=1,
+            other=2,
+            alert=1,
+            digest=1,
+            notice=1,
+            missing=MISSING,
         )
         method = "POST" if case.endpoint == "auth.logout" else case.method
         endpoint, _ = adapter.match(path, method=method)

@@ -106,6 +106,30 @@ TABLE: dict[tuple[Action, Role], tuple[bool, bool, bool]] = {
     (Action.WRITE_INSTRUCTION, Role.LEADER):       (Y, Y, Y),
     (Action.WRITE_INSTRUCTION, Role.ASSESSOR):     (N, N, N),
     (Action.WRITE_INSTRUCTION, Role.ADMIN):        (N, N, N),
+
+    (Action.VIEW_JOB_RUNS, Role.OFFICE):           (Y, Y, Y),
+    (Action.VIEW_JOB_RUNS, Role.UNIT):             (N, N, N),
+    (Action.VIEW_JOB_RUNS, Role.LEADER):           (N, N, N),
+    (Action.VIEW_JOB_RUNS, Role.ASSESSOR):         (N, N, N),
+    (Action.VIEW_JOB_RUNS, Role.ADMIN):            (Y, Y, Y),
+
+    (Action.VIEW_NOTICES, Role.OFFICE):            (Y, Y, Y),
+    (Action.VIEW_NOTICES, Role.UNIT):              (Y, Y, Y),
+    (Action.VIEW_NOTICES, Role.LEADER):            (Y, Y, Y),
+    (Action.VIEW_NOTICES, Role.ASSESSOR):          (N, N, N),
+    (Action.VIEW_NOTICES, Role.ADMIN):             (N, N, N),
+
+    (Action.VIEW_ALL_NOTICES, Role.OFFICE):        (Y, Y, Y),
+    (Action.VIEW_ALL_NOTICES, Role.UNIT):          (N, N, N),
+    (Action.VIEW_ALL_NOTICES, Role.LEADER):        (Y, Y, Y),
+    (Action.VIEW_ALL_NOTICES, Role.ASSESSOR):      (N, N, N),
+    (Action.VIEW_ALL_NOTICES, Role.ADMIN):         (N, N, N),
+
+    (Action.SIGN_NOTICE, Role.OFFICE):             (N, N, N),
+    (Action.SIGN_NOTICE, Role.UNIT):               (Y, Y, Y),
+    (Action.SIGN_NOTICE, Role.LEADER):             (N, N, N),
+    (Action.SIGN_NOTICE, Role.ASSESSOR):           (N, N, N),
+    (Action.SIGN_NOTICE, Role.ADMIN):              (N, N, N),
 }
 # fmt: on
 

@@ -57,6 +57,10 @@ class Action(StrEnum):
     MANAGE_CALENDAR = "manage_calendar"
     MANAGE_PLAN_SETTINGS = "manage_plan_settings"
     WRITE_INSTRUCTION = "write_instruction"
+    VIEW_JOB_RUNS = "view_job_runs"
+    VIEW_NOTICES = "view_notices"
+    VIEW_ALL_NOTICES = "view_all_notices"
+    SIGN_NOTICE = "sign_notice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,12 @@ _BY_ROLE: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CALENDAR: frozenset({Role.OFFICE, Role.ADMIN}),
     Action.MANAGE_PLAN_SETTINGS: frozenset({Role.OFFICE}),
     Action.WRITE_INSTRUCTION: frozenset({Role.LEADER}),
+    Action.VIEW_JOB_RUNS: frozenset({Role.OFFICE, Role.ADMIN}),
+    # Supervision notices: the office and leaders see all; a unit user its unit's own (the
+    # view checks the unit) and only a unit user signs and answers them.
+    Action.VIEW_NOTICES: frozenset({Role.OFFICE, Role.LEADER, Role.UNIT}),
+    Action.VIEW_ALL_NOTICES: frozenset({Role.OFFICE, Role.LEADER}),
+    Action.SIGN_NOTICE: frozenset({Role.UNIT}),
 }
 
 

@@ -1,25 +1,27 @@
 """Scheduled jobs: one table of job id, trigger and function (DESIGN.md §7).
 
 Job functions are module-level (APScheduler pickles references to them), build their
-own app context, commit their own work, and are safe to run twice.
+own app context, commit their own work, are safe to run twice, and record each run
+(``tracker.jobs.runs.recorded``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 
 @dataclass(frozen=True, slots=True)
 class JobSpec:
-    """A scheduled job: ``func`` is a "module:function" reference; ``trigger_args`` are
-    the arguments of its cron trigger; ``settings`` maps trigger arguments to app settings
-    that override them."""
+    """A scheduled job: ``func`` is a "module:function" reference; ``trigger`` is "cron"
+    or "interval" and ``trigger_args`` are the arguments of that trigger; ``settings``
+    maps trigger arguments to app settings that override them."""
 
     id: str
     func: str
     trigger_args: dict[str, Any]
-    settings: dict[str, str]
+    settings: dict[str, str] = field(default_factory=dict)
+    trigger: Literal["cron", "interval"] = "cron"
 
 
 JOBS: tuple[JobSpec, ...] = (
@@ -28,5 +30,17 @@ JOBS: tuple[JobSpec, ...] = (
         func="tracker.jobs.scan:daily_scan",
         trigger_args={"hour": 7, "minute": 30},
         settings={"hour": "TRACKER_SCAN_HOUR", "minute": "TRACKER_SCAN_MINUTE"},
+    ),
+    JobSpec(
+        id="daily_reminders",
+        func="tracker.jobs.remind:daily_reminders",
+        trigger_args={"hour": 8, "minute": 0},
+        settings={"hour": "TRACKER_REMIND_HOUR", "minute": "TRACKER_REMIND_MINUTE"},
+    ),
+    JobSpec(
+        id="deliver_pending",
+        func="tracker.jobs.deliver:deliver_pending",
+        trigger_args={"minutes": 10},
+        trigger="interval",
     ),
 )

@@ -6,22 +6,22 @@ import logging
 
 from tracker.clock import today
 from tracker.extensions import db
+from tracker.jobs.runs import recorded
 from tracker.services.scan import run_scan
 
 log = logging.getLogger(__name__)
 
 
-def daily_scan() -> None:
-    """Scan every plan as of today and store new alerts; a rerun adds nothing."""
-    from tracker import create_app
-
-    app = create_app()
-    with app.app_context():
-        result = run_scan(today())
-        db.session.commit()
-        log.info(
-            "scan %s: %d tasks, %d new alerts",
-            result.as_of,
-            len(result.statuses),
-            result.alerts_created,
-        )
+@recorded("daily_scan")
+def daily_scan() -> dict[str, int]:
+    """Scan every plan as of today and store new alerts; a rerun adds nothing. Returns
+    the counts recorded with the run: tasks scanned and alerts created."""
+    result = run_scan(today())
+    db.session.commit()
+    log.info(
+        "scan %s: %d tasks, %d new alerts",
+        result.as_of,
+        len(result.statuses),
+        result.alerts_created,
+    )
+    return {"tasks": len(result.statuses), "alerts_created": result.alerts_created}

@@ -3,16 +3,53 @@
 from __future__ import annotations
 
 import logging
+import signal
+from collections.abc import Mapping
+from types import FrameType
+from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.util import ref_to_obj
 from flask import current_app
 
-from tracker.jobs import JOBS
+from tracker.jobs import JOBS, JobSpec
+from tracker.jobs.lock import SchedulerLock
 
 log = logging.getLogger(__name__)
+
+
+def job_trigger(job: JobSpec, config: Mapping[str, Any]) -> BaseTrigger:
+    """The job's trigger, its arguments overridden by the settings it names, in the
+    office's time zone."""
+    args = dict(job.trigger_args)
+    args.update({name: config[setting] for name, setting in job.settings.items()})
+    if job.trigger == "interval":
+        return IntervalTrigger(timezone=config["TRACKER_TIMEZONE"], **args)
+    return CronTrigger(timezone=config["TRACKER_TIMEZONE"], **args)
+
+
+def describe_trigger(job: JobSpec, config: Mapping[str, Any]) -> str:
+    """The trigger in plain Chinese: "每天 07:30", "每 10 分钟"."""
+    args = dict(job.trigger_args)
+    args.update({name: config[setting] for name, setting in job.settings.items()})
+    if job.trigger == "interval":
+        parts = [(args.get("hours"), "小时"), (args.get("minutes"), "分钟")]
+        return "每 " + " ".join(f"{value} {unit}" for value, unit in parts if value)
+    return f"每天 {int(args.get('hour', 0)):02d}:{int(args.get('minute', 0)):02d}"
+
+
+def _importable(job: JobSpec) -> bool:
+    try:
+        ref_to_obj(job.func)
+    except (ImportError, LookupError) as error:
+        log.error("job %s: cannot load %s (%s); not scheduled", job.id, job.func, error)
+        return False
+    return True
 
 
 def build_scheduler(scheduler_class: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
@@ -34,9 +71,9 @@ def build_scheduler(scheduler_class: type[BaseScheduler] = BlockingScheduler) ->
     )
     store.start(scheduler, "default")
     for job in JOBS:
-        args = dict(job.trigger_args)
-        args.update({name: config[setting] for name, setting in job.settings.items()})
-        trigger = CronTrigger(timezone=config["TRACKER_TIMEZONE"], **args)
+        if not _importable(job):
+            continue
+        trigger = job_trigger(job, config)
         stored = store.lookup_job(job.id)
         # Re-adding a stored job would reset its next run and lose a run missed while the
         # scheduler was down; keep the stored one unless its trigger or function changed.
@@ -50,12 +87,34 @@ def build_scheduler(scheduler_class: type[BaseScheduler] = BlockingScheduler) ->
     return scheduler
 
 
+def scheduler_lock() -> SchedulerLock:
+    """The lock on the app's database, retried every TRACKER_SCHEDULER_LOCK_RETRY_SECONDS."""
+    config = current_app.config
+    return SchedulerLock(
+        config["SQLALCHEMY_DATABASE_URI"],
+        retry_seconds=config.get("TRACKER_SCHEDULER_LOCK_RETRY_SECONDS") or 30,
+    )
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def run_scheduler() -> None:
-    """Start the scheduler and block until interrupted."""
+    """Wait for the scheduler lock (only one process runs jobs), then start the scheduler
+    and block until interrupted or terminated."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    scheduler = build_scheduler()
-    log.info("scheduler started with jobs: %s", ", ".join(job.id for job in JOBS))
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    lock = scheduler_lock()
+    scheduler: BaseScheduler | None = None
     try:
+        lock.acquire(wait=True)
+        scheduler = build_scheduler()
+        log.info("scheduler started with jobs: %s", ", ".join(job.id for job in JOBS))
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         log.info("scheduler stopped")
+    finally:
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
+        lock.release()

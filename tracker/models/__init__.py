@@ -5,7 +5,9 @@ from tracker.models.audit import AuditEntry
 from tracker.models.calendar import CalendarDay, CalendarYear
 from tracker.models.evidence import Evidence
 from tracker.models.instruction import Instruction
+from tracker.models.notice import SupervisionNotice
 from tracker.models.plan import Category, Measure, Milestone, Plan, Task, TaskUnit, UnitRole
+from tracker.models.reminder import Delivery, Digest, JobRun, Reminder
 from tracker.models.report import (
     Contribution,
     ContributionStatus,
@@ -25,13 +27,18 @@ __all__ = [
     "Category",
     "Contribution",
     "ContributionStatus",
+    "Delivery",
+    "Digest",
     "Evidence",
     "Instruction",
+    "JobRun",
     "Measure",
     "Milestone",
     "Plan",
     "ProgressReport",
+    "Reminder",
     "ReportStatus",
+    "SupervisionNotice",
     "Task",
     "TaskUnit",
     "Unit",

@@ -19,7 +19,11 @@ class Plan(db.Model):
     """A reform plan (实施方案) with its period in years and its reporting rules: the
     cadence, the report due rule (working days after a period ends), the grace before a
     report is overdue, the contribution deadline (working days after it is asked) and
-    whether a unit's approver signs off reports before they reach the office."""
+    whether a unit's approver signs off reports before they reach the office; and its
+    reminder rules: reminders so many working days before a report is due ("5,1"), a
+    supervision notice to the unit head after ``notice_after_workdays`` working days overdue
+    and word to the leader in charge after ``leader_after_workdays``, numbered with
+    ``notice_prefix`` (慈产改督〔2020〕3号)."""
 
     __tablename__ = "plans"
 
@@ -33,6 +37,14 @@ class Plan(db.Model):
     overdue_grace_workdays: Mapped[int] = mapped_column(default=0, server_default="0")
     contribution_due_workdays: Mapped[int] = mapped_column(default=5, server_default="5")
     unit_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    remind_before_workdays: Mapped[str] = mapped_column(
+        sa.String(40), default="5,1", server_default="5,1"
+    )
+    notice_after_workdays: Mapped[int] = mapped_column(default=3, server_default="3")
+    leader_after_workdays: Mapped[int] = mapped_column(default=10, server_default="10")
+    notice_prefix: Mapped[str] = mapped_column(
+        sa.String(40), default="慈产改督", server_default="慈产改督"
+    )
     source_filename: Mapped[str] = mapped_column(sa.String(255), default="")
     imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 

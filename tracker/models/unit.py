@@ -12,13 +12,16 @@ from tracker.models._types import utcnow
 
 
 class Unit(db.Model):
-    """An organisation (市总工会, 市人力社保局, an enterprise …), with aliases and a parent."""
+    """An organisation (市总工会, 市人力社保局, an enterprise …), with aliases, a parent and
+    the leader in charge of it (``leader_id``, a user of role leader), who hears of reports
+    long overdue."""
 
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])

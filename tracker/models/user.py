@@ -20,7 +20,8 @@ class User(UserMixin, db.Model):
 
     A ``unit`` user belongs to exactly one unit; their rights on a task come from that
     unit's relation to the task (see :mod:`tracker.domain.policy`). ``is_approver`` marks
-    the unit user who signs off the unit's reports where a plan asks for unit approval.
+    the unit user who signs off the unit's reports where a plan asks for unit approval;
+    ``is_unit_head`` the head who receives the unit's supervision notices.
     """
 
     __tablename__ = "users"
@@ -34,10 +35,11 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     is_approver: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    is_unit_head: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    unit: Mapped[Unit | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

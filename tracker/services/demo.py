@@ -22,6 +22,7 @@ from tracker.services import calendar as calendar_service
 from tracker.services import plans, scan
 from tracker.services.contributions import answer_contribution
 from tracker.services.instructions import write_instruction
+from tracker.services.reminders import run_reminders
 from tracker.services.reports import (
     ReportInput,
     is_cumulative,
@@ -46,6 +47,7 @@ class DemoResult:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     reports: int = 0
     alerts: int = 0
+    digests: int = 0
     already_loaded: bool = False
 
     def describe(self) -> str:
@@ -53,7 +55,7 @@ class DemoResult:
         lines = [
             f"演示方案编号 {self.plan_id}"
             + ("（已存在，未重复导入）" if self.already_loaded else "")
-            + f"；填报 {self.reports} 份；提醒 {self.alerts} 条。",
+            + f"；填报 {self.reports} 份；提醒 {self.alerts} 条；今日提醒摘要 {self.digests} 份。",
             f"演示账号（密码均为 {DEMO_PASSWORD}）：",
         ]
         lines += [f"  {username:<10} {role:<8} {unit}" for username, role, unit in self.accounts]
@@ -81,6 +83,7 @@ def load_demo(today: date) -> DemoResult:
     scanned = scan.run_scan(today, plan.id)
     result.alerts = scanned.alerts_created
     _write_instructions(scanned.statuses)
+    result.digests = len(run_reminders(today).digests)
     result.accounts = _describe_accounts()
     return result
 
@@ -98,6 +101,8 @@ def _write_instructions(statuses: list[scan.TaskStatus]) -> None:
 
 
 def _create_accounts(plan: Plan) -> None:
+    """The office, a leader in charge of every unit, and one reporter per unit who is also
+    the unit's head (receives its supervision notices); e-mail at example.org."""
     taken = set(db.session.scalars(sa.select(User.username)))
     for username, role in (("office", Role.OFFICE), ("leader", Role.LEADER)):
         if username not in taken:
@@ -105,11 +110,13 @@ def _create_accounts(plan: Plan) -> None:
             create_user(
                 username, DEMO_PASSWORD, role, display_name=name, email=f"{username}@example.org"
             )
+    leader = db.session.scalars(sa.select(User).where(User.username == "leader")).one()
     units = db.session.scalars(sa.select(Unit).order_by(Unit.id))
     for number, unit in enumerate(units, start=1):
+        unit.leader_id = unit.leader_id or leader.id
         username = f"unit{number:02d}"
         if username not in taken:
-            create_user(
+            reporter = create_user(
                 username,
                 DEMO_PASSWORD,
                 Role.UNIT,
@@ -117,6 +124,7 @@ def _create_accounts(plan: Plan) -> None:
                 display_name=f"{unit.name}填报员",
                 email=f"{username}@example.org",
             )
+            reporter.is_unit_head = True
 
 
 def _describe_accounts() -> list[tuple[str, str, str]]:

@@ -27,12 +27,16 @@ def register_web(app: Flask) -> None:
     from tracker.web.instructions.views import bp as instructions_bp
     from tracker.web.ledger.views import bp as ledger_bp
     from tracker.web.my.views import bp as my_bp
+    from tracker.web.notices.views import bp as notices_bp
+    from tracker.web.notifications.views import bp as notifications_bp
     from tracker.web.tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, ledger_bp, tasks_bp, inbox_bp, instructions_bp, evidence_bp, api_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)
     app.register_blueprint(my_bp)
+    app.register_blueprint(notices_bp)
+    app.register_blueprint(notifications_bp)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -15,7 +15,7 @@ from tracker.domain.policy import Action
 from tracker.extensions import db
 from tracker.models import Plan
 from tracker.services import calendar as calendar_service
-from tracker.services import plan_settings
+from tracker.services import job_runs, plan_settings
 from tracker.services.errors import NotFound, ServiceError
 from tracker.services.plan_settings import PlanSettings
 from tracker.web.access import require
@@ -199,3 +199,16 @@ def confirm_year(year: int) -> Response:
         db.session.commit()
         flash(f"已确认{year}年节假日录入完整。", "success")
     return _to_year(year)
+
+
+# --- Scheduled jobs -----------------------------------------------------------------------
+
+
+@bp.route("/admin/jobs")
+@login_required
+def jobs() -> str:
+    """The scheduler's job table (trigger, next run) and the latest 100 job runs."""
+    require(Action.VIEW_JOB_RUNS)
+    return render_template(
+        "admin/jobs.html", jobs=job_runs.job_table(), runs=job_runs.latest_runs(100)
+    )

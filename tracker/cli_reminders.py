@@ -1,0 +1,34 @@
+"""``flask --app tracker remind run [--as-of YYYY-MM-DD] [--json]`` (issue 4 §5)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from tracker.clock import today
+from tracker.extensions import db
+from tracker.services.reminders import run_reminders
+
+remind_cli = AppGroup("remind", help="催办提醒。")
+
+
+@remind_cli.command("run")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="按此日期催办")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+def remind_run(as_of: Any, as_json: bool) -> None:
+    """One reminder pass: store the reminders due, one digest per recipient, send them.
+    Running it again for the same date sends nothing new."""
+    day: date = as_of.date() if as_of else today()
+    result = run_reminders(day)
+    db.session.commit()
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{day.isoformat()}：新增提醒 {len(result.reminders)} 条，汇总 {len(result.digests)} 份，"
+        f"发送 {result.sent} 次，跳过重复 {result.skipped_duplicates} 条"
+    )

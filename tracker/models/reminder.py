@@ -1,0 +1,92 @@
+"""Reminders, the daily digests that carry them, their deliveries per channel, and the
+record of every scheduled job run (issue 4)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models._types import utcnow
+from tracker.models.plan import Task
+from tracker.models.user import User
+
+
+class Digest(db.Model):
+    """The one message a recipient gets on a day, listing all their reminders. Shown in
+    the in-app inbox (``read_at``) and sent through the other channels."""
+
+    __tablename__ = "digests"
+    __table_args__ = (sa.UniqueConstraint("recipient_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    day: Mapped[date]
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    recipient: Mapped[User] = relationship()
+    reminders: Mapped[list[Reminder]] = relationship(back_populates="digest")
+    deliveries: Mapped[list[Delivery]] = relationship(back_populates="digest")
+
+
+class Reminder(db.Model):
+    """One reminder of one thing at one step to one recipient. ``key`` names all three
+    ("overdue:report:task12:2020Q3:user5"), so it is never sent twice, across reruns and
+    restarts alike."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"))
+    period: Mapped[str | None] = mapped_column(sa.String(10))
+    due: Mapped[date | None]
+    message: Mapped[str] = mapped_column(sa.Text)
+    as_of: Mapped[date]
+    digest_id: Mapped[int | None] = mapped_column(sa.ForeignKey("digests.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    recipient: Mapped[User] = relationship()
+    task: Mapped[Task | None] = relationship()
+    digest: Mapped[Digest | None] = relationship(back_populates="reminders")
+
+
+class Delivery(db.Model):
+    """A digest sent through one channel ("inbox", "email", "webhook"): attempts, the last
+    error, when to try again (backoff), and when it went out."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (sa.UniqueConstraint("digest_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest_id: Mapped[int] = mapped_column(sa.ForeignKey("digests.id"), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    digest: Mapped[Digest] = relationship(back_populates="deliveries")
+
+
+class JobRun(db.Model):
+    """One run of a scheduled job: start, end, outcome ("ok", "error") and its counts
+    (JSON text), shown to admins."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(sa.String(60), index=True)
+    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(sa.String(20), default="running")
+    counts: Mapped[str] = mapped_column(sa.Text, default="")
+    error: Mapped[str] = mapped_column(sa.Text, default="")

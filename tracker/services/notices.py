@@ -1,0 +1,334 @@
+"""Supervision notices (督办单): issued on escalation, signed for (签收) and answered by the
+unit, watched by the office (issue 4 §4).
+
+A notice is numbered in a yearly sequence per plan prefix ("慈产改督〔2020〕3号"), names
+the task, the unit, what is overdue and a new deadline ``TRACKER_NOTICE_DEADLINE_WORKDAYS``
+working days after it is issued, and is stored as .docx and PDF under generated names in
+``<TRACKER_UPLOAD_DIR>/notices`` (outside the web root). Functions here flush; the caller
+commits.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from tracker.domain.periods import parse_period
+from tracker.extensions import db
+from tracker.io.notice_documents import NoticeData, notice_docx, notice_pdf
+from tracker.models import SupervisionNotice, Task, Unit, User
+from tracker.models._types import utcnow
+from tracker.services import audit
+from tracker.services.calendar import load_calendar
+from tracker.services.errors import Conflict, NotFound, ServiceError
+
+UNSIGNED = "未签收"
+SIGNED = "已签收"
+ANSWERED = "已答复"
+STATUSES = (UNSIGNED, SIGNED, ANSWERED)
+ANSWER_MAX = 2000
+DEFAULT_DEADLINE_WORKDAYS = 5
+#: How often a number taken by a concurrent issuer is retried with the next one.
+_ATTEMPTS = 5
+
+DocumentKind = Literal["docx", "pdf"]
+
+
+def notice_key(task_id: int, unit_id: int, period_code: str | None) -> str:
+    """The idempotency key: "notice:<task id>:<unit id>:<period code or None>"."""
+    return f"notice:{task_id}:{unit_id}:{period_code}"
+
+
+def format_number(prefix: str, year: int, sequence: int) -> str:
+    """("慈产改督", 2020, 3) → "慈产改督〔2020〕3号"."""
+    return f"{prefix}〔{year}〕{sequence}号"
+
+
+def storage_dir() -> Path:
+    """Where notice files are kept: ``<TRACKER_UPLOAD_DIR>/notices``."""
+    return Path(current_app.config["TRACKER_UPLOAD_DIR"]) / "notices"
+
+
+# ---------------------------------------------------------------------------- issuing
+
+
+def issue_notice(
+    task: Task,
+    unit: Unit,
+    period_code: str | None,
+    overdue_text: str,
+    as_of: date,
+) -> SupervisionNotice:
+    """Issue the notice about ``task`` to ``unit`` for ``period_code`` (None: not about a
+    period), or return the one already issued for that (task, unit, period).
+
+    Numbered with the next sequence of the plan's prefix in ``as_of``'s year; new
+    deadline ``TRACKER_NOTICE_DEADLINE_WORKDAYS`` (default 5) working days after
+    ``as_of``; .docx and PDF written to :func:`storage_dir`; audited with the task's id.
+    A number taken meanwhile by a concurrent issuer is retried inside a SAVEPOINT.
+    Flushes; the caller commits.
+
+    Raises ServiceError (field "overdue_text") when ``overdue_text`` is empty; Conflict
+    when no free number is found after a few attempts.
+    """
+    key = notice_key(task.id, unit.id, period_code)
+    existing = _by_key(key)
+    if existing is not None:
+        return existing
+    text = overdue_text.strip()
+    if not text:
+        raise ServiceError("请写明逾期事项。", "overdue_text")
+    notice, created = _insert_numbered(task, unit, period_code, text, as_of, key)
+    if not created:  # a concurrent issuer made it first
+        return notice
+    _write_documents(notice)
+    audit.record("issue", notice, user=None, task_id=task.id, summary=f"发出督办单{notice.number}")
+    return notice
+
+
+def _by_key(key: str) -> SupervisionNotice | None:
+    return db.session.scalar(sa.select(SupervisionNotice).where(SupervisionNotice.key == key))
+
+
+def _new_deadline(as_of: date) -> date:
+    workdays = int(
+        current_app.config.get("TRACKER_NOTICE_DEADLINE_WORKDAYS", DEFAULT_DEADLINE_WORKDAYS)
+    )
+    return load_calendar().add_workdays(as_of, workdays)
+
+
+def _next_sequence(prefix: str, year: int) -> int:
+    """One more than the highest sequence of ``prefix`` in ``year`` (1 for the first)."""
+    highest = db.session.scalar(
+        sa.select(sa.func.max(SupervisionNotice.sequence)).where(
+            SupervisionNotice.prefix == prefix, SupervisionNotice.year == year
+        )
+    )
+    return (highest or 0) + 1
+
+
+def _insert_numbered(
+    task: Task, unit: Unit, period_code: str | None, text: str, as_of: date, key: str
+) -> tuple[SupervisionNotice, bool]:
+    """Insert the notice with the next free number: (notice, True). On a unique violation
+    (a concurrent issuer) roll back to the SAVEPOINT and try the next number, or return
+    the other issuer's notice of the same key: (notice, False)."""
+    prefix = task.plan.notice_prefix
+    deadline = _new_deadline(as_of)
+    for _ in range(_ATTEMPTS):
+        sequence = _next_sequence(prefix, as_of.year)
+        notice = SupervisionNotice(
+            prefix=prefix,
+            year=as_of.year,
+            sequence=sequence,
+            number=format_number(prefix, as_of.year, sequence),
+            key=key,
+            plan_id=task.plan_id,
+            task_id=task.id,
+            unit_id=unit.id,
+            period=period_code,
+            overdue_text=text,
+            issued_on=as_of,
+            new_deadline=deadline,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(notice)
+        except IntegrityError:
+            existing = _by_key(key)
+            if existing is not None:
+                return existing, False
+            continue
+        return notice, True
+    raise Conflict("督办单编号冲突，请稍后重试。")
+
+
+def notice_data(notice: SupervisionNotice) -> NoticeData:
+    """What the notice's documents say."""
+    return NoticeData(
+        number=notice.number,
+        unit=notice.unit.name,
+        task=notice.task.text,
+        period=period_label(notice.period),
+        overdue_text=notice.overdue_text,
+        new_deadline=notice.new_deadline,
+        issued_on=notice.issued_on,
+    )
+
+
+def period_label(code: str | None) -> str | None:
+    """ "2020Q3" → "2020年第三季度"; an unknown code as it is; None stays None."""
+    if not code:
+        return None
+    try:
+        return parse_period(code).label
+    except ValueError:
+        return code
+
+
+def _write_documents(notice: SupervisionNotice) -> None:
+    """Write the .docx and record its generated name. The PDF is made the first time it is
+    needed (:func:`ensure_pdf`): embedding the CJK font takes about 2 s, too slow for a
+    reminder pass that escalates many reports at once."""
+    notice.docx_name = _store(notice_docx(notice_data(notice)), storage_dir(), "docx")
+
+
+def ensure_pdf(notice: SupervisionNotice) -> Path:
+    """The notice's stored PDF, written now if it has none yet (flushes; the caller
+    commits). Raises FileNotFoundError when the mplfonts font file is missing."""
+    if not notice.pdf_name:
+        notice.pdf_name = _store(notice_pdf(notice_data(notice)), storage_dir(), "pdf")
+        db.session.flush()
+    return document_path(notice, "pdf")
+
+
+def _store(data: bytes, folder: Path, suffix: str) -> str:
+    """Write ``data`` to a new file named "<32 hex digits>.<suffix>"; the name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.{suffix}"
+    descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    return name
+
+
+# ---------------------------------------------------------------------------- the unit
+
+
+def acknowledge(notice: SupervisionNotice, user: User) -> SupervisionNotice:
+    """The unit signs for the notice (签收): time and user recorded, audited. Signing again
+    changes nothing. Flushes; the caller commits.
+
+    Raises ServiceError when ``user`` is not of the notice's unit.
+    """
+    _check_unit(notice, user)
+    if notice.acknowledged_at is None:
+        before = audit.snapshot(notice)
+        _sign(notice, user)
+        audit.record(
+            "acknowledge",
+            notice,
+            user=user,
+            task_id=notice.task_id,
+            before=before,
+            summary=f"签收督办单{notice.number}",
+        )
+    return notice
+
+
+def answer(notice: SupervisionNotice, user: User, text: str) -> SupervisionNotice:
+    """The unit answers the notice (signing for it too if not yet signed); audited.
+    Flushes; the caller commits.
+
+    Raises ServiceError (field "answer") when ``text`` is empty or longer than 2000
+    characters, or when ``user`` is not of the notice's unit; Conflict when the notice is
+    already answered.
+    """
+    _check_unit(notice, user)
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise ServiceError("请填写答复内容。", "answer")
+    if len(cleaned) > ANSWER_MAX:
+        raise ServiceError(f"答复内容不能超过{ANSWER_MAX}字（现为{len(cleaned)}字）。", "answer")
+    if notice.answered_at is not None:
+        raise Conflict(f"督办单{notice.number}已答复。")
+    before = audit.snapshot(notice)
+    if notice.acknowledged_at is None:
+        _sign(notice, user)
+    notice.answer = cleaned
+    notice.answered_at = utcnow()
+    audit.record(
+        "answer",
+        notice,
+        user=user,
+        task_id=notice.task_id,
+        before=before,
+        summary=f"答复督办单{notice.number}",
+    )
+    return notice
+
+
+def _sign(notice: SupervisionNotice, user: User) -> None:
+    notice.acknowledged_at = utcnow()
+    notice.acknowledged_by_id = user.id
+
+
+def _check_unit(notice: SupervisionNotice, user: User) -> None:
+    if user.unit_id != notice.unit_id:
+        raise ServiceError(f"只有{notice.unit.name}的用户可以签收和答复此督办单。")
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def get_notice(notice_id: int) -> SupervisionNotice:
+    """The notice with this id. Raises NotFound."""
+    notice = db.session.get(SupervisionNotice, notice_id)
+    if notice is None:
+        raise NotFound("督办单不存在。")
+    return notice
+
+
+def _listing() -> sa.Select[tuple[SupervisionNotice]]:
+    return (
+        sa.select(SupervisionNotice)
+        .options(joinedload(SupervisionNotice.unit), joinedload(SupervisionNotice.task))
+        .order_by(SupervisionNotice.issued_on.desc(), SupervisionNotice.id.desc())
+    )
+
+
+def notices_of_unit(unit_id: int) -> list[SupervisionNotice]:
+    """The notices sent to one unit, newest first."""
+    return list(db.session.scalars(_listing().where(SupervisionNotice.unit_id == unit_id)))
+
+
+def all_notices(unsigned_only: bool = False) -> list[SupervisionNotice]:
+    """Every notice, newest first; only those not yet signed for when ``unsigned_only``."""
+    query = _listing()
+    if unsigned_only:
+        query = query.where(SupervisionNotice.acknowledged_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def status_of(notice: SupervisionNotice) -> str:
+    """未签收, 已签收 or 已答复."""
+    if notice.answered_at is not None:
+        return ANSWERED
+    if notice.acknowledged_at is not None:
+        return SIGNED
+    return UNSIGNED
+
+
+def notice_to_json(notice: SupervisionNotice) -> dict[str, Any]:
+    """{"number", "unit", "task", "task_id", "period", "issued_on", "new_deadline",
+    "status"}; dates as ISO text, period as its code or None."""
+    return {
+        "number": notice.number,
+        "unit": notice.unit.name,
+        "task": notice.task.text,
+        "task_id": notice.task_id,
+        "period": notice.period,
+        "issued_on": notice.issued_on.isoformat(),
+        "new_deadline": notice.new_deadline.isoformat(),
+        "status": status_of(notice),
+    }
+
+
+def document_path(notice: SupervisionNotice, kind: DocumentKind) -> Path:
+    """The stored .docx or PDF of the notice.
+
+    Raises NotFound when the file is missing.
+    """
+    name = notice.docx_name if kind == "docx" else notice.pdf_name
+    path = storage_dir() / name
+    if not name or not path.is_file():
+        raise NotFound("督办单文件不存在。")
+    return path
