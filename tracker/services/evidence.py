@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ import puremagic
 import sqlalchemy as sa
 
 from tracker.extensions import db
+from tracker.io.files import store_new_file
 from tracker.models import Contribution, Evidence, ProgressReport, ReportStatus, Task, User
 from tracker.models._types import utcnow
 from tracker.services import audit
@@ -226,7 +225,7 @@ def attach(
             "系统按文件内容判断类型，改扩展名无效。",
             "file",
         )
-    stored_name = _store(data, storage_dir)
+    stored_name = store_new_file(data, storage_dir)
     try:
         evidence = Evidence(
             report_id=target.id if isinstance(target, ProgressReport) else None,
@@ -389,13 +388,3 @@ def _read_limited(stream: IO[bytes], max_bytes: int, name: str) -> bytes:
     if not buffer:
         raise ServiceError(f"文件“{name}”是空文件（0 字节），未上传。", "file")
     return bytes(buffer)
-
-
-def _store(data: bytes, storage_dir: Path) -> str:
-    """Write ``data`` to a new file with a generated name; the name."""
-    storage_dir.mkdir(parents=True, exist_ok=True)
-    stored_name = uuid.uuid4().hex
-    descriptor = os.open(storage_dir / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    return stored_name

@@ -10,8 +10,6 @@ commits.
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.domain.periods import parse_period
 from tracker.extensions import db
+from tracker.io.files import store_new_file
 from tracker.io.notice_documents import NoticeData, notice_docx, notice_pdf
 from tracker.models import SupervisionNotice, Task, Unit, User
 from tracker.models._types import utcnow
@@ -178,26 +177,16 @@ def _write_documents(notice: SupervisionNotice) -> None:
     """Write the .docx and record its generated name. The PDF is made the first time it is
     needed (:func:`ensure_pdf`): embedding the CJK font takes about 2 s, too slow for a
     reminder pass that escalates many reports at once."""
-    notice.docx_name = _store(notice_docx(notice_data(notice)), storage_dir(), "docx")
+    notice.docx_name = store_new_file(notice_docx(notice_data(notice)), storage_dir(), "docx")
 
 
 def ensure_pdf(notice: SupervisionNotice) -> Path:
     """The notice's stored PDF, written now if it has none yet (flushes; the caller
     commits). Raises FileNotFoundError when the mplfonts font file is missing."""
     if not notice.pdf_name:
-        notice.pdf_name = _store(notice_pdf(notice_data(notice)), storage_dir(), "pdf")
+        notice.pdf_name = store_new_file(notice_pdf(notice_data(notice)), storage_dir(), "pdf")
         db.session.flush()
     return document_path(notice, "pdf")
-
-
-def _store(data: bytes, folder: Path, suffix: str) -> str:
-    """Write ``data`` to a new file named "<32 hex digits>.<suffix>"; the name."""
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}.{suffix}"
-    descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    return name
 
 
 # ---------------------------------------------------------------------------- the unit

@@ -17,7 +17,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -31,6 +30,7 @@ from tracker.services import evidence as evidence_service
 from tracker.services.errors import NotFound, ServiceError
 from tracker.web.access import allowed, require
 from tracker.web.evidence.forms import EvidenceForm, RemoveEvidenceForm
+from tracker.web.files import private_download
 
 bp = Blueprint("evidence", __name__)
 
@@ -217,18 +217,7 @@ def download(evidence_id: int) -> Response:
         path = evidence_service.open_evidence(item, storage_dir())
     except NotFound:
         abort(404)
-    response = send_file(
-        path,
-        mimetype=item.content_type,
-        as_attachment=True,
-        download_name=item.original_name,
-        etag=item.sha256,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return private_download(path, item.content_type, item.original_name, etag=item.sha256)
 
 
 @bp.route("/evidence/<int:evidence_id>/remove", methods=["POST"])

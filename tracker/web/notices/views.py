@@ -4,7 +4,7 @@ and answer them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,7 @@ from tracker.models import SupervisionNotice
 from tracker.services import notices as notice_service
 from tracker.services.errors import NotFound, ServiceError
 from tracker.web.access import allowed, require
+from tracker.web.files import private_download
 from tracker.web.forms import TrackerForm
 from tracker.web.notices.forms import AnswerForm
 
@@ -103,16 +104,7 @@ def document(notice_id: int, kind: str) -> Response:
             path = notice_service.document_path(notice, "docx")
     except NotFound:
         abort(404)
-    response = send_file(
-        path,
-        mimetype=_CONTENT_TYPES[kind],
-        as_attachment=True,
-        download_name=f"督办单{notice.number}.{kind}",
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return private_download(path, _CONTENT_TYPES[kind], f"督办单{notice.number}.{kind}")
 
 
 @bp.route("/<int:notice_id>/acknowledge", methods=["POST"])
