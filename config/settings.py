@@ -86,10 +86,41 @@ class Settings:
             TRACKER_PASSWORD_HASH_METHOD="scrypt",
             TRACKER_UPLOAD_DIR=_env("UPLOAD_DIR"),
             TRACKER_NOTICE_DEADLINE_WORKDAYS=_env_int("NOTICE_DEADLINE_WORKDAYS", 5),
+            TRACKER_SELF_ASSESSMENT_MAX_CHARS=_env_int("SELF_ASSESSMENT_MAX_CHARS", 100),
         )
         values.update(channel_settings())
+        values.update(assessment_settings())
         values.update(upload_limits(_env_int("MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)))
         return values
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"TRACKER_{name} must be a number, got {raw!r}") from exc
+
+
+def assessment_settings() -> dict[str, object]:
+    """Settings of lag deductions and grades (issue 5 §3, §5).
+
+    ``TRACKER_ASSESS_LEAD_WEIGHT`` / ``TRACKER_ASSESS_COOPERATING_WEIGHT`` multiply the
+    points a lag event deducts from a lead / cooperating unit (defaults 1.0 / 0.5);
+    ``TRACKER_ASSESS_LAG_POINTS`` is the points (分) per event when the indicator has no
+    deduction rule (default 1). ``TRACKER_GRADE_EXCELLENT/GOOD/PASS`` are the grade
+    thresholds in percent of the maximum (defaults 90/80/60).
+    """
+    return {
+        "TRACKER_ASSESS_LEAD_WEIGHT": _env_float("ASSESS_LEAD_WEIGHT", 1.0),
+        "TRACKER_ASSESS_COOPERATING_WEIGHT": _env_float("ASSESS_COOPERATING_WEIGHT", 0.5),
+        "TRACKER_ASSESS_LAG_POINTS": _env_float("ASSESS_LAG_POINTS", 1.0),
+        "TRACKER_GRADE_EXCELLENT": _env_float("GRADE_EXCELLENT", 90.0),
+        "TRACKER_GRADE_GOOD": _env_float("GRADE_GOOD", 80.0),
+        "TRACKER_GRADE_PASS": _env_float("GRADE_PASS", 60.0),
+    }
 
 
 def channel_settings() -> dict[str, object]:

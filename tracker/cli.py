@@ -12,6 +12,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from tracker.cli_assess import assess_command
+from tracker.cli_indicators import indicators_cli
 from tracker.cli_notices import notice_cli
 from tracker.cli_reminders import remind_cli
 from tracker.clock import today
@@ -245,3 +247,5 @@ def register_cli(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(notice_cli)
     app.cli.add_command(remind_cli)
+    app.cli.add_command(indicators_cli)
+    app.cli.add_command(assess_command)

@@ -130,6 +130,42 @@ TABLE: dict[tuple[Action, Role], tuple[bool, bool, bool]] = {
     (Action.SIGN_NOTICE, Role.LEADER):             (N, N, N),
     (Action.SIGN_NOTICE, Role.ASSESSOR):           (N, N, N),
     (Action.SIGN_NOTICE, Role.ADMIN):              (N, N, N),
+
+    (Action.VIEW_ASSESSMENT, Role.OFFICE):         (Y, Y, Y),
+    (Action.VIEW_ASSESSMENT, Role.UNIT):           (Y, Y, Y),
+    (Action.VIEW_ASSESSMENT, Role.LEADER):         (Y, Y, Y),
+    (Action.VIEW_ASSESSMENT, Role.ASSESSOR):       (Y, Y, Y),
+    (Action.VIEW_ASSESSMENT, Role.ADMIN):          (N, N, N),
+
+    (Action.FILL_SELF_ASSESSMENT, Role.OFFICE):    (N, N, N),
+    (Action.FILL_SELF_ASSESSMENT, Role.UNIT):      (Y, Y, Y),
+    (Action.FILL_SELF_ASSESSMENT, Role.LEADER):    (N, N, N),
+    (Action.FILL_SELF_ASSESSMENT, Role.ASSESSOR):  (N, N, N),
+    (Action.FILL_SELF_ASSESSMENT, Role.ADMIN):     (N, N, N),
+
+    (Action.REVIEW_ASSESSMENT, Role.OFFICE):       (N, N, N),
+    (Action.REVIEW_ASSESSMENT, Role.UNIT):         (N, N, N),
+    (Action.REVIEW_ASSESSMENT, Role.LEADER):       (N, N, N),
+    (Action.REVIEW_ASSESSMENT, Role.ASSESSOR):     (Y, Y, Y),
+    (Action.REVIEW_ASSESSMENT, Role.ADMIN):        (N, N, N),
+
+    (Action.VIEW_SCORECARD, Role.OFFICE):          (Y, Y, Y),
+    (Action.VIEW_SCORECARD, Role.UNIT):            (Y, Y, Y),
+    (Action.VIEW_SCORECARD, Role.LEADER):          (Y, Y, Y),
+    (Action.VIEW_SCORECARD, Role.ASSESSOR):        (Y, Y, Y),
+    (Action.VIEW_SCORECARD, Role.ADMIN):           (N, N, N),
+
+    (Action.VIEW_ALL_SCORECARDS, Role.OFFICE):     (Y, Y, Y),
+    (Action.VIEW_ALL_SCORECARDS, Role.UNIT):       (N, N, N),
+    (Action.VIEW_ALL_SCORECARDS, Role.LEADER):     (Y, Y, Y),
+    (Action.VIEW_ALL_SCORECARDS, Role.ASSESSOR):   (Y, Y, Y),
+    (Action.VIEW_ALL_SCORECARDS, Role.ADMIN):      (N, N, N),
+
+    (Action.MAP_INDICATORS, Role.OFFICE):          (Y, Y, Y),
+    (Action.MAP_INDICATORS, Role.UNIT):            (N, N, N),
+    (Action.MAP_INDICATORS, Role.LEADER):          (N, N, N),
+    (Action.MAP_INDICATORS, Role.ASSESSOR):        (N, N, N),
+    (Action.MAP_INDICATORS, Role.ADMIN):           (N, N, N),
 }
 # fmt: on
 

@@ -61,6 +61,12 @@ class Action(StrEnum):
     VIEW_NOTICES = "view_notices"
     VIEW_ALL_NOTICES = "view_all_notices"
     SIGN_NOTICE = "sign_notice"
+    VIEW_ASSESSMENT = "view_assessment"
+    FILL_SELF_ASSESSMENT = "fill_self_assessment"
+    REVIEW_ASSESSMENT = "review_assessment"
+    VIEW_SCORECARD = "view_scorecard"
+    VIEW_ALL_SCORECARDS = "view_all_scorecards"
+    MAP_INDICATORS = "map_indicators"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,15 @@ _BY_ROLE: dict[Action, frozenset[Role]] = {
     Action.VIEW_NOTICES: frozenset({Role.OFFICE, Role.LEADER, Role.UNIT}),
     Action.VIEW_ALL_NOTICES: frozenset({Role.OFFICE, Role.LEADER}),
     Action.SIGN_NOTICE: frozenset({Role.UNIT}),
+    # Assessment (考核): a unit user fills its unit's self-assessment, sees its unit's
+    # scorecard (the view checks the unit) and appeals; the assessment group reviews and
+    # decides; the office maps tasks to indicators.
+    Action.VIEW_ASSESSMENT: frozenset({Role.OFFICE, Role.LEADER, Role.ASSESSOR, Role.UNIT}),
+    Action.FILL_SELF_ASSESSMENT: frozenset({Role.UNIT}),
+    Action.REVIEW_ASSESSMENT: frozenset({Role.ASSESSOR}),
+    Action.VIEW_SCORECARD: frozenset({Role.OFFICE, Role.LEADER, Role.ASSESSOR, Role.UNIT}),
+    Action.VIEW_ALL_SCORECARDS: frozenset({Role.OFFICE, Role.LEADER, Role.ASSESSOR}),
+    Action.MAP_INDICATORS: frozenset({Role.OFFICE}),
 }
 
 

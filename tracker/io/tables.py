@@ -2,7 +2,7 @@
 
 The reader finds the header row by its names, resolves merged cells the way the document
 means them (a vertically merged unit cell applies to every row it spans), and returns one
-PlanRow per task. Both formats first become a grid of _GridCell (text + merge origin) so
+PlanRow per task. Both formats first become a grid of GridCell (text + merge origin) so
 the interpretation below is shared.
 
 Decisions on ambiguous tables:
@@ -101,17 +101,25 @@ def read_responsibility_table(path: Path) -> ResponsibilityTable:
             task cell (the error names the row and the column).
     """
     path = Path(path)
+    return _interpret(read_grids(path), path.name)
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every table of a .docx (in order) or sheet of a .xlsx (active first) as a Grid.
+
+    Raises:
+        TableReadError: unsupported suffix or an unreadable/corrupt file.
+    """
+    path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        grids = _docx_grids(path)
-    elif suffix == ".xlsx":
-        grids = _xlsx_grids(path)
-    else:
-        raise TableReadError(
-            f"不支持的文件类型「{path.suffix or '无扩展名'}」，请上传 .docx 或 .xlsx 文件",
-            path.name,
-        )
-    return _interpret(grids, path.name)
+        return _docx_grids(path)
+    if suffix == ".xlsx":
+        return _xlsx_grids(path)
+    raise TableReadError(
+        f"不支持的文件类型「{path.suffix or '无扩展名'}」，请上传 .docx 或 .xlsx 文件",
+        path.name,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -119,7 +127,7 @@ def read_responsibility_table(path: Path) -> ResponsibilityTable:
 
 
 @dataclass(frozen=True)
-class _GridCell:
+class GridCell:
     """A cell after merge resolution: its text and the (row, column) where its merge starts."""
 
     text: str
@@ -127,36 +135,36 @@ class _GridCell:
 
 
 @dataclass(frozen=True)
-class _GridRow:
+class GridRow:
     """A grid row; number is the row as the user sees it (Word table row, Excel sheet row)."""
 
     number: int
-    cells: tuple[_GridCell, ...]
+    cells: tuple[GridCell, ...]
 
 
 @dataclass(frozen=True)
-class _Grid:
+class Grid:
     """One table of a file: rows of equal width and the text written above the table."""
 
-    rows: tuple[_GridRow, ...]
+    rows: tuple[GridRow, ...]
     title_lines: tuple[str, ...]
 
 
-def _empty(row: int, column: int) -> _GridCell:
-    return _GridCell("", (row, column))
+def _empty(row: int, column: int) -> GridCell:
+    return GridCell("", (row, column))
 
 
 # ---------------------------------------------------------------------------
 # Word
 
 
-def _docx_grids(path: Path) -> list[_Grid]:
+def _docx_grids(path: Path) -> list[Grid]:
     try:
         document = docx.Document(str(path))
     except Exception as error:  # python-docx raises many types for a broken package
         raise TableReadError("无法打开文件，不是有效的 Word (.docx) 文档", path.name) from error
     body = document.element.body
-    grids: list[_Grid] = []
+    grids: list[Grid] = []
     paragraphs: list[str] = []
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
@@ -167,19 +175,19 @@ def _docx_grids(path: Path) -> list[_Grid]:
     return grids
 
 
-def _docx_grid(table: Table, title_lines: tuple[str, ...]) -> _Grid:
+def _docx_grid(table: Table, title_lines: tuple[str, ...]) -> Grid:
     """Walk the table's w:tc elements (not row.cells, which repeats merged cells)."""
     trs = list(table._tbl.tr_lst)
     width = max((_docx_row_width(tr) for tr in trs), default=0)
     # per grid column: the cell where the current vertical merge started
-    starts: dict[int, _GridCell] = {}
-    rows: list[_GridRow] = []
+    starts: dict[int, GridCell] = {}
+    rows: list[GridRow] = []
     for row_index, tr in enumerate(trs):
         cells = [_empty(row_index, column) for column in range(width)]
         column = tr.grid_before
         for tc in tr.tc_lst:
             text = _Cell(tc, table).text
-            own = _GridCell(text, (row_index, column))
+            own = GridCell(text, (row_index, column))
             for offset in range(tc.grid_span):
                 if column + offset >= width:
                     break
@@ -190,8 +198,8 @@ def _docx_grid(table: Table, title_lines: tuple[str, ...]) -> _Grid:
                     starts[column + offset] = own
                 cells[column + offset] = cell
             column += tc.grid_span
-        rows.append(_GridRow(row_index + 1, tuple(cells)))
-    return _Grid(tuple(rows), title_lines)
+        rows.append(GridRow(row_index + 1, tuple(cells)))
+    return Grid(tuple(rows), title_lines)
 
 
 def _docx_row_width(tr: CT_Row) -> int:
@@ -202,7 +210,7 @@ def _docx_row_width(tr: CT_Row) -> int:
 # Excel
 
 
-def _xlsx_grids(path: Path) -> list[_Grid]:
+def _xlsx_grids(path: Path) -> list[Grid]:
     try:
         # read_only=False: merged ranges are only known in the full model
         workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
@@ -214,7 +222,7 @@ def _xlsx_grids(path: Path) -> list[_Grid]:
     return [_xlsx_grid(sheet) for sheet in sheets]
 
 
-def _xlsx_grid(sheet: Worksheet) -> _Grid:
+def _xlsx_grid(sheet: Worksheet) -> Grid:
     """The sheet as a grid; every cell of a merged range reads its top-left value."""
     width = sheet.max_column
     origins: dict[tuple[int, int], tuple[int, int]] = {}
@@ -222,15 +230,15 @@ def _xlsx_grid(sheet: Worksheet) -> _Grid:
         for row in range(merged.min_row, merged.max_row + 1):
             for column in range(merged.min_col, merged.max_col + 1):
                 origins[(row, column)] = (merged.min_row, merged.min_col)
-    rows: list[_GridRow] = []
+    rows: list[GridRow] = []
     for row in range(1, sheet.max_row + 1):
         cells = []
         for column in range(1, width + 1):
             origin = origins.get((row, column), (row, column))
             value = sheet.cell(origin[0], origin[1]).value
-            cells.append(_GridCell(_excel_text(value), origin))
-        rows.append(_GridRow(row, tuple(cells)))
-    return _Grid(tuple(rows), ())
+            cells.append(GridCell(_excel_text(value), origin))
+        rows.append(GridRow(row, tuple(cells)))
+    return Grid(tuple(rows), ())
 
 
 def _excel_text(value: object) -> str:
@@ -273,7 +281,7 @@ _KNOWN_NAMES = frozenset(
 _HEADER_SCAN_ROWS = 50
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     """Header text compared after removing whitespace and unifying parentheses."""
     key = re.sub(r"\s+", "", text)
     return key.replace("(", "（").replace(")", "）").rstrip(":：")
@@ -281,7 +289,7 @@ def _header_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Columns:
-    """_Grid column indexes of each role; header_rows is how many rows the header takes."""
+    """Grid column indexes of each role; header_rows is how many rows the header takes."""
 
     task: int
     schedule: int
@@ -295,7 +303,7 @@ class _Columns:
 
 
 @dataclass(frozen=True)
-class _Field:
+class HeaderField:
     """A header cell: its key, display label and the grid columns it spans."""
 
     key: str
@@ -303,29 +311,29 @@ class _Field:
     columns: tuple[int, ...]
 
 
-def _find_header(grid: _Grid) -> int | None:
+def _find_header(grid: Grid) -> int | None:
     for index, row in enumerate(grid.rows[:_HEADER_SCAN_ROWS]):
-        keys = {_header_key(cell.text) for cell in row.cells}
+        keys = {header_key(cell.text) for cell in row.cells}
         if len(keys & _KNOWN_NAMES) >= 2:
             return index
     return None
 
 
-def _fields(row: _GridRow) -> list[_Field]:
+def header_fields(row: GridRow) -> list[HeaderField]:
     """Group the header row's columns by merge origin (one field per header cell)."""
-    fields: list[_Field] = []
+    fields: list[HeaderField] = []
     for column, cell in enumerate(row.cells):
         if fields and row.cells[fields[-1].columns[-1]].origin == cell.origin:
             last = fields[-1]
-            fields[-1] = _Field(last.key, last.label, (*last.columns, column))
+            fields[-1] = HeaderField(last.key, last.label, (*last.columns, column))
         elif cell.text.strip():
             label = re.sub(r"\s+", "", cell.text)
-            fields.append(_Field(_header_key(cell.text), label, (column,)))
+            fields.append(HeaderField(header_key(cell.text), label, (column,)))
     return fields
 
 
-def _columns(grid: _Grid, header_index: int, file: str) -> _Columns:
-    fields = _fields(grid.rows[header_index])
+def _columns(grid: Grid, header_index: int, file: str) -> _Columns:
+    fields = header_fields(grid.rows[header_index])
     subheaders = _unit_subheaders(grid, header_index, fields)
     roles: dict[str, int] = dict(subheaders)
     labels: dict[int, str] = {}
@@ -357,7 +365,9 @@ def _columns(grid: _Grid, header_index: int, file: str) -> _Columns:
     )
 
 
-def _assign(roles: dict[str, int], fields: list[_Field], role: str, names: Sequence[str]) -> None:
+def _assign(
+    roles: dict[str, int], fields: list[HeaderField], role: str, names: Sequence[str]
+) -> None:
     """Give role the first field (in names order) whose column is still free."""
     if role in roles:
         return
@@ -369,7 +379,7 @@ def _assign(roles: dict[str, int], fields: list[_Field], role: str, names: Seque
                 return
 
 
-def _assign_categories(roles: dict[str, int], fields: list[_Field]) -> None:
+def _assign_categories(roles: dict[str, int], fields: list[HeaderField]) -> None:
     """One field spanning two columns, or two category-like fields: category + measure."""
     taken = set(roles.values())
     candidates = [
@@ -385,7 +395,7 @@ def _assign_categories(roles: dict[str, int], fields: list[_Field]) -> None:
         roles["measure"] = candidates[1].columns[0]
 
 
-def _unit_subheaders(grid: _Grid, header_index: int, fields: list[_Field]) -> dict[str, int]:
+def _unit_subheaders(grid: Grid, header_index: int, fields: list[HeaderField]) -> dict[str, int]:
     """Two-row header: 责任单位 over 牵头 / 配合 → {"lead": col, "cooperating": col}."""
     if header_index + 1 >= len(grid.rows):
         return {}
@@ -395,7 +405,7 @@ def _unit_subheaders(grid: _Grid, header_index: int, fields: list[_Field]) -> di
         if field.key not in _UNIT_GROUP_NAMES:
             continue
         for column in field.columns:
-            key = _header_key(below[column].text)
+            key = header_key(below[column].text)
             if key in _LEAD_SUBHEADERS:
                 roles.setdefault("lead", column)
             elif key in _COOP_SUBHEADERS:
@@ -403,12 +413,12 @@ def _unit_subheaders(grid: _Grid, header_index: int, fields: list[_Field]) -> di
     return roles
 
 
-def _subheader_labels(grid: _Grid, header_index: int, subheaders: dict[str, int]) -> dict[int, str]:
+def _subheader_labels(grid: Grid, header_index: int, subheaders: dict[str, int]) -> dict[int, str]:
     """Display labels of two-row unit columns, e.g. 责任单位（牵头）."""
     top = grid.rows[header_index].cells
     below = grid.rows[header_index + 1].cells if subheaders else ()
     return {
-        column: f"{_header_key(top[column].text)}（{_header_key(below[column].text)}）"
+        column: f"{header_key(top[column].text)}（{header_key(below[column].text)}）"
         for column in subheaders.values()
     }
 
@@ -442,7 +452,7 @@ _LINE_SPLIT_RE = re.compile(r"[\r\n\v\f\u2028\u2029\x85]+")
 _SPACE_RUN_RE = re.compile(r"[ \t\u3000\xa0]+")
 
 
-def _normalise_text(text: str) -> str:
+def normalise_text(text: str) -> str:
     """Join lines (no space between Chinese text) and collapse runs of spaces."""
     lines = [line.strip(" \t\u3000\xa0") for line in _LINE_SPLIT_RE.split(text)]
     joined = ""
@@ -461,7 +471,7 @@ class _Grouping:
     measure: str = ""
 
 
-def _interpret(grids: list[_Grid], file: str) -> ResponsibilityTable:
+def _interpret(grids: list[Grid], file: str) -> ResponsibilityTable:
     if not grids:
         raise TableReadError("文件中没有表格", file)
     for grid in grids:
@@ -475,7 +485,7 @@ def _interpret(grids: list[_Grid], file: str) -> ResponsibilityTable:
     )
 
 
-def _title(grid: _Grid, header_index: int) -> str:
+def _title(grid: Grid, header_index: int) -> str:
     """Paragraphs before the table and rows above the header, without 附件 labels."""
     lines = list(grid.title_lines)
     seen: set[tuple[int, int]] = set()
@@ -485,16 +495,16 @@ def _title(grid: _Grid, header_index: int) -> str:
                 seen.add(cell.origin)
                 lines.append(cell.text)
     kept = [line for line in lines if line.strip() and not _ATTACHMENT_RE.match(line.strip())]
-    return _normalise_text("\n".join(kept))
+    return normalise_text("\n".join(kept))
 
 
-def _plan_rows(grid: _Grid, columns: _Columns, file: str) -> Iterator[PlanRow]:
+def _plan_rows(grid: Grid, columns: _Columns, file: str) -> Iterator[PlanRow]:
     grouping = _Grouping()
     header = grid.rows[columns.header_index]
     for row in grid.rows[columns.header_index + columns.header_rows :]:
         if (
-            _is_blank(row)
-            or _repeats_header(row, header)
+            is_blank_row(row)
+            or repeats_header(row, header)
             or _continues_header(row, header, columns)
         ):
             continue
@@ -505,21 +515,21 @@ def _plan_rows(grid: _Grid, columns: _Columns, file: str) -> Iterator[PlanRow]:
         yield _plan_row(row, grouping, columns, file)
 
 
-def _is_blank(row: _GridRow) -> bool:
+def is_blank_row(row: GridRow) -> bool:
     return not any(cell.text.strip() for cell in row.cells)
 
 
-def _repeats_header(row: _GridRow, header: _GridRow) -> bool:
+def repeats_header(row: GridRow, header: GridRow) -> bool:
     """A header repeated on a later page (Excel print titles, copied tables)."""
-    return [_header_key(c.text) for c in row.cells] == [_header_key(c.text) for c in header.cells]
+    return [header_key(c.text) for c in row.cells] == [header_key(c.text) for c in header.cells]
 
 
-def _continues_header(row: _GridRow, header: _GridRow, columns: _Columns) -> bool:
+def _continues_header(row: GridRow, header: GridRow, columns: _Columns) -> bool:
     """A further header row: its task cell is the header's task cell merged downwards."""
     return row.cells[columns.task].origin == header.cells[columns.task].origin
 
 
-def _is_single_cell(row: _GridRow, columns: _Columns) -> bool:
+def _is_single_cell(row: GridRow, columns: _Columns) -> bool:
     """A row whose only text is one cell: a heading, or a note merged across the row."""
     filled = [cell for cell in row.cells if cell.text.strip()]
     if len({cell.origin for cell in filled}) != 1:
@@ -531,14 +541,14 @@ def _is_single_cell(row: _GridRow, columns: _Columns) -> bool:
     return not task_cell.text.strip() and _heading_kind(filled[0].text) is not None
 
 
-def _apply_heading(row: _GridRow, grouping: _Grouping) -> None:
+def _apply_heading(row: GridRow, grouping: _Grouping) -> None:
     """Set the category / measure from a heading row; other single-cell rows are notes."""
     text = next(cell.text for cell in row.cells if cell.text.strip())
     kind = _heading_kind(text)
     if kind == "category":
-        grouping.category, grouping.measure = _normalise_text(text), ""
+        grouping.category, grouping.measure = normalise_text(text), ""
     elif kind == "measure":
-        grouping.measure = _normalise_text(text)
+        grouping.measure = normalise_text(text)
 
 
 def _heading_kind(text: str) -> str | None:
@@ -550,21 +560,21 @@ def _heading_kind(text: str) -> str | None:
     return None
 
 
-def _update_grouping(row: _GridRow, grouping: _Grouping, columns: _Columns) -> None:
+def _update_grouping(row: GridRow, grouping: _Grouping, columns: _Columns) -> None:
     if columns.category is None:
         return
     if columns.measure is None:
         _update_single_column(row.cells[columns.category], grouping)
         return
-    category = _normalise_text(row.cells[columns.category].text)
-    measure = _normalise_text(row.cells[columns.measure].text)
+    category = normalise_text(row.cells[columns.category].text)
+    measure = normalise_text(row.cells[columns.measure].text)
     if category and category != grouping.category:
         grouping.category, grouping.measure = category, ""
     if measure:
         grouping.measure = measure
 
 
-def _update_single_column(cell: _GridCell, grouping: _Grouping) -> None:
+def _update_single_column(cell: GridCell, grouping: _Grouping) -> None:
     """One grouping column: "（一）…"/"一、…" lines are categories, "1.…"/"（1）…" measures.
 
     Parsing is idempotent, so a merged cell read again on the rows it spans changes nothing.
@@ -580,16 +590,16 @@ def _update_single_column(cell: _GridCell, grouping: _Grouping) -> None:
             current = "category"  # unnumbered text in the grouping column names a category
             parts[current] = line
         else:
-            parts[current] = _normalise_text(parts[current] + "\n" + line)
+            parts[current] = normalise_text(parts[current] + "\n" + line)
     if "category" in parts:
-        grouping.category = _normalise_text(parts["category"])
+        grouping.category = normalise_text(parts["category"])
         grouping.measure = ""
     if "measure" in parts:
-        grouping.measure = _normalise_text(parts["measure"])
+        grouping.measure = normalise_text(parts["measure"])
 
 
-def _plan_row(row: _GridRow, grouping: _Grouping, columns: _Columns, file: str) -> PlanRow:
-    task = _normalise_text(row.cells[columns.task].text)
+def _plan_row(row: GridRow, grouping: _Grouping, columns: _Columns, file: str) -> PlanRow:
+    task = normalise_text(row.cells[columns.task].text)
     if not task:
         raise TableReadError(
             "任务内容为空", file, row=row.number, column=columns.labels[columns.task]
@@ -602,7 +612,7 @@ def _plan_row(row: _GridRow, grouping: _Grouping, columns: _Columns, file: str) 
         category=grouping.category,
         measure=grouping.measure,
         task=task,
-        schedule=_normalise_text(row.cells[columns.schedule].text),
+        schedule=normalise_text(row.cells[columns.schedule].text),
         lead_units=tuple(split_units(row.cells[columns.lead].text)),
         cooperating_units=tuple(cooperating),
     )

@@ -1,6 +1,14 @@
 """SQLAlchemy 2.0 typed models. Models never commit; services flush, callers commit."""
 
 from tracker.models.alert import Alert
+from tracker.models.assessment import (
+    Indicator,
+    IndicatorSet,
+    ScoreAdjustment,
+    ScoringRule,
+    SelfAssessment,
+    TaskIndicator,
+)
 from tracker.models.audit import AuditEntry
 from tracker.models.calendar import CalendarDay, CalendarYear
 from tracker.models.evidence import Evidence
@@ -30,6 +38,8 @@ __all__ = [
     "Delivery",
     "Digest",
     "Evidence",
+    "Indicator",
+    "IndicatorSet",
     "Instruction",
     "JobRun",
     "Measure",
@@ -38,8 +48,12 @@ __all__ = [
     "ProgressReport",
     "Reminder",
     "ReportStatus",
+    "ScoreAdjustment",
+    "ScoringRule",
+    "SelfAssessment",
     "SupervisionNotice",
     "Task",
+    "TaskIndicator",
     "TaskUnit",
     "Unit",
     "UnitAlias",

@@ -26,6 +26,9 @@ class Evidence(db.Model):
     contribution_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
     )
+    self_assessment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("self_assessments.id", ondelete="CASCADE"), index=True
+    )
     original_name: Mapped[str] = mapped_column(sa.String(255))
     stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
     content_type: Mapped[str] = mapped_column(sa.String(120))

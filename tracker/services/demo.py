@@ -19,7 +19,7 @@ from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Contribution, Plan, Task, Unit, User
 from tracker.services import calendar as calendar_service
-from tracker.services import plans, scan
+from tracker.services import indicators, plans, scan
 from tracker.services.contributions import answer_contribution
 from tracker.services.instructions import write_instruction
 from tracker.services.reminders import run_reminders
@@ -33,6 +33,7 @@ from tracker.services.reports import (
 from tracker.services.users import create_user
 
 SEED_PLAN = Path(__file__).resolve().parents[2] / "seeds" / "cixi-key-tasks.docx"
+SEED_RUBRIC = Path(__file__).resolve().parents[2] / "seeds" / "national-assessment-rubric.docx"
 PLAN_NAME = "新时代慈溪产业工人队伍建设改革实施方案"
 PLAN_PERIOD = (2019, 2025)
 DEMO_PASSWORD = "Cixi@2020demo"
@@ -84,6 +85,7 @@ def load_demo(today: date) -> DemoResult:
     result.alerts = scanned.alerts_created
     _write_instructions(scanned.statuses)
     result.digests = len(run_reminders(today).digests)
+    indicators.import_indicators(indicators.read_table(SEED_RUBRIC))
     result.accounts = _describe_accounts()
     return result
 
@@ -101,12 +103,18 @@ def _write_instructions(statuses: list[scan.TaskStatus]) -> None:
 
 
 def _create_accounts(plan: Plan) -> None:
-    """The office, a leader in charge of every unit, and one reporter per unit who is also
-    the unit's head (receives its supervision notices); e-mail at example.org."""
+    """The office, a leader in charge of every unit, the assessment group, and one reporter
+    per unit who is also the unit's head (receives its supervision notices); e-mail at
+    example.org."""
     taken = set(db.session.scalars(sa.select(User.username)))
-    for username, role in (("office", Role.OFFICE), ("leader", Role.LEADER)):
+    names = {Role.OFFICE: "慈溪市产改办", Role.LEADER: "分管副市长", Role.ASSESSOR: "考核组"}
+    for username, role in (
+        ("office", Role.OFFICE),
+        ("leader", Role.LEADER),
+        ("assessor", Role.ASSESSOR),
+    ):
         if username not in taken:
-            name = "慈溪市产改办" if role is Role.OFFICE else "分管副市长"
+            name = names[role]
             create_user(
                 username, DEMO_PASSWORD, role, display_name=name, email=f"{username}@example.org"
             )

@@ -22,7 +22,15 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.io.files import store_new_file
-from tracker.models import Contribution, Evidence, ProgressReport, ReportStatus, Task, User
+from tracker.models import (
+    Contribution,
+    Evidence,
+    ProgressReport,
+    ReportStatus,
+    SelfAssessment,
+    Task,
+    User,
+)
 from tracker.models._types import utcnow
 from tracker.services import audit
 from tracker.services.errors import Conflict, NotFound, ServiceError
@@ -197,14 +205,15 @@ def clean_name(raw: str | None) -> str:
 
 
 def attach(
-    target: ProgressReport | Contribution,
+    target: ProgressReport | Contribution | SelfAssessment,
     upload: Upload,
     user: User,
     *,
     storage_dir: Path,
     max_bytes: int,
 ) -> Evidence:
-    """Store ``upload`` as evidence of a report or of a contribution, and audit it.
+    """Store ``upload`` as evidence of a report, a contribution or a self-assessment
+    entry (自评), and audit it.
 
     ``max_bytes`` is the size limit of one file in bytes. The file is written to
     ``storage_dir`` (created if missing) under a generated name; the row records the
@@ -214,8 +223,9 @@ def attach(
     Raises ServiceError (field "file") naming the file when it is empty, larger than
     ``max_bytes`` or not an accepted type; Conflict when the report is already accepted.
     """
-    report = _report_of_target(target)
-    _check_open(report)
+    report = None if isinstance(target, SelfAssessment) else _report_of_target(target)
+    if report is not None:
+        _check_open(report)
     name = clean_name(upload.filename)
     data = _read_limited(upload.stream, max_bytes, name)
     kind = detect_type(data)
@@ -230,6 +240,7 @@ def attach(
         evidence = Evidence(
             report_id=target.id if isinstance(target, ProgressReport) else None,
             contribution_id=target.id if isinstance(target, Contribution) else None,
+            self_assessment_id=target.id if isinstance(target, SelfAssessment) else None,
             original_name=name,
             stored_name=stored_name,
             content_type=kind.content_type,
@@ -240,7 +251,11 @@ def attach(
         )
         db.session.add(evidence)
         audit.record(
-            "attach", evidence, user=user, task_id=report.task_id, summary=f"上传佐证材料“{name}”"
+            "attach",
+            evidence,
+            user=user,
+            task_id=report.task_id if report is not None else None,
+            summary=f"上传佐证材料“{name}”",
         )
     except Exception:
         (storage_dir / stored_name).unlink(missing_ok=True)

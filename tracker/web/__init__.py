@@ -21,6 +21,7 @@ def register_web(app: Flask) -> None:
     """Blueprints, the user loader, error handlers and template globals."""
     from tracker.web.admin.views import bp as admin_bp
     from tracker.web.api import bp as api_bp
+    from tracker.web.assessment.views import bp as assessment_bp
     from tracker.web.auth.views import bp as auth_bp
     from tracker.web.evidence.views import bp as evidence_bp
     from tracker.web.inbox.views import bp as inbox_bp
@@ -37,6 +38,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(my_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(assessment_bp)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -1,0 +1,59 @@
+"""``flask --app tracker assess``: propose deductions from lags, then print a scorecard."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from tracker.clock import today
+from tracker.extensions import db
+from tracker.models import Unit
+from tracker.services import assessment
+from tracker.services.errors import ServiceError
+
+
+def _unit_id(name: str | None) -> int | None:
+    if name is None:
+        return None
+    unit_id = db.session.scalar(sa.select(Unit.id).where(Unit.name == name.strip()))
+    if unit_id is None:
+        raise ServiceError(f"没有单位“{name}”")
+    return unit_id
+
+
+@click.command("assess")
+@click.option("--set", "set_id", type=int, required=True, help="指标体系编号")
+@click.option("--plan", "plan_id", type=int, required=True, help="方案编号")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="截至日期（默认今天）")
+@click.option("--unit", "unit_name", help="只看一个单位（单位名称）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@with_appcontext
+def assess_command(
+    set_id: int, plan_id: int, as_of: object, unit_name: str | None, as_json: bool
+) -> None:
+    """Propose deductions from lags as of the date (safe to rerun), then print the
+    scorecard; proposals not yet decided do not count ("pending")."""
+    day: date = as_of.date() if as_of is not None else today()  # type: ignore[attr-defined]
+    try:
+        unit_id = _unit_id(unit_name)
+        created = assessment.propose_from_lags(set_id, plan_id, day)
+        db.session.commit()
+        card = assessment.scorecard(set_id, plan_id, unit_id)
+    except ServiceError as error:
+        db.session.rollback()
+        click.echo(f"错误：{error}", err=True)
+        sys.exit(1)
+    data = assessment.scorecard_json(card)
+    data["proposed"] = len(created)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"新增建议扣分 {len(created)} 项；待审定 {card.pending} 项（不计入得分）。"
+        f"总分 {data['total']} / {data['max']}，等级 {card.grade or '—'}"
+    )

@@ -1,0 +1,77 @@
+"""`flask --app tracker indicators …`: importing and showing indicator tables (考核指标)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from tracker.extensions import db
+from tracker.io.tables import TableReadError
+from tracker.services import indicators as indicator_service
+from tracker.services.errors import ServiceError
+
+indicators_cli = AppGroup("indicators", help="考核指标体系：导入与查看。")
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(1)
+
+
+@indicators_cli.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--name", help="指标体系名称（默认取表格标题）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出导入结果")
+def import_command(path: Path, name: str | None, as_json: bool) -> None:
+    """Import an indicator table (.docx/.xlsx). All or nothing: on any error, exit 1."""
+    try:
+        table = indicator_service.read_table(path)
+        summary = indicator_service.import_indicators(table, name=name)
+        db.session.commit()
+    except (TableReadError, ServiceError, ValueError) as error:
+        _fail(str(error))
+        return
+    if as_json:
+        _echo_json(summary.to_json())
+        return
+    data = summary.to_json()
+    counts = data["indicators"]
+    click.echo(
+        f"已导入指标体系 {summary.set_id}：一级指标 {counts['level1']} 个、"
+        f"二级指标 {counts['level2']} 个、三级指标 {counts['level3']} 个，"
+        f"共 {data['points']} 分；评分规则 {summary.rules} 条，"
+        f"{summary.needs_review} 条需人工评分或核对。"
+    )
+
+
+@indicators_cli.command("show")
+@click.argument("set_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+def show_command(set_id: int, as_json: bool) -> None:
+    """Print an indicator set's tree with points, units and rules."""
+    try:
+        indicator_set = indicator_service.get_set(set_id)
+    except ServiceError as error:
+        _fail(str(error))
+        return
+    data = indicator_service.set_to_json(indicator_set)
+    if as_json:
+        _echo_json(data)
+        return
+    click.echo(f"{data['id']} {data['name']}（{data['points']} 分）")
+    for level1 in data["indicators"]:
+        click.echo(f"{level1['name']}（{level1['points']}）")
+        for level2 in level1["children"]:
+            click.echo(f"  {level2['name']}（{level2['points']}）")
+            for level3 in level2["children"]:
+                click.echo(f"    {level3['code']} {level3['name']}（{level3['points']}）")

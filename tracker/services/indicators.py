@@ -1,0 +1,223 @@
+"""Importing an indicator table into an indicator set, and reading a set back as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.scoring import parse_rule
+from tracker.extensions import db
+from tracker.io.indicator_tables import IndicatorRow, IndicatorTable, read_indicator_table
+from tracker.models.assessment import Indicator, IndicatorSet, ScoringRule
+from tracker.services.errors import NotFound
+from tracker.services.units import UnitDirectory
+
+_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorImportSummary:
+    """Counts of what one import added; ``needs_review`` counts rules an assessor scores by
+    hand (kind "text") or must check."""
+
+    set_id: int
+    level1: int
+    level2: int
+    level3: int
+    points: float
+    rules: int
+    needs_review: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``indicators import --json`` prints."""
+        return {
+            "set_id": self.set_id,
+            "indicators": {"level1": self.level1, "level2": self.level2, "level3": self.level3},
+            "points": _number(self.points),
+            "rules": self.rules,
+            "needs_review": self.needs_review,
+        }
+
+
+def read_table(path: Path) -> IndicatorTable:
+    """Read a .docx/.xlsx indicator table; raises :class:`tracker.io.tables.TableReadError`."""
+    return read_indicator_table(path)
+
+
+@dataclass
+class _Builder:
+    """The set being built, its level-1/2 nodes by name and running counts."""
+
+    indicator_set: IndicatorSet
+    units: UnitDirectory
+    level1: dict[str, Indicator]
+    level2: dict[tuple[str, str], Indicator]
+    children: dict[int, list[Indicator]]
+    rules: int = 0
+    needs_review: int = 0
+
+
+def import_indicators(table: IndicatorTable, name: str | None = None) -> IndicatorImportSummary:
+    """Add an indicator set with its level 1/2/3 tree, scoring rules and units.
+
+    Level-1/2 points are those written in their names, else the sum of their children's
+    (None when no child has points). Flushes; the caller commits, or rolls back to leave
+    the database as it was.
+    """
+    indicator_set = IndicatorSet(
+        name=(name or table.title or Path(table.source).stem).strip()[:_NAME_LENGTH],
+        source_filename=table.source[:255],
+    )
+    db.session.add(indicator_set)
+    builder = _Builder(indicator_set, UnitDirectory(), {}, {}, {})
+    for row in table.rows:
+        _add_level3(builder, row)
+    for parent in [*builder.level2.values(), *builder.level1.values()]:
+        if parent.points is None:
+            parent.points = _sum_points(builder.children.get(id(parent), []))
+    db.session.flush()
+    return IndicatorImportSummary(
+        set_id=indicator_set.id,
+        level1=len(builder.level1),
+        level2=len(builder.level2),
+        level3=len(table.rows),
+        points=sum(row.points or 0.0 for row in table.rows),
+        rules=builder.rules,
+        needs_review=builder.needs_review,
+    )
+
+
+def _sum_points(children: list[Indicator]) -> float | None:
+    points = [child.points for child in children if child.points is not None]
+    return sum(points) if points else None
+
+
+def _node(
+    builder: _Builder, level: int, name: str, points: float | None, parent: Indicator | None
+) -> Indicator:
+    """A new indicator appended to the set (and to its parent's children)."""
+    siblings = builder.children.setdefault(id(parent), [])
+    indicator = Indicator(
+        level=level,
+        position=len(siblings) + 1,
+        name=name,
+        points=points,
+        parent=parent,
+    )
+    siblings.append(indicator)
+    builder.indicator_set.indicators.append(indicator)
+    return indicator
+
+
+def _parents(builder: _Builder, row: IndicatorRow) -> Indicator:
+    """The level-2 node of ``row``, creating it and its level-1 node on first sight."""
+    level1 = builder.level1.get(row.level1)
+    if level1 is None:
+        level1 = _node(builder, 1, row.level1, row.level1_points, None)
+        builder.level1[row.level1] = level1
+    key = (row.level1, row.level2)
+    level2 = builder.level2.get(key)
+    if level2 is None:
+        level2 = _node(builder, 2, row.level2, row.level2_points, level1)
+        builder.level2[key] = level2
+    return level2
+
+
+def _add_level3(builder: _Builder, row: IndicatorRow) -> None:
+    indicator = _node(builder, 3, row.level3, row.points, _parents(builder, row))
+    indicator.code = row.code[:20]
+    indicator.key_points = row.key_points
+    indicator.inspection = "\n".join(row.inspection)
+    indicator.source_row = row.row_number
+    for unit_name in row.units:
+        unit = builder.units.resolve(unit_name)
+        if unit not in indicator.units:
+            indicator.units.append(unit)
+    for line in row.scoring_lines:
+        for spec in parse_rule(line):
+            rule = ScoringRule(
+                position=len(indicator.rules) + 1,
+                kind=str(spec.kind),
+                params=json.dumps(spec.to_json(), ensure_ascii=False),
+                source=spec.source,
+                needs_review=bool(spec.needs_review),
+            )
+            indicator.rules.append(rule)
+            builder.rules += 1
+            builder.needs_review += int(_needs_review(rule))
+
+
+def _needs_review(rule: ScoringRule) -> bool:
+    return rule.kind == "text" or rule.needs_review
+
+
+def get_set(set_id: int) -> IndicatorSet:
+    """The indicator set with its indicators, rules and units loaded; raises NotFound."""
+    indicator_set = db.session.scalar(
+        sa.select(IndicatorSet)
+        .where(IndicatorSet.id == set_id)
+        .options(
+            selectinload(IndicatorSet.indicators).selectinload(Indicator.rules),
+            selectinload(IndicatorSet.indicators).selectinload(Indicator.units),
+        )
+    )
+    if indicator_set is None:
+        raise NotFound(f"没有编号为 {set_id} 的指标体系")
+    return indicator_set
+
+
+def set_to_json(indicator_set: IndicatorSet) -> dict[str, Any]:
+    """The shape ``indicators show --json`` prints: the level 1 → 2 → 3 tree."""
+    children: dict[int | None, list[Indicator]] = {}
+    for indicator in sorted(indicator_set.indicators, key=lambda i: (i.level, i.position)):
+        children.setdefault(indicator.parent_id, []).append(indicator)
+    level3 = [i for i in indicator_set.indicators if i.level == 3]
+    return {
+        "id": indicator_set.id,
+        "name": indicator_set.name,
+        "source": indicator_set.source_filename,
+        "points": _number(sum(i.points or 0.0 for i in level3)),
+        "indicators": [_node_json(node, children) for node in children.get(None, [])],
+    }
+
+
+def _node_json(indicator: Indicator, children: dict[int | None, list[Indicator]]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": indicator.id,
+        "level": indicator.level,
+        "name": indicator.name,
+        "points": _number(indicator.points),
+    }
+    if indicator.level < 3:
+        data["children"] = [_node_json(child, children) for child in children.get(indicator.id, [])]
+        return data
+    data.update(
+        code=indicator.code,
+        key_points=indicator.key_points,
+        inspection=[line for line in indicator.inspection.split("\n") if line],
+        units=[unit.name for unit in indicator.units],
+        rules=[rule_to_json(rule) for rule in indicator.rules],
+    )
+    return data
+
+
+def rule_to_json(rule: ScoringRule) -> dict[str, Any]:
+    """A stored rule: its parsed params plus id, kind, needs_review and source line."""
+    data: dict[str, Any] = json.loads(rule.params or "{}")
+    data.setdefault("kind", rule.kind)
+    data["id"] = rule.id
+    data["needs_review"] = rule.needs_review
+    data["source"] = rule.source
+    return data
+
+
+def _number(value: float | None) -> float | int | None:
+    """15.0 → 15 in JSON; 7.5 stays 7.5."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
