@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from tracker.cli_assess import assess_command
 from tracker.cli_indicators import indicators_cli
 from tracker.cli_notices import notice_cli
 from tracker.cli_reminders import remind_cli
+from tracker.cli_support import echo_json, fail
 from tracker.clock import today
 from tracker.domain.lag import LAG_LABELS, LagState
 from tracker.domain.policy import Role
@@ -31,16 +31,6 @@ plan_cli = AppGroup("plan", help="导入与查看实施方案（责任分工表�
 user_cli = AppGroup("user", help="用户管理。")
 demo_cli = AppGroup("demo", help="演示数据。")
 calendar_cli = AppGroup("calendar", help="工作日日历。")
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _fail(message: str) -> None:
-    db.session.rollback()
-    click.echo(f"错误：{message}", err=True)
-    sys.exit(1)
 
 
 def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
@@ -72,10 +62,10 @@ def plan_import(
         summary = plans.import_plan(table, period=chosen, name=name)
         db.session.commit()
     except (TableReadError, ServiceError, ValueError) as error:
-        _fail(str(error))
+        fail(str(error))
         return
     if as_json:
-        _echo_json(summary.to_json())
+        echo_json(summary.to_json())
     else:
         click.echo(
             f"已导入方案 {summary.plan_id}：{summary.categories} 个主要举措、"
@@ -92,11 +82,11 @@ def plan_show(plan_id: int, as_json: bool) -> None:
     try:
         plan = plans.get_plan(plan_id)
     except ServiceError as error:
-        _fail(str(error))
+        fail(str(error))
         return
     data = plans.plan_to_json(plan)
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     click.echo(f"{plan.id} {plan.name}（{plan.first_year}—{plan.last_year}年）")
     for category in plan.categories:
@@ -121,7 +111,7 @@ def user_list(as_json: bool) -> None:
     """List users with role and unit."""
     found = users.users_to_json(users.list_users())
     if as_json:
-        _echo_json(found)
+        echo_json(found)
         return
     for row in found:
         click.echo(f"{row['username']}\t{row['role']}\t{row['unit'] or ''}")
@@ -141,13 +131,13 @@ def user_create(
 
     unit = UnitDirectory().find(unit_name) if unit_name else None
     if unit_name and unit is None:
-        _fail(f"没有名为「{unit_name}」的单位")
+        fail(f"没有名为「{unit_name}」的单位")
         return
     try:
         users.create_user(username, password, Role(role), unit=unit, email=email)
         db.session.commit()
     except ServiceError as error:
-        _fail(str(error))
+        fail(str(error))
         return
     click.echo(f"已创建用户 {username}")
 
@@ -163,10 +153,10 @@ def user_token(username: str, as_json: bool) -> None:
         raw = tokens.issue_token(tokens.find_user(username))
         db.session.commit()
     except ServiceError as error:
-        _fail(str(error))
+        fail(str(error))
         return
     if as_json:
-        _echo_json({"token": raw})
+        echo_json({"token": raw})
     else:
         click.echo(f"已为 {username} 生成 API 令牌（只显示这一次，请妥善保存）：\n{raw}")
 
@@ -178,7 +168,7 @@ def demo_load() -> None:
         result = demo_service.load_demo(today())
         db.session.commit()
     except (TableReadError, ServiceError, ValueError) as error:
-        _fail(str(error))
+        fail(str(error))
         return
     click.echo(result.describe())
 
@@ -194,7 +184,7 @@ def scan_command(as_of: Any, plan_id: int | None, as_json: bool) -> None:
     result = scan.run_scan(day, plan_id)
     db.session.commit()
     if as_json:
-        _echo_json(result.to_json())
+        echo_json(result.to_json())
         return
     counts: dict[str, int] = {}
     for status in result.statuses:
@@ -223,7 +213,7 @@ def calendar_sync(years: tuple[int, ...]) -> None:
         added = calendar_service.sync_from_library(list(years) or None)
         db.session.commit()
     except ValueError as error:
-        _fail(str(error))
+        fail(str(error))
         return
     click.echo(f"已写入 {added} 个节假日/调休日")
 
@@ -236,7 +226,7 @@ def calendar_workdays(start: Any, end: Any, as_json: bool) -> None:
     """Count working days between two dates, both included."""
     count = calendar_service.load_calendar().workdays_between(start.date(), end.date())
     if as_json:
-        _echo_json({"workdays": count})
+        echo_json({"workdays": count})
     else:
         click.echo(count)
 

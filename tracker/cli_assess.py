@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import date
 
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from tracker.cli_support import echo_json, fail
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.models import Unit
@@ -45,13 +44,11 @@ def assess_command(
         db.session.commit()
         card = assessment.scorecard(set_id, plan_id, unit_id)
     except ServiceError as error:
-        db.session.rollback()
-        click.echo(f"错误：{error}", err=True)
-        sys.exit(1)
+        fail(str(error))
     data = assessment.scorecard_json(card)
     data["proposed"] = len(created)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data)
         return
     click.echo(
         f"新增建议扣分 {len(created)} 项；待审定 {card.pending} 项（不计入得分）。"

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from flask.cli import AppGroup
 
+from tracker.cli_support import echo_json, fail
 from tracker.extensions import db
 from tracker.io.tables import TableReadError
 from tracker.services import indicators as indicator_service
 from tracker.services.errors import ServiceError
 
 indicators_cli = AppGroup("indicators", help="考核指标体系：导入与查看。")
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _fail(message: str) -> None:
-    db.session.rollback()
-    click.echo(f"错误：{message}", err=True)
-    sys.exit(1)
 
 
 @indicators_cli.command("import")
@@ -39,10 +27,10 @@ def import_command(path: Path, name: str | None, as_json: bool) -> None:
         summary = indicator_service.import_indicators(table, name=name)
         db.session.commit()
     except (TableReadError, ServiceError, ValueError) as error:
-        _fail(str(error))
+        fail(str(error))
         return
     if as_json:
-        _echo_json(summary.to_json())
+        echo_json(summary.to_json())
         return
     data = summary.to_json()
     counts = data["indicators"]
@@ -62,11 +50,11 @@ def show_command(set_id: int, as_json: bool) -> None:
     try:
         indicator_set = indicator_service.get_set(set_id)
     except ServiceError as error:
-        _fail(str(error))
+        fail(str(error))
         return
     data = indicator_service.set_to_json(indicator_set)
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     click.echo(f"{data['id']} {data['name']}（{data['points']} 分）")
     for level1 in data["indicators"]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 from flask.cli import AppGroup
 
+from tracker.cli_support import echo_json
 from tracker.services import notices as notice_service
 
 notice_cli = AppGroup("notice", help="督办单。")
@@ -23,7 +22,7 @@ def list_notices(as_json: bool, unsigned: bool) -> None:
     """
     rows = [notice_service.notice_to_json(n) for n in notice_service.all_notices(unsigned)]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     if not rows:
         click.echo("没有督办单。")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 import click
 from flask.cli import AppGroup
 
+from tracker.cli_support import echo_json
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.services.reminders import run_reminders
@@ -26,7 +26,7 @@ def remind_run(as_of: Any, as_json: bool) -> None:
     result = run_reminders(day)
     db.session.commit()
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        echo_json(result.to_json())
         return
     click.echo(
         f"{day.isoformat()}：新增提醒 {len(result.reminders)} 条，汇总 {len(result.digests)} 份，"
