@@ -63,7 +63,6 @@ def plan_import(
         db.session.commit()
     except (TableReadError, ServiceError, ValueError) as error:
         fail(str(error))
-        return
     if as_json:
         echo_json(summary.to_json())
     else:
@@ -83,7 +82,6 @@ def plan_show(plan_id: int, as_json: bool) -> None:
         plan = plans.get_plan(plan_id)
     except ServiceError as error:
         fail(str(error))
-        return
     data = plans.plan_to_json(plan)
     if as_json:
         echo_json(data)
@@ -132,13 +130,11 @@ def user_create(
     unit = UnitDirectory().find(unit_name) if unit_name else None
     if unit_name and unit is None:
         fail(f"没有名为「{unit_name}」的单位")
-        return
     try:
         users.create_user(username, password, Role(role), unit=unit, email=email)
         db.session.commit()
     except ServiceError as error:
         fail(str(error))
-        return
     click.echo(f"已创建用户 {username}")
 
 
@@ -154,7 +150,6 @@ def user_token(username: str, as_json: bool) -> None:
         db.session.commit()
     except ServiceError as error:
         fail(str(error))
-        return
     if as_json:
         echo_json({"token": raw})
     else:
@@ -169,7 +164,6 @@ def demo_load() -> None:
         db.session.commit()
     except (TableReadError, ServiceError, ValueError) as error:
         fail(str(error))
-        return
     click.echo(result.describe())
 
 
@@ -214,7 +208,6 @@ def calendar_sync(years: tuple[int, ...]) -> None:
         db.session.commit()
     except ValueError as error:
         fail(str(error))
-        return
     click.echo(f"已写入 {added} 个节假日/调休日")
 
 

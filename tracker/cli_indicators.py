@@ -28,7 +28,6 @@ def import_command(path: Path, name: str | None, as_json: bool) -> None:
         db.session.commit()
     except (TableReadError, ServiceError, ValueError) as error:
         fail(str(error))
-        return
     if as_json:
         echo_json(summary.to_json())
         return
@@ -51,7 +50,6 @@ def show_command(set_id: int, as_json: bool) -> None:
         indicator_set = indicator_service.get_set(set_id)
     except ServiceError as error:
         fail(str(error))
-        return
     data = indicator_service.set_to_json(indicator_set)
     if as_json:
         echo_json(data)
