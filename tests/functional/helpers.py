@@ -16,7 +16,7 @@ from tests.conftest import csrf_token
 from tests.paths import SEEDS
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import Task, Unit
+from tracker.models import Contribution, Task, Unit
 from tracker.services.users import create_user
 
 PASSWORD = "Secret#2020pass"
@@ -57,6 +57,18 @@ def unit_id(app: Flask, name: str) -> int:
     with app.app_context():
         found = db.session.scalar(sa.select(Unit.id).where(Unit.name == name))
     assert found is not None, name
+    return found
+
+
+def contribution_id(report_id: int, unit_name: str) -> int:
+    """The id of the contribution request of ``report_id`` addressed to ``unit_name``
+    (inside an app context)."""
+    found = db.session.scalar(
+        sa.select(Contribution.id)
+        .join(Unit, Unit.id == Contribution.unit_id)
+        .where(Contribution.report_id == report_id, Unit.name == unit_name)
+    )
+    assert found is not None, unit_name
     return found
 
 

@@ -30,11 +30,12 @@ from tests.functional.helpers import (
     LEAD_UNIT,
     UNRELATED_UNIT,
     add_user,
+    contribution_id,
     import_cixi,
 )
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import Contribution, Task, Unit, User
+from tracker.models import Task, User
 from tracker.services import reports
 
 ROLES = (
@@ -193,22 +194,13 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
         )
         db.session.commit()
 
-        def request_of(unit_name: str) -> int:
-            found = db.session.scalar(
-                sa.select(Contribution.id)
-                .join(Unit, Unit.id == Contribution.unit_id)
-                .where(Contribution.report_id == report.id, Unit.name == unit_name)
-            )
-            assert found is not None
-            return found
-
         return {
             "plan": cixi.plan_id,
             "task": task.id,
             "report": report.id,
             "draft": draft.id,
-            "contribution": request_of(COOPERATING_UNITS[0]),
-            "other": request_of(COOPERATING_UNITS[1]),
+            "contribution": contribution_id(report.id, COOPERATING_UNITS[0]),
+            "other": contribution_id(report.id, COOPERATING_UNITS[1]),
             "missing": MISSING,
         }
 

@@ -30,6 +30,7 @@ from tests.functional.helpers import (
     PASSWORD,
     UNRELATED_UNIT,
     add_user,
+    contribution_id,
     import_cixi,
     location,
     login,
@@ -37,7 +38,7 @@ from tests.functional.helpers import (
 )
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import Alert, Contribution, Digest, Task, Unit, User
+from tracker.models import Alert, Digest, Task, User
 from tracker.services import notices, reports, scan
 
 ROLES = ("anonymous", "office", "leader", "assessor", "admin", "lead", "cooperating", "unrelated")
@@ -303,15 +304,6 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
         )
         db.session.commit()
 
-        def request_of(unit_name: str) -> int:
-            found = db.session.scalar(
-                sa.select(Contribution.id)
-                .join(Unit, Unit.id == Contribution.unit_id)
-                .where(Contribution.report_id == report.id, Unit.name == unit_name)
-            )
-            assert found is not None
-            return found
-
         alert = db.session.scalar(sa.select(Alert.id).where(Alert.task_id == task.id).limit(1))
         assert alert is not None
         digest = Digest(recipient_id=lead.id, day=date(2020, 11, 20), subject="提醒", body="提醒")
@@ -321,8 +313,8 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
             "plan": cixi.plan_id,
             "task": task.id,
             "report": report.id,
-            "contribution": request_of(COOPERATING_UNITS[0]),
-            "other": request_of(COOPERATING_UNITS[1]),
+            "contribution": contribution_id(report.id, COOPERATING_UNITS[0]),
+            "other": contribution_id(report.id, COOPERATING_UNITS[1]),
             "alert": alert,
             "digest": digest.id,
             "notice": notice.id,
