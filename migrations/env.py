@@ -109,8 +109,9 @@ def run_migrations_online():
             # Batch mode rebuilds a table by copy, drop and rename; with foreign keys on,
             # dropping the old parent table would cascade and delete child rows. The pragma
             # is ignored inside a transaction, so it is set before one begins (DESIGN.md §8).
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            # SQLAlchemy emits BEGIN before any statement it runs (tracker.extensions), so
+            # the pragma goes straight to the driver, outside any transaction.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             context.configure(
                 connection=connection,
@@ -122,7 +123,7 @@ def run_migrations_online():
                 context.run_migrations()
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -11,6 +11,7 @@ from flask import Flask
 
 from config import load_settings
 from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.unit_of_work import TrackerFlask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,7 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     Raises ValueError when a ``TRACKER_*`` variable holds a value of the wrong shape.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    app = TrackerFlask(__name__, instance_relative_config=True)
     settings = load_settings((config or {}).get("TRACKER_SETTINGS"))  # type: ignore[arg-type]
     app.config.update(settings)
     if config:

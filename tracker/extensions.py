@@ -10,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 #: Named constraints, so that Alembic's batch mode on SQLite can drop and recreate them.
@@ -40,11 +40,22 @@ login_manager.login_message_category = "warning"
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL, foreign keys and a busy timeout on every SQLite connection (DESIGN.md §8)."""
+    """WAL, foreign keys and a busy timeout on every SQLite connection (DESIGN.md §8), and
+    pysqlite's own transaction handling off: :func:`_sqlite_begin` emits ``BEGIN`` instead,
+    so that savepoints and rollbacks behave as on PostgreSQL (SQLAlchemy's documented
+    recipe for pysqlite)."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Connection) -> None:
+    """Open SQLite's transaction ourselves (pysqlite would not before a ``SAVEPOINT``)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -13,6 +13,7 @@ from tracker.domain.periods import parse_period
 from tracker.domain.policy import ROLE_LABELS, Action
 from tracker.extensions import db, login_manager
 from tracker.models import User
+from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.web import labels
 from tracker.web.access import allowed
 
@@ -72,6 +73,14 @@ def register_web(app: Flask) -> None:
         message = "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试。"
         return render_template("error.html", code=400, message=message), 400
 
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError) -> tuple[str, int]:
+        """A refusal no view turned into a field error: 404 for :class:`NotFound`, 409 for
+        :class:`Conflict`, else 422, with the service's own message."""
+        code = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
+        message = _MESSAGES[404] if code == 404 else error.message
+        return render_template("error.html", code=code, message=message), code
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
@@ -80,7 +89,6 @@ def register_web(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:
         app.logger.exception("unhandled error", exc_info=error)
-        db.session.rollback()
         return render_template("error.html", code=500, message=_MESSAGES[500]), 500
 
 
@@ -99,6 +107,7 @@ _MESSAGES = {
     403: "您没有权限访问此页面。",
     404: "页面不存在，或您要找的内容已不存在。",
     405: "不支持此操作。",
+    409: "与当前状态冲突。",
     413: "上传的文件太大。",
     500: "系统出现错误，请稍后再试；如问题持续，请联系管理员。",
 }

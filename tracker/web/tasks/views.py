@@ -10,35 +10,27 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.clock import today
 from tracker.domain.policy import Action
-from tracker.extensions import db
 from tracker.io.charts import render_milestone_chart
-from tracker.models import ProgressReport, ReportStatus, Task
+from tracker.models import Contribution, ProgressReport, ReportStatus, Task
 from tracker.services import contributions as contribution_service
 from tracker.services import instructions as instruction_service
 from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
 from tracker.services.charts import milestone_series
-from tracker.services.errors import NotFound, ServiceError
 from tracker.services.task_page import task_page
 from tracker.web.access import require
-from tracker.web.forms import TrackerForm, choices, show_service_error
+from tracker.web.actions import act, submit
+from tracker.web.forms import TrackerForm, choices
 from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
 
 bp = Blueprint("tasks", __name__)
-
-
-def _task_or_404(task_id: int) -> Task:
-    try:
-        return task_service.get_task(task_id)
-    except NotFound:
-        abort(404)
 
 
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def show(task_id: int) -> str:
     """A task's milestones, expected-to-date, reports, contributions and chart."""
-    require(Action.VIEW_TASK, _task_or_404(task_id))
+    require(Action.VIEW_TASK, task_service.get_task(task_id))
     page = task_page(task_id, today())
     return render_template("tasks/show.html", page=page, review_form=ReviewForm())
 
@@ -47,7 +39,7 @@ def show(task_id: int) -> str:
 @login_required
 def chart(task_id: int) -> Response:
     """The milestone chart as a PNG."""
-    task = _task_or_404(task_id)
+    task = task_service.get_task(task_id)
     require(Action.VIEW_TASK, task)
     series = milestone_series(task, report_service.reports_of_task(task.id), today())
     response = Response(render_milestone_chart(series), mimetype="image/png")
@@ -60,7 +52,7 @@ def chart(task_id: int) -> Response:
 def report(task_id: int) -> str | BaseResponse:
     """The lead unit's report form: save a draft or submit (a returned or pending report
     is replaced). A stale save shows both texts instead of overwriting."""
-    task = _task_or_404(task_id)
+    task = task_service.get_task(task_id)
     require(Action.REPORT, task)
     day = today()
     form = ReportForm()
@@ -71,19 +63,13 @@ def report(task_id: int) -> str | BaseResponse:
         _prefill(form, task, request.args.get("period"), [p.code for p in periods])
     if form.validate_on_submit():
         as_draft = request.form.get("action") == "draft"
-        try:
-            saved = _save_report(task, form, day, as_draft)
-            db.session.commit()
-        except report_service.EditConflict as error:
-            db.session.rollback()
-            conflict = error
-            form.version.data = str(error.version)
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            flash(_saved_message(saved.status), "success")
+        outcome = submit(form, lambda: _save_report(task, form, day, as_draft))
+        if outcome.value is not None:
+            flash(_saved_message(outcome.value.status), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
+        if isinstance(outcome.error, report_service.EditConflict):
+            conflict = outcome.error
+            form.version.data = str(conflict.version)
     return render_template(
         "tasks/report.html",
         task=task,
@@ -149,50 +135,32 @@ def _prefill(form: ReportForm, task: Task, period: str | None, open_codes: list[
 @login_required
 def approve(report_id: int) -> BaseResponse:
     """The unit's approver passes a report on to the office or returns it."""
-    item = _report_or_404(report_id)
+    item = report_service.get_report(report_id)
     require(Action.APPROVE_REPORT, item.task)
     form = ReviewForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-        return redirect(url_for("tasks.show", task_id=item.task_id))
     accept = form.decision.data == "accept"
-    try:
-        report_service.approve(item, current_user, accept, form.reason.data or "", today())
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash("已审批，报送改革办。" if accept else "已退回填报人。", "success")
-    return redirect(url_for("tasks.show", task_id=item.task_id))
+    return act(
+        lambda: report_service.approve(item, current_user, accept, form.reason.data or "", today()),
+        "已审批，报送改革办。" if accept else "已退回填报人。",
+        url_for("tasks.show", task_id=item.task_id),
+        form=form,
+    )
 
 
 @bp.route("/reports/<int:report_id>/correct", methods=["POST"])
 @login_required
 def correct(report_id: int) -> BaseResponse:
     """Start a correction of an accepted report: a new draft revision to edit."""
-    item = _report_or_404(report_id)
+    item = report_service.get_report(report_id)
     require(Action.REPORT, item.task)
-    if not TrackerForm().validate_on_submit():
+    form = TrackerForm()
+    if not form.validate_on_submit():
         abort(400)
-    try:
-        correction = report_service.start_correction(item, current_user)
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    outcome = submit(form, lambda: report_service.start_correction(item, current_user))
+    if outcome.value is None:
         return redirect(url_for("tasks.show", task_id=item.task_id))
     flash("已创建更正稿；原已审核的填报在更正稿审核通过前继续有效。", "info")
-    return redirect(url_for("tasks.report", task_id=item.task_id, period=correction.period))
-
-
-def _report_or_404(report_id: int) -> ProgressReport:
-    try:
-        return report_service.get_report(report_id)
-    except NotFound:
-        abort(404)
+    return redirect(url_for("tasks.report", task_id=item.task_id, period=outcome.value.period))
 
 
 @bp.route("/reports/<int:report_id>/review", methods=["POST"])
@@ -200,34 +168,24 @@ def _report_or_404(report_id: int) -> ProgressReport:
 def review(report_id: int) -> BaseResponse:
     """The office accepts or returns a report."""
     require(Action.REVIEW_REPORT)
-    report = _report_or_404(report_id)
+    report = report_service.get_report(report_id)
     form = ReviewForm()
-    if not form.validate_on_submit():
-        for messages in form.errors.values():
-            for message in messages:
-                flash(message, "error")
-        return redirect(url_for("tasks.show", task_id=report.task_id))
-    try:
-        report_service.review_report(
-            report, current_user, form.decision.data == "accept", form.reason.data or "", today()
-        )
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash("已审核通过。" if form.decision.data == "accept" else "已退回。", "success")
-    return redirect(url_for("tasks.show", task_id=report.task_id))
+    accept = form.decision.data == "accept"
+    return act(
+        lambda: report_service.review_report(
+            report, current_user, accept, form.reason.data or "", today()
+        ),
+        "已审核通过。" if accept else "已退回。",
+        url_for("tasks.show", task_id=report.task_id),
+        form=form,
+    )
 
 
 @bp.route("/contributions/<int:contribution_id>", methods=["GET", "POST"])
 @login_required
 def contribution(contribution_id: int) -> str | BaseResponse:
     """A cooperating unit confirms or disputes its part in a report."""
-    try:
-        item = contribution_service.get_contribution(contribution_id)
-    except NotFound:
-        abort(404)
+    item = contribution_service.get_contribution(contribution_id)
     task = item.report.task
     require(Action.CONFIRM_CONTRIBUTION, task)
     if item.unit_id != current_user.unit_id:
@@ -236,65 +194,57 @@ def contribution(contribution_id: int) -> str | BaseResponse:
     if request.method == "GET" and item.answered_on is not None:
         form.decision.data = "confirm" if item.status == "confirmed" else "dispute"
         form.text.data, form.reason.data = item.text, item.reason
-    if form.validate_on_submit():
-        try:
-            contribution_service.answer_contribution(
-                item,
-                current_user,
-                form.decision.data == "confirm",
-                form.text.data or "",
-                form.reason.data or "",
-                today(),
-            )
-            db.session.commit()
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            flash("已提交配合确认。", "success")
-            return redirect(url_for("tasks.show", task_id=task.id))
+    if form.validate_on_submit() and submit(form, lambda: _answer(item, form)).ok:
+        flash("已提交配合确认。", "success")
+        return redirect(url_for("tasks.show", task_id=task.id))
     return render_template("tasks/contribution.html", item=item, task=task, form=form)
+
+
+def _answer(item: Contribution, form: ContributionForm) -> Contribution:
+    return contribution_service.answer_contribution(
+        item,
+        current_user,
+        form.decision.data == "confirm",
+        form.text.data or "",
+        form.reason.data or "",
+        today(),
+    )
 
 
 @bp.route("/tasks/<int:task_id>/milestones", methods=["GET", "POST"])
 @login_required
 def milestones(task_id: int) -> str | BaseResponse:
     """The office corrects a task's milestones and clears it from the review list."""
-    task = _task_or_404(task_id)
+    task = task_service.get_task(task_id)
     require(Action.EDIT_MILESTONES, task)
     form = MilestonesForm()
     if request.method == "GET":
         _fill_milestone_rows(form, task)
-    if form.validate_on_submit():
-        entries = [
-            task_service.MilestoneEntry(
-                kind=row.kind.data or "",
-                due=row.due.data,
-                start=row.start.data,
-                comparator=row.comparator.data or "",
-                target=row.target.data or "",
-                unit=row.unit.data or "",
-                upper=row.upper.data,
-            )
-            for row in form.rows
-            if not row.remove.data
-        ]
-        try:
-            specs = task_service.specs_from_entries(entries)
-            task_service.correct_milestones(
-                task,
-                task_service.MilestoneCorrection(
-                    specs, bool(form.reviewed.data), form.baseline.data
-                ),
-            )
-            db.session.commit()
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash("节点已保存。", "success")
-            return redirect(url_for("tasks.show", task_id=task.id))
+    if form.validate_on_submit() and submit(form, lambda: _correct(task, form)).ok:
+        flash("节点已保存。", "success")
+        return redirect(url_for("tasks.show", task_id=task.id))
     return render_template("tasks/milestones.html", task=task, form=form)
+
+
+def _correct(task: Task, form: MilestonesForm) -> None:
+    entries = [
+        task_service.MilestoneEntry(
+            kind=row.kind.data or "",
+            due=row.due.data,
+            start=row.start.data,
+            comparator=row.comparator.data or "",
+            target=row.target.data or "",
+            unit=row.unit.data or "",
+            upper=row.upper.data,
+        )
+        for row in form.rows
+        if not row.remove.data
+    ]
+    specs = task_service.specs_from_entries(entries)
+    correction = task_service.MilestoneCorrection(
+        specs, bool(form.reviewed.data), form.baseline.data
+    )
+    task_service.correct_milestones(task, correction)
 
 
 def _fill_milestone_rows(form: MilestonesForm, task: Task) -> None:

@@ -1,0 +1,104 @@
+"""The one place that commits: a unit of work per web request, CLI command and job run.
+
+Services only flush. The caller of a use case never commits either: it runs inside a unit of
+work, which commits when the request, command or job finishes without an exception and rolls
+back otherwise.
+
+- Web: :class:`TrackerFlask` wraps every view in :func:`unit_of_work`, so a view's writes are
+  committed before its response goes out, and a commit that fails (a lost race, a locked
+  database) reaches the error handlers like any other exception.
+- CLI: :func:`transactional` wraps a click command's callback.
+- Jobs: :func:`tracker.jobs.runs.run_job` opens one unit of work per run (or per chunk, for
+  jobs that write in chunks).
+
+Inside a unit of work, :func:`attempt` runs one service call in a savepoint: a
+:class:`~tracker.services.errors.ServiceError` undoes only that call's writes and is handed
+back to the view, which shows it beside the form field or as a flash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Generic, ParamSpec, TypeVar
+
+from flask import Flask
+from sqlalchemy.orm import scoped_session
+
+from tracker.extensions import db
+from tracker.services.errors import ServiceError
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@contextmanager
+def unit_of_work() -> Iterator[scoped_session]:  # type: ignore[type-arg]
+    """Commit the session when the block ends normally, roll it back when it raises.
+
+    Yields the scoped session. Re-raises whatever the block or the commit raised.
+    """
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+class TrackerFlask(Flask):
+    """Flask whose every view runs in one :func:`unit_of_work`.
+
+    ``before_request`` hooks share the view's session, so their writes (an API token's
+    last use) are committed with the view's. Error handlers see exceptions raised by the
+    view *and* by the commit, after the rollback.
+    """
+
+    def dispatch_request(self) -> Any:
+        with unit_of_work():
+            return super().dispatch_request()
+
+
+def transactional(command: Callable[P, T]) -> Callable[P, T]:
+    """Decorate a CLI command's callback so that it runs in one :func:`unit_of_work`."""
+
+    @wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with unit_of_work():
+            return command(*args, **kwargs)
+
+    return run
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What :func:`attempt` gives back: the service's result, or the error it raised."""
+
+    value: T | None = None
+    error: ServiceError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the service accepted the input."""
+        return self.error is None
+
+
+def attempt(action: Callable[[], T]) -> Outcome[T]:
+    """Run one service call in a savepoint; on a :class:`ServiceError` undo its writes.
+
+    Returns an :class:`Outcome` with the result, or with the error when the service refused.
+    Any other exception propagates (and the whole unit of work rolls back).
+    """
+    savepoint = db.session.begin_nested()
+    try:
+        result = action()
+    except ServiceError as error:
+        savepoint.rollback()
+        return Outcome(error=error)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return Outcome(value=result)
