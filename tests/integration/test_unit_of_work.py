@@ -1,0 +1,115 @@
+"""The unit of work: what a request, a command or a refused service call leaves behind.
+
+Run on SQLite and PostgreSQL alike: on SQLite the savepoint cases fail unless pysqlite's own
+transaction handling is off and SQLAlchemy emits BEGIN (DESIGN.md §8).
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from tracker import create_app
+from tracker.domain.policy import Role
+from tracker.extensions import db
+from tracker.models import User
+from tracker.services.errors import ServiceError
+from tracker.services.users import create_user
+from tracker.unit_of_work import attempt, transactional, unit_of_work
+
+PASSWORD = "Secret@2020x"
+
+
+def _usernames() -> list[str]:
+    """The stored usernames, read through a fresh session (what another request sees)."""
+    db.session.remove()
+    return sorted(db.session.scalars(sa.select(User.username)))
+
+
+def test_rollback_undoes_writes_released_in_a_savepoint(app_ctx: Flask) -> None:
+    create_user("first", PASSWORD, Role.OFFICE)
+    with db.session.begin_nested():
+        create_user("second", PASSWORD, Role.OFFICE)
+    db.session.rollback()
+    assert _usernames() == []
+
+
+def test_a_savepoint_opened_first_does_not_commit_on_release(app_ctx: Flask) -> None:
+    with db.session.begin_nested():
+        create_user("alone", PASSWORD, Role.OFFICE)
+    db.session.rollback()
+    assert _usernames() == []
+
+
+def test_a_failure_inside_a_nested_transaction_leaves_every_table_as_before(
+    app_ctx: Flask,
+) -> None:
+    def failing_service() -> None:
+        create_user("inner", PASSWORD, Role.OFFICE)
+        raise ServiceError("拒绝")
+
+    create_user("outer", PASSWORD, Role.OFFICE)
+    outcome = attempt(failing_service)
+    assert outcome.error is not None and outcome.error.message == "拒绝"
+    db.session.rollback()
+    assert _usernames() == []
+
+
+def test_attempt_keeps_the_accepted_call_and_undoes_only_the_refused_one(app_ctx: Flask) -> None:
+    with unit_of_work():
+        kept = attempt(lambda: create_user("kept", PASSWORD, Role.OFFICE))
+        refused = attempt(lambda: create_user("kept", PASSWORD, Role.OFFICE))
+    assert kept.ok and kept.value is not None
+    assert refused.error is not None and refused.error.field == "username"
+    assert _usernames() == ["kept"]
+
+
+def test_unit_of_work_commits_on_success_and_rolls_back_on_error(app_ctx: Flask) -> None:
+    with unit_of_work():
+        create_user("saved", PASSWORD, Role.OFFICE)
+    with pytest.raises(RuntimeError), unit_of_work():
+        create_user("lost", PASSWORD, Role.OFFICE)
+        raise RuntimeError("crash after the write")
+    assert _usernames() == ["saved"]
+
+
+def test_a_transactional_command_commits_once_it_returns(app_ctx: Flask) -> None:
+    @transactional
+    def command(name: str) -> str:
+        return create_user(name, PASSWORD, Role.OFFICE).username
+
+    assert command("by-command") == "by-command"
+    assert _usernames() == ["by-command"]
+
+
+@pytest.fixture
+def request_app(app: Flask) -> Flask:
+    """A second app on the suite's database with two test-only views."""
+    other = create_app(
+        {
+            "TRACKER_SETTINGS": "test",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+
+    @other.post("/_test/write/<name>")
+    def write(name: str) -> str:
+        create_user(name, PASSWORD, Role.OFFICE)
+        return "ok"
+
+    @other.post("/_test/write-then-fail/<name>")
+    def write_then_fail(name: str) -> str:
+        create_user(name, PASSWORD, Role.OFFICE)
+        raise RuntimeError("the view fails after writing")
+
+    return other
+
+
+def test_each_request_commits_its_writes_or_none_of_them(request_app: Flask) -> None:
+    client = request_app.test_client()
+    assert client.post("/_test/write/committed").status_code == 200
+    assert client.post("/_test/write-then-fail/vanished").status_code == 500
+    with request_app.app_context():
+        assert _usernames() == ["committed"]
