@@ -1,0 +1,118 @@
+"""What an evidence file holds besides its declared kind: macros, executables, scripts.
+
+Each check takes the file's bytes and returns the reason (Chinese) it is refused, or None.
+OOXML: the zip's limits (:mod:`tracker.io.containers`), content types present, only known
+part kinds, no macro or ActiveX parts and no executable content whatever a part is named.
+OLE (.doc/.xls/.ppt): parsed with olefile; macro storages and executable payloads refused.
+PDF: ``/JavaScript``, ``/JS``, ``/Launch``, ``/EmbeddedFile`` refused, also when written with
+``#xx`` escapes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import olefile
+
+from tracker.io.containers import ContainerLimits, ContainerRefused, check_container
+
+#: Part extensions an Office document is made of (XML, relationships, pictures, fonts and
+#: printer settings); anything else (.exe, .dll, .js …) is refused.
+KNOWN_PART_EXTENSIONS = frozenset(
+    {
+        "xml", "rels", "vml", "png", "jpeg", "jpg", "gif", "bmp", "tif", "tiff", "emf",
+        "wmf", "svg", "wdp", "odttf", "fntdata", "bin", "jfif",
+    }
+)  # fmt: skip
+#: Content types and part names that carry code.
+_MACRO_MARKERS = ("vbaproject", "macroenabled", "activex", "vbadata", "ms-office.vba")
+#: OLE storages that hold VBA macros.
+_OLE_MACRO_STREAMS = frozenset({"macros", "_vba_project_cur", "vba", "_vba_project"})
+_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF")
+#: How much of each OLE stream is searched for an embedded program.
+_SCAN_BYTES = 1 << 16
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)\b")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def ooxml_threat(data: bytes, name: str, limits: ContainerLimits | None = None) -> str | None:
+    """Why an Office Open XML package (.docx/.xlsx/.pptx) is refused, or None if it is clean."""
+    try:
+        members = check_container(data, name, limits or ContainerLimits())
+    except ContainerRefused as error:
+        return str(error)
+    if "[Content_Types].xml" not in members:
+        return f"文件「{name}」缺少 [Content_Types].xml，不是有效的 Office 文档"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace").lower()
+        if any(marker in content_types for marker in _MACRO_MARKERS):
+            return f"文件「{name}」含有宏或 ActiveX 控件，请另存为不含宏的文档后再上传"
+        for member in members:
+            reason = _part_threat(archive, member, name)
+            if reason:
+                return reason
+    return None
+
+
+def _part_threat(archive: zipfile.ZipFile, member: str, name: str) -> str | None:
+    if member.endswith("/"):
+        return None
+    lowered = member.lower()
+    if any(marker in lowered for marker in _MACRO_MARKERS):
+        return f"文件「{name}」含有宏部件 {member}，请另存为不含宏的文档后再上传"
+    extension = lowered.rsplit(".", 1)[-1] if "." in lowered.rsplit("/", 1)[-1] else ""
+    if extension not in KNOWN_PART_EXTENSIONS:
+        return f"文件「{name}」含有不属于 Office 文档的部件 {member}"
+    with archive.open(member) as part:
+        head = part.read(8)
+    if head.startswith(_EXECUTABLE_MAGIC):
+        return f"文件「{name}」的部件 {member} 是可执行程序"
+    if head.startswith(b"\xd0\xcf\x11\xe0") and extension == "bin":
+        return ole_threat(archive.read(member), f"{name} 中的 {member}", embedded=True)
+    return None
+
+
+def ole_threat(data: bytes, name: str, *, embedded: bool = False) -> str | None:
+    """Why an OLE compound file (.doc/.xls/.ppt, or one embedded in a package) is refused,
+    or None: not parseable, a macro storage, or a stream holding an executable."""
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            for path in ole.listdir(streams=True, storages=True):
+                if any(part.lower() in _OLE_MACRO_STREAMS for part in path):
+                    return f"文件「{name}」含有宏，请另存为不含宏的文档后再上传"
+            for path in ole.listdir(streams=True, storages=False):
+                with ole.openstream(path) as stream:
+                    head = stream.read(_SCAN_BYTES)
+                if head.startswith(_EXECUTABLE_MAGIC) or _holds_windows_program(head):
+                    return f"文件「{name}」中嵌有可执行程序"
+    except (OSError, ValueError) as error:
+        if embedded:
+            return f"文件「{name}」无法解析（{error}）"
+        return f"文件「{name}」不是有效的 Office 文档（{error}）"
+    return None
+
+
+def _holds_windows_program(data: bytes) -> bool:
+    """Whether ``data`` holds a Windows program anywhere: "MZ" whose e_lfanew (at +0x3C)
+    points at "PE\\0\\0" (an Ole10Native package wraps its file after a name and paths)."""
+    start = data.find(b"MZ")
+    while start != -1:
+        field = data[start + 0x3C : start + 0x40]
+        if len(field) == 4:
+            offset = start + int.from_bytes(field, "little")
+            if data[offset : offset + 4] == b"PE\0\0":
+                return True
+        start = data.find(b"MZ", start + 1)
+    return False
+
+
+def pdf_threat(data: bytes, name: str) -> str | None:
+    """Why a PDF is refused (scripts, launch actions, embedded files), or None."""
+    normalised = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    found = _PDF_ACTIVE.search(normalised)
+    if found:
+        kind = found.group(1).decode()
+        return f"文件「{name}」含有脚本、启动动作或嵌入文件（/{kind}），请另存为普通 PDF 后再上传"
+    return None
