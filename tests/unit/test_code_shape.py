@@ -159,9 +159,7 @@ def test_views_are_short() -> None:
     lengths = [view.lines for view in views]
     median = statistics.median(lengths)
     longest = max(views, key=lambda view: view.lines)
-    figures = (
-        f"{len(views)} views: median {median} lines, max {longest.lines} ({longest.name})"
-    )
+    figures = f"{len(views)} views: median {median} lines, max {longest.lines} ({longest.name})"
     print(f"\n{figures}")
     long_views = {view.name: view.lines for view in views if view.lines > MAX_VIEW_LINES}
     for name, lines in sorted(long_views.items()):
