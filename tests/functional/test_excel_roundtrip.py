@@ -163,6 +163,12 @@ def test_template_is_prefilled_from_the_last_accepted_report(
     assert cell(sheet, row, "下步打算").value == "继续督促"
 
 
+def test_template_of_an_unknown_period_is_not_found(client: FlaskClient, world: World) -> None:
+    response = client.get("/my/template.xlsx?period=2020Q9")
+    assert response.status_code == 404
+    assert "页面不存在" in response.text
+
+
 def test_filled_template_submits_every_row(app: Flask, client: FlaskClient, world: World) -> None:
     book = download(client)
     filled = fill_all(book)

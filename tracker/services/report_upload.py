@@ -11,13 +11,13 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.periods import Period
+from tracker.domain.periods import Period, parse_period
 from tracker.domain.policy import UnitRole
 from tracker.extensions import db
-from tracker.io.report_workbook import FilledRow, TemplateRow
+from tracker.io.report_workbook import FilledRow, TemplateRow, WorkbookError, read_filled
 from tracker.models import ProgressReport, ReportStatus, Task, Unit, User
 from tracker.services import reports
-from tracker.services.errors import ServiceError
+from tracker.services.errors import NotFound, ServiceError
 from tracker.services.obligations import Obligation, checked_period, owed_for_period
 
 
@@ -50,9 +50,12 @@ class UploadError(ServiceError):
 def template_rows(unit: Unit, period_code: str, today: date) -> tuple[Period, list[TemplateRow]]:
     """The period and one row per report ``unit`` owes for it, in task order, prefilled
     from the period's own report (draft, returned or in review) or else the last accepted
-    report, so the unit edits instead of retyping. Raises :class:`ServiceError` (field
-    "period") for a bad period code."""
-    period = checked_period(period_code)
+    report, so the unit edits instead of retyping. Raises :class:`NotFound` (field
+    "period") for a bad period code: there is no such template."""
+    try:
+        period = parse_period(period_code)
+    except ValueError as error:
+        raise NotFound(str(error), field="period") from error
     return period, [_template_row(o) for o in owed_for_period(unit, period.code, today)]
 
 
@@ -74,6 +77,21 @@ def _template_row(obligation: Obligation) -> TemplateRow:
 
 
 # ---------------------------------------------------------------------------- import
+
+
+def import_workbook(
+    unit: Unit, user: User, data: bytes, today: date, submit: bool = True
+) -> UploadResult:
+    """:func:`import_filled` of the rows of an uploaded template (the .xlsx file's bytes).
+
+    Raises :class:`UploadError` listing every fault of a file that cannot be read
+    (:func:`~tracker.io.report_workbook.read_filled`) or of its rows (nothing changed).
+    """
+    try:
+        rows = read_filled(data)
+    except WorkbookError as error:
+        raise UploadError(error.errors) from error
+    return import_filled(unit, user, rows, today, submit=submit)
 
 
 def import_filled(

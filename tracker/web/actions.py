@@ -12,6 +12,12 @@ or, for a one-button POST that always goes back to a page:
 
     return act(lambda: service.do(...), "已审核通过。", url_for(...), form=ReviewForm())
 
+or, for a POST with nothing to flash (marking an alert read):
+
+    require_valid()
+    service.do(...)
+    return redirect(url_for(...))
+
 The request's unit of work (:class:`tracker.unit_of_work.TrackerFlask`) commits; a refusal
 is undone by :func:`tracker.unit_of_work.attempt`'s savepoint. A service's
 :class:`~tracker.services.errors.NotFound` that no view catches becomes the 404 page (see
@@ -23,12 +29,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import flash, redirect
+from flask import abort, flash, redirect
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from tracker.unit_of_work import Outcome, attempt
-from tracker.web.forms import show_service_error
+from tracker.web.forms import TrackerForm, show_service_error
 
 T = TypeVar("T")
 
@@ -47,6 +53,12 @@ def flash_form_errors(form: FlaskForm) -> None:
     for messages in form.errors.values():
         for message in messages:
             flash(str(message), "error")
+
+
+def require_valid(form: FlaskForm | None = None) -> None:
+    """Abort with 400 unless ``form`` (by default a bare form: the CSRF token) validates."""
+    if not (form or TrackerForm()).validate_on_submit():
+        abort(400)
 
 
 def act(

@@ -7,22 +7,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
 
-from tracker.extensions import db
 from tracker.services.users import authenticate
-from tracker.web.forms import TrackerForm
+from tracker.web.auth.forms import LoginForm
 
 bp = Blueprint("auth", __name__)
-
-
-class LoginForm(TrackerForm):
-    """Username and password."""
-
-    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=80)])
-    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=200)])
-    remember = BooleanField("记住我")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -33,13 +22,11 @@ def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.username.data or "", form.password.data or "")
-        if user is None:
-            flash("用户名或密码不正确。", "error")
-        else:
-            db.session.commit()
+        if user is not None:
             session.clear()
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
+        flash("用户名或密码不正确。", "error")
     return render_template("auth/login.html", form=form)
 
 

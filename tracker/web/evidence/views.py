@@ -24,11 +24,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.domain.policy import Action
-from tracker.extensions import db
 from tracker.models import Contribution, Evidence, ProgressReport
 from tracker.services import evidence as evidence_service
-from tracker.services.errors import NotFound, ServiceError
 from tracker.web.access import allowed, require
+from tracker.web.actions import act, submit
 from tracker.web.evidence.forms import EvidenceForm, RemoveEvidenceForm
 from tracker.web.files import private_download
 
@@ -129,27 +128,6 @@ def evidence_helpers() -> dict[str, object]:
 # ---------------------------------------------------------------------------- views
 
 
-def _report_or_404(report_id: int) -> ProgressReport:
-    try:
-        return evidence_service.get_report(report_id)
-    except NotFound:
-        abort(404)
-
-
-def _contribution_or_404(contribution_id: int) -> Contribution:
-    try:
-        return evidence_service.get_contribution(contribution_id)
-    except NotFound:
-        abort(404)
-
-
-def _evidence_or_404(evidence_id: int) -> Evidence:
-    try:
-        return evidence_service.get_evidence(evidence_id)
-    except NotFound:
-        abort(404)
-
-
 def _back_to(report: ProgressReport) -> str:
     return url_for("tasks.show", task_id=report.task_id, _anchor=f"report-{report.id}")
 
@@ -158,7 +136,7 @@ def _back_to(report: ProgressReport) -> str:
 @login_required
 def upload_to_report(report_id: int) -> str | BaseResponse:
     """The lead unit attaches a file to its report."""
-    report = _report_or_404(report_id)
+    report = evidence_service.get_report(report_id)
     _require_report_owner(report)
     return _upload(report, report, None)
 
@@ -167,7 +145,7 @@ def upload_to_report(report_id: int) -> str | BaseResponse:
 @login_required
 def upload_to_contribution(contribution_id: int) -> str | BaseResponse:
     """The cooperating unit attaches a file to its contribution."""
-    contribution = _contribution_or_404(contribution_id)
+    contribution = evidence_service.get_contribution(contribution_id)
     _require_contribution_owner(contribution)
     return _upload(contribution, contribution.report, contribution)
 
@@ -177,24 +155,13 @@ def _upload(
     report: ProgressReport,
     contribution: Contribution | None,
 ) -> str | BaseResponse:
-    """Validate the form, store the file, commit; on a refusal show the upload page
-    (200) with the message beside the file field."""
+    """Validate the form and store the file; on a refusal show the upload page (200) with
+    the message beside the file field."""
     form = EvidenceForm()
     if form.validate_on_submit():
-        try:
-            item = evidence_service.attach(
-                target,
-                form.file.data,
-                current_user,
-                storage_dir=storage_dir(),
-                max_bytes=max_upload_mb() * evidence_service.MIB,
-            )
-            db.session.commit()
-        except ServiceError as error:
-            db.session.rollback()
-            form.file.errors = [*form.file.errors, error.message]
-        else:
-            flash(f"已上传佐证材料“{item.original_name}”。", "success")
+        outcome = submit(form, lambda: _attach(target, form))
+        if outcome.value is not None:
+            flash(f"已上传佐证材料“{outcome.value.original_name}”。", "success")
             return redirect(_back_to(report))
     return render_template(
         "evidence/upload.html",
@@ -206,17 +173,24 @@ def _upload(
     )
 
 
+def _attach(target: ProgressReport | Contribution, form: EvidenceForm) -> Evidence:
+    return evidence_service.attach(
+        target,
+        form.file.data,
+        current_user,
+        storage_dir=storage_dir(),
+        max_bytes=max_upload_mb() * evidence_service.MIB,
+    )
+
+
 @bp.route("/evidence/<int:evidence_id>")
 @login_required
 def download(evidence_id: int) -> Response:
     """The stored file with its original name, as an attachment, to users who may see
-    the task."""
-    item = _evidence_or_404(evidence_id)
+    the task; 404 when the file is removed or gone from storage."""
+    item = evidence_service.get_evidence(evidence_id)
     require(Action.VIEW_TASK, evidence_service.task_of(item))
-    try:
-        path = evidence_service.open_evidence(item, storage_dir())
-    except NotFound:
-        abort(404)
+    path = evidence_service.open_evidence(item, storage_dir())
     return private_download(path, item.content_type, item.original_name, etag=item.sha256)
 
 
@@ -224,22 +198,17 @@ def download(evidence_id: int) -> Response:
 @login_required
 def remove(evidence_id: int) -> BaseResponse:
     """The owning unit removes a file (the row and the file are kept)."""
-    item = _evidence_or_404(evidence_id)
+    item = evidence_service.get_evidence(evidence_id)
     if item.contribution is not None:
         _require_contribution_owner(item.contribution)
     else:
         _require_report_owner(evidence_service.report_of(item))
-    back = _back_to(evidence_service.report_of(item))
-    if RemoveEvidenceForm().validate_on_submit():
-        try:
-            evidence_service.remove(item, current_user)
-            db.session.commit()
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(f"已删除佐证材料“{item.original_name}”。", "success")
-    return redirect(back)
+    return act(
+        lambda: evidence_service.remove(item, current_user),
+        f"已删除佐证材料“{item.original_name}”。",
+        _back_to(evidence_service.report_of(item)),
+        form=RemoveEvidenceForm(),
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)

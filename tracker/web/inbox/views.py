@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from tracker.domain.lag import LagState
 from tracker.domain.policy import Action
-from tracker.extensions import db
 from tracker.services import alerts
-from tracker.services.errors import NotFound
 from tracker.web.access import require
+from tracker.web.actions import require_valid
+from tracker.web.forms import TrackerForm
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -30,7 +29,7 @@ def index() -> str:
         alerts=alerts.inbox(kind, unread),
         kind=kind,
         unread=unread,
-        form=FlaskForm(),
+        form=TrackerForm(),
         unread_count=alerts.unread_count(),
     )
 
@@ -40,11 +39,6 @@ def index() -> str:
 def mark_read(alert_id: int) -> Response:
     """Mark one alert read."""
     require(Action.VIEW_INBOX)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        alerts.mark_read(alert_id)
-    except NotFound:
-        abort(404)
-    db.session.commit()
+    require_valid()
+    alerts.mark_read(alert_id)
     return redirect(url_for("inbox.index"))

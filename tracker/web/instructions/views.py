@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, current_app, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.domain.policy import Action
-from tracker.extensions import db
 from tracker.models import Instruction, Task
 from tracker.services import instructions as instruction_service
 from tracker.services import tasks as task_service
-from tracker.services.errors import NotFound, ServiceError
 from tracker.web.access import require
+from tracker.web.actions import act
 from tracker.web.instructions.forms import InstructionForm
 
 bp = Blueprint("instructions", __name__)
@@ -67,45 +66,27 @@ def _register_globals(state: BlueprintSetupState) -> None:
     )
 
 
-def _task_or_404(task_id: int) -> Task:
-    try:
-        return task_service.get_task(task_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/tasks/<int:task_id>/instructions", methods=["POST"])
 @login_required
 def create(task_id: int) -> Response:
     """A leader writes an instruction on the task (or one of its reports)."""
-    task = _task_or_404(task_id)
+    task = task_service.get_task(task_id)
     require(Action.WRITE_INSTRUCTION, task)
     form = InstructionForm()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-    else:
-        _write(task, form)
-    return redirect(url_for("tasks.show", task_id=task.id, _anchor="instructions"))
+    return act(
+        lambda: _write(task, form),
+        "批示已发送，牵头单位将在下次填报时答复。",
+        url_for("tasks.show", task_id=task.id, _anchor="instructions"),
+        form=form,
+    )
 
 
-def _write(task: Task, form: InstructionForm) -> None:
-    """Call the service; commit and flash success, or roll back and flash its refusal."""
-    try:
-        report = (
-            instruction_service.report_of_task(task, int(form.report_id.data))
-            if form.report_id.data
-            else None
-        )
-        instruction_service.write_instruction(task, current_user, form.text.data or "", report)
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash("批示已发送，牵头单位将在下次填报时答复。", "success")
-
-
-def _flash_errors(form: InstructionForm) -> None:
-    for messages in form.errors.values():
-        for message in messages:
-            flash(message, "error")
+def _write(task: Task, form: InstructionForm) -> Instruction:
+    """The instruction of ``form`` on ``task``; raises ServiceError (field "report_id") for a
+    report of another task."""
+    report = (
+        instruction_service.report_of_task(task, int(form.report_id.data))
+        if form.report_id.data
+        else None
+    )
+    return instruction_service.write_instruction(task, current_user, form.text.data or "", report)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -10,7 +10,6 @@ from tracker.clock import today
 from tracker.domain.lag import LagState
 from tracker.domain.policy import Action
 from tracker.services import plans
-from tracker.services.errors import NotFound
 from tracker.services.ledger import LedgerFilter, build_ledger
 from tracker.web.access import allowed, require
 
@@ -33,22 +32,23 @@ def index() -> str | Response:
 def plan_ledger(plan_id: int) -> str:
     """A plan's tasks with lead and cooperating units, milestones and lag states."""
     require(Action.VIEW_LEDGER)
-    filters = LedgerFilter(
+    filters = _filters()
+    return render_template(
+        "ledger/ledger.html",
+        ledger=build_ledger(plan_id, today(), filters),
+        filters=filters,
+        states=list(LagState),
+        plans=plans.list_plans(),
+    )
+
+
+def _filters() -> LedgerFilter:
+    """The filters of ``?unit=&state=&category=``; a unit user sees only its unit's tasks."""
+    return LedgerFilter(
         unit_id=request.args.get("unit", type=int),
         state=_state_arg(request.args.get("state")),
         category_id=request.args.get("category", type=int),
         visible_unit_id=None if allowed(Action.VIEW_ALL_TASKS) else current_user.unit_id or -1,
-    )
-    try:
-        ledger = build_ledger(plan_id, today(), filters)
-    except NotFound:
-        abort(404)
-    return render_template(
-        "ledger/ledger.html",
-        ledger=ledger,
-        filters=filters,
-        states=list(LagState),
-        plans=plans.list_plans(),
     )
 
 

@@ -16,12 +16,12 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.clock import today
 from tracker.domain.policy import Role
-from tracker.extensions import db
-from tracker.io.report_workbook import WorkbookError, read_filled, write_template
+from tracker.io.report_workbook import write_template
 from tracker.models import Unit
 from tracker.services import obligations, report_upload
 from tracker.services.contributions import contributions_of_unit
 from tracker.services.errors import ServiceError
+from tracker.unit_of_work import attempt
 from tracker.web.my.forms import UploadForm
 
 bp = Blueprint("my", __name__)
@@ -65,17 +65,13 @@ def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
 @login_required
 def template() -> BaseResponse:
     """The unit's template for ``?period=2020Q3`` (default: the period usually being
-    reported now), as an attachment "<单位>-<期间>-进度填报.xlsx"."""
+    reported now), as an attachment "<单位>-<期间>-进度填报.xlsx"; 404 for a bad code."""
     unit = _unit_or_403()
-    day = today()
     code = request.args.get("period") or _default_code(unit)
     if code is None:
         flash("本单位目前没有需要填报的期间。", "info")
         return redirect(url_for("my.index"))
-    try:
-        period, rows = report_upload.template_rows(unit, code, day)
-    except ServiceError:
-        abort(404)
+    period, rows = report_upload.template_rows(unit, code, today())
     return send_file(
         io.BytesIO(write_template(rows, unit.name, period.label)),
         mimetype=XLSX,
@@ -98,19 +94,26 @@ def upload() -> str | BaseResponse:
     form = UploadForm()
     if not form.validate_on_submit():
         return _page(form)
-    submit = form.mode.data != "draft"
-    try:
-        rows = read_filled(form.file.data.read())
-        result = report_upload.import_filled(unit, current_user, rows, today(), submit=submit)
-        db.session.commit()
-    except WorkbookError as error:
-        return _page(form, error.errors)
-    except report_upload.UploadError as error:
-        db.session.rollback()
-        return _page(form, error.errors)
-    except ServiceError as error:
-        db.session.rollback()
-        return _page(form, [error.message])
-    suffix = "，已提交审核" if submit else "，已保存为草稿（尚未提交）"
-    flash(f"已导入{result.count}条填报{suffix}。", "success")
-    return redirect(url_for("my.index"))
+    as_draft = form.mode.data == "draft"
+    outcome = attempt(lambda: _import(unit, form, as_draft))
+    if outcome.value is not None:
+        flash(_imported_message(outcome.value.count, as_draft), "success")
+        return redirect(url_for("my.index"))
+    return _page(form, _upload_errors(outcome.error))
+
+
+def _import(unit: Unit, form: UploadForm, as_draft: bool) -> report_upload.UploadResult:
+    data = form.file.data.read()
+    return report_upload.import_workbook(unit, current_user, data, today(), submit=not as_draft)
+
+
+def _imported_message(count: int, as_draft: bool) -> str:
+    suffix = "，已保存为草稿（尚未提交）" if as_draft else "，已提交审核"
+    return f"已导入{count}条填报{suffix}。"
+
+
+def _upload_errors(error: ServiceError | None) -> list[str]:
+    """Every fault of a refused upload, one message each."""
+    if isinstance(error, report_upload.UploadError):
+        return error.errors
+    return [error.message] if error is not None else []

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from tracker.extensions import db
 from tracker.services.channels import inbox
-from tracker.services.errors import NotFound
+from tracker.web.actions import require_valid
+from tracker.web.forms import TrackerForm
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -34,7 +33,7 @@ def index() -> str:
     return render_template(
         "notifications/index.html",
         digests=inbox.user_digests(current_user.id),
-        form=FlaskForm(),
+        form=TrackerForm(),
     )
 
 
@@ -42,11 +41,6 @@ def index() -> str:
 @login_required
 def mark_read(digest_id: int) -> Response:
     """Mark one of the user's digests read; 404 for a missing or someone else's."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        inbox.mark_read(current_user.id, digest_id, datetime.now(UTC))
-    except NotFound:
-        abort(404)
-    db.session.commit()
+    require_valid()
+    inbox.mark_read(current_user.id, digest_id, datetime.now(UTC))
     return redirect(url_for("notifications.index"))

@@ -19,7 +19,7 @@ from tracker.services import tasks as task_service
 from tracker.services.charts import milestone_series
 from tracker.services.task_page import task_page
 from tracker.web.access import require
-from tracker.web.actions import act, submit
+from tracker.web.actions import act, require_valid, submit
 from tracker.web.forms import TrackerForm, choices
 from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
 
@@ -54,22 +54,21 @@ def report(task_id: int) -> str | BaseResponse:
     is replaced). A stale save shows both texts instead of overwriting."""
     task = task_service.get_task(task_id)
     require(Action.REPORT, task)
-    day = today()
-    form = ReportForm()
-    periods = report_service.open_periods(task, day)
-    form.period.choices = choices((p.code, p.label) for p in periods)
+    form = _report_form(task)
     conflict: report_service.EditConflict | None = None
-    if request.method == "GET":
-        _prefill(form, task, request.args.get("period"), [p.code for p in periods])
     if form.validate_on_submit():
         as_draft = request.form.get("action") == "draft"
-        outcome = submit(form, lambda: _save_report(task, form, day, as_draft))
+        outcome = submit(form, lambda: _save_report(task, form, today(), as_draft))
         if outcome.value is not None:
             flash(_saved_message(outcome.value.status), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
         if isinstance(outcome.error, report_service.EditConflict):
             conflict = outcome.error
             form.version.data = str(conflict.version)
+    return _report_page(task, form, conflict)
+
+
+def _report_page(task: Task, form: ReportForm, conflict: report_service.EditConflict | None) -> str:
     return render_template(
         "tasks/report.html",
         task=task,
@@ -78,6 +77,17 @@ def report(task_id: int) -> str | BaseResponse:
         unit_label=report_service.value_unit(task),
         cumulative=report_service.is_cumulative(task),
     )
+
+
+def _report_form(task: Task) -> ReportForm:
+    """The report form offering the task's open periods; on a GET, prefilled for
+    ``?period=`` (or the default period)."""
+    form = ReportForm()
+    periods = report_service.open_periods(task, today())
+    form.period.choices = choices((p.code, p.label) for p in periods)
+    if request.method == "GET":
+        _prefill(form, task, request.args.get("period"), [p.code for p in periods])
+    return form
 
 
 def _save_report(task: Task, form: ReportForm, day: date, as_draft: bool) -> ProgressReport:
@@ -154,8 +164,7 @@ def correct(report_id: int) -> BaseResponse:
     item = report_service.get_report(report_id)
     require(Action.REPORT, item.task)
     form = TrackerForm()
-    if not form.validate_on_submit():
-        abort(400)
+    require_valid(form)
     outcome = submit(form, lambda: report_service.start_correction(item, current_user))
     if outcome.value is None:
         return redirect(url_for("tasks.show", task_id=item.task_id))
