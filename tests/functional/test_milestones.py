@@ -3,6 +3,8 @@ ticked 已核对, and the task page shows the new milestones."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -11,7 +13,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from tests.functional.helpers import add_user, form_fields, import_cixi, location, login
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import Milestone, Task
+from tracker.models import AuditEntry, Milestone, Task
 
 SECOND_TASK = "在产业园区、大型建设工地、劳动密集型企业等建立区域、行业党群"
 REASON = "“2025年全覆盖”的基数不明，请核对"
@@ -40,13 +42,13 @@ def office(app: Flask, client: FlaskClient) -> FlaskClient:
 
 
 def milestones_of(app: Flask, task_id: int) -> list[tuple[str, str, float | None, str]]:
-    """(kind, due, target, source) of a task's milestones, in order."""
+    """(kind, due, target, source) of a task's milestones in force, in order."""
     with app.app_context():
         return [
             (str(m.kind), m.due.isoformat(), m.target_value, m.source)
             for m in db.session.scalars(
                 sa.select(Milestone)
-                .where(Milestone.task_id == task_id)
+                .where(Milestone.task_id == task_id, Milestone.superseded_at.is_(None))
                 .order_by(Milestone.position)
             )
         ]
@@ -179,3 +181,32 @@ def test_saving_unchanged_keeps_a_range_target(
     fields = form_fields(office.get(f"/tasks/{task_id}/milestones").text)
     office.post(f"/tasks/{task_id}/milestones", data=fields)
     assert specs_of(app, task_id) == before
+
+
+def test_a_correction_keeps_the_old_milestones_and_says_who_and_why(
+    app: Flask, office: FlaskClient, flagged: int
+) -> None:
+    before = milestones_of(app, flagged)
+    fields = form_fields(office.get(f"/tasks/{flagged}/milestones").text)
+    fields |= {"rows-1-target": "45", "reason": "按方案修订稿调整2020年目标"}
+    assert location(office.post(f"/tasks/{flagged}/milestones", data=fields)) == f"/tasks/{flagged}"
+
+    with app.app_context():
+        superseded = db.session.scalars(
+            sa.select(Milestone)
+            .where(Milestone.task_id == flagged, Milestone.superseded_at.is_not(None))
+            .order_by(Milestone.position)
+        ).all()
+        assert [(str(m.kind), m.due.isoformat(), m.target_value, m.source) for m in superseded] == (
+            before
+        )
+        assert {m.superseded_reason for m in superseded} == {"按方案修订稿调整2020年目标"}
+        entry = db.session.scalars(
+            sa.select(AuditEntry).where(
+                AuditEntry.task_id == flagged, AuditEntry.action == "correct_milestones"
+            )
+        ).one()
+        assert entry.user.username == "office"
+        assert entry.summary == "按方案修订稿调整2020年目标"
+        assert json.loads(entry.before)["milestones"][1] == "2020-12-31 level >=50.0%"
+        assert json.loads(entry.after)["milestones"][1] == "2020-12-31 level >=45.0%"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -88,3 +89,68 @@ def test_upgrading_a_filled_sqlite_database_keeps_child_rows(tmp_path: Path) -> 
 
     assert reports == [(1, 1, "accepted")]
     assert contributions == [(1,)]
+
+
+def _filled_database_url(app: Flask, tmp_path: Path) -> str:
+    """A new empty database of the suite's kind: a SQLite file, or a PostgreSQL database
+    beside the suite's (dropped again by the caller)."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        return f"sqlite:///{tmp_path / 'filled.db'}"
+    name = f"{url.database}_migration"
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def test_0005_keeps_every_record_and_stops_deletes_from_cascading(
+    app: Flask, tmp_path: Path
+) -> None:
+    """On a filled database (SQLite file or PostgreSQL): milestones, reports, history and
+    alerts survive the upgrade; afterwards deleting a task with records is refused."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0004")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO plans (id, name, title, first_year, last_year, cadence,"
+                " source_filename, imported_at) VALUES (1, 'p', '', 2019, 2025, 'quarterly',"
+                " '', '2020-01-01')",
+                "INSERT INTO categories (id, plan_id, position, name) VALUES (1, 1, 1, 'c')",
+                "INSERT INTO measures (id, category_id, position, name) VALUES (1, 1, 1, 'm')",
+                "INSERT INTO units (id, name, created_at) VALUES (1, 'u', '2020-01-01')",
+                "INSERT INTO tasks (id, plan_id, measure_id, position, text, schedule_text,"
+                " needs_review, review_reasons) VALUES (1, 1, 1, 1, 't', '', false, '')",
+                "INSERT INTO milestones (id, task_id, position, kind, due, source)"
+                " VALUES (1, 1, 1, 'level', '2020-12-31', '2020年达到50%')",
+                "INSERT INTO audit_entries (id, task_id, entity, entity_id, action, summary,"
+                " before, after, at) VALUES (1, 1, 'tasks', 1, 'create', '', '', '{}',"
+                " '2020-01-01')",
+            ):
+                connection.execute(sa.text(statement))
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            milestones = connection.exec_driver_sql(
+                "SELECT id, superseded_at FROM milestones"
+            ).all()
+            history = connection.exec_driver_sql("SELECT id, task_id FROM audit_entries").all()
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM tasks WHERE id = 1")
+        with db.engine.connect() as connection:
+            tasks_left = connection.exec_driver_sql("SELECT count(*) FROM tasks").scalar()
+        db.engine.dispose()
+    if url.startswith("postgresql"):
+        engine = sa.create_engine(
+            app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT"
+        )
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{sa.make_url(url).database}"')
+        engine.dispose()
+
+    assert milestones == [(1, None)]
+    assert history == [(1, 1)]
+    assert tasks_left == 1

@@ -21,9 +21,7 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    task_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True
-    )
+    task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id"), index=True)
     entity: Mapped[str] = mapped_column(sa.String(40))
     entity_id: Mapped[int | None]
     action: Mapped[str] = mapped_column(sa.String(40))

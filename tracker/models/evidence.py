@@ -20,14 +20,12 @@ class Evidence(db.Model):
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("progress_reports.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("progress_reports.id"), index=True)
     contribution_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("contributions.id"), index=True
     )
     self_assessment_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("self_assessments.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("self_assessments.id"), index=True
     )
     original_name: Mapped[str] = mapped_column(sa.String(255))
     stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)

@@ -22,7 +22,7 @@ class Instruction(db.Model):
     __tablename__ = "instructions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id"), index=True)
     report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("progress_reports.id"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(sa.Text)

@@ -28,8 +28,8 @@ class SupervisionNotice(db.Model):
     sequence: Mapped[int]
     number: Mapped[str] = mapped_column(sa.String(80), unique=True)
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"))
-    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"))
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
     period: Mapped[str | None] = mapped_column(sa.String(10))
     overdue_text: Mapped[str] = mapped_column(sa.Text)

@@ -125,8 +125,17 @@ class Task(db.Model):
     unit_links: Mapped[list[TaskUnit]] = relationship(
         back_populates="task", order_by="TaskUnit.position", cascade="all, delete-orphan"
     )
+    #: The milestones in force; a correction supersedes rows instead of deleting them.
     milestones: Mapped[list[Milestone]] = relationship(
-        back_populates="task", order_by="Milestone.position", cascade="all, delete-orphan"
+        back_populates="task",
+        primaryjoin="and_(Task.id == Milestone.task_id, Milestone.superseded_at.is_(None))",
+        order_by="Milestone.position",
+        cascade="save-update, merge",
+    )
+    #: Every milestone the task ever had, superseded ones included (for the history).
+    all_milestones: Mapped[list[Milestone]] = relationship(
+        order_by="Milestone.id",
+        viewonly=True,
     )
 
     def units_with_role(self, role: UnitRole) -> list[Unit]:
@@ -193,6 +202,9 @@ class Milestone(db.Model):
     upper: Mapped[float | None]
     unit: Mapped[str | None] = mapped_column(sa.String(10))
     source: Mapped[str] = mapped_column(sa.Text, default="")
+    #: When an office correction replaced this milestone (None while it is in force), and why.
+    superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    superseded_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     task: Mapped[Task] = relationship(back_populates="milestones")
 

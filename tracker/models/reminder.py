@@ -45,7 +45,7 @@ class Reminder(db.Model):
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
-    task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"))
+    task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id"))
     period: Mapped[str | None] = mapped_column(sa.String(10))
     due: Mapped[date | None]
     message: Mapped[str] = mapped_column(sa.Text)

@@ -51,7 +51,7 @@ class ProgressReport(db.Model):
     __table_args__ = (sa.UniqueConstraint("task_id", "period", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     period: Mapped[str] = mapped_column(sa.String(10))
     period_end: Mapped[date]
@@ -113,9 +113,7 @@ class Contribution(db.Model):
     __table_args__ = (sa.UniqueConstraint("report_id", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_reports.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("progress_reports.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
     status: Mapped[ContributionStatus] = mapped_column(
         enum_column(ContributionStatus), default=ContributionStatus.REQUESTED

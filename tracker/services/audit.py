@@ -67,6 +67,33 @@ def record(
     return entry
 
 
+def record_change(
+    action: str,
+    record: object,
+    *,
+    user: User | None,
+    task_id: int | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    summary: str = "",
+) -> AuditEntry:
+    """Add an entry whose ``before`` and ``after`` are given (for changes that span rows,
+    such as a task's milestones, which no single :func:`snapshot` holds). Flushes."""
+    db.session.flush()
+    entry = AuditEntry(
+        user_id=user.id if user is not None else None,
+        task_id=task_id,
+        entity=sa_inspect(record).mapper.class_.__tablename__,
+        entity_id=getattr(record, "id", None),
+        action=action,
+        summary=summary,
+        before=json.dumps(before, ensure_ascii=False, sort_keys=True),
+        after=json.dumps(after, ensure_ascii=False, sort_keys=True),
+    )
+    db.session.add(entry)
+    return entry
+
+
 def history_of_task(task_id: int) -> list[AuditEntry]:
     """Every entry about a task and its milestones, reports, contributions, instructions
     and evidence, oldest first."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from tracker.domain.milestones import NUMERIC_KINDS, MilestoneKind, MilestoneSpec
 from tracker.extensions import db
-from tracker.models import Milestone, Task, TaskUnit, Unit
+from tracker.models import Milestone, Task, TaskUnit, Unit, User
+from tracker.services import audit
 from tracker.services.errors import NotFound, ServiceError
 
 
@@ -43,13 +44,27 @@ class MilestoneCorrection:
     milestones: Sequence[MilestoneSpec]
     reviewed: bool
     baseline: float | None = None
+    reason: str = ""
 
 
-def correct_milestones(task: Task, correction: MilestoneCorrection) -> Task:
-    """Replace a task's milestones with the office's corrected list; when ``reviewed`` the
-    task leaves the review list. Flushes; the caller commits."""
-    task.milestones.clear()
+#: The reason recorded when the office gives none (most corrections follow an import).
+DEFAULT_CORRECTION_REASON = "改革办核对时间进度的解析结果"
+
+
+def correct_milestones(
+    task: Task, correction: MilestoneCorrection, user: User | None, now: datetime
+) -> Task:
+    """Put the office's corrected list in force: the milestones in force are kept, marked
+    superseded at ``now`` with the reason, and a history entry names ``user``, the reason
+    and the milestones before and after. When ``reviewed`` the task leaves the review list.
+    Flushes; the caller commits."""
+    before = {"milestones": [_milestone_text(m) for m in task.milestones], **_task_fields(task)}
+    reason = correction.reason.strip() or DEFAULT_CORRECTION_REASON
+    for milestone in task.milestones:
+        milestone.superseded_at = now
+        milestone.superseded_reason = reason
     db.session.flush()
+    db.session.expire(task, ["milestones", "all_milestones"])
     for position, spec in enumerate(sorted(correction.milestones, key=lambda s: s.due), 1):
         task.milestones.append(Milestone.from_spec(spec, position))
     task.baseline_value = correction.baseline
@@ -57,7 +72,29 @@ def correct_milestones(task: Task, correction: MilestoneCorrection) -> Task:
         task.needs_review = False
         task.review_reasons = ""
     db.session.flush()
+    after = {"milestones": [_milestone_text(m) for m in task.milestones], **_task_fields(task)}
+    audit.record_change(
+        "correct_milestones",
+        task,
+        user=user,
+        task_id=task.id,
+        before=before,
+        after=after,
+        summary=reason,
+    )
     return task
+
+
+def _milestone_text(milestone: Milestone) -> str:
+    spec = milestone.to_spec()
+    target = (
+        "" if spec.target is None else f" {spec.comparator or ''}{spec.target}{spec.unit or ''}"
+    )
+    return f"{spec.due.isoformat()} {spec.kind.value}{target}".strip()
+
+
+def _task_fields(task: Task) -> dict[str, object]:
+    return {"baseline_value": task.baseline_value, "needs_review": task.needs_review}
 
 
 @dataclass(frozen=True, slots=True)

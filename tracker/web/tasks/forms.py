@@ -115,3 +115,4 @@ class MilestonesForm(TrackerForm):
     rows = FieldList(FormField(MilestoneRow), min_entries=0)
     reviewed = BooleanField("已核对，移出待核对清单")
     baseline = FloatField("基数（计划开始时的水平）", validators=[Optional()])
+    reason = StringField("修改原因", validators=[Optional(), Length(max=500)])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -251,9 +251,9 @@ def _correct(task: Task, form: MilestonesForm) -> None:
     ]
     specs = task_service.specs_from_entries(entries)
     correction = task_service.MilestoneCorrection(
-        specs, bool(form.reviewed.data), form.baseline.data
+        specs, bool(form.reviewed.data), form.baseline.data, form.reason.data or ""
     )
-    task_service.correct_milestones(task, correction)
+    task_service.correct_milestones(task, correction, current_user, datetime.now(UTC))
 
 
 def _fill_milestone_rows(form: MilestonesForm, task: Task) -> None:
