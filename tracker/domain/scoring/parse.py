@@ -58,7 +58,9 @@ def _clean_condition(text: str) -> str:
 
 def _split_outside_brackets(text: str) -> list[str]:
     """Split on 、 outside （…） and “…” (so "省（区、市）" stays whole)."""
-    pieces, depth, current = [], 0, []
+    pieces: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "（(“「":
             depth += 1
@@ -136,7 +138,7 @@ def _read_amount_clause(clause: str, state: _LineState) -> list[RuleSpec] | None
     return None
 
 
-def _read_parts(clause: str, match: re.Match, state: _LineState) -> list[RuleSpec] | None:
+def _read_parts(clause: str, match: re.Match[str], state: _LineState) -> list[RuleSpec] | None:
     """ "…、…分别扣2分" (one rule over named parts) or "…分别扣3分、2分" (one rule per part)."""
     cond = state.condition(clause[: match.start()])
     parts = _parts_of(cond) or _inherited_parts(state)
@@ -202,7 +204,7 @@ def _apply_cap(clause: str, state: _LineState) -> bool:
 
 def _replace(rule: RuleSpec, **changes: object) -> RuleSpec:
     data = {**rule.__dict__, **changes}
-    return RuleSpec(**data)  # type: ignore[arg-type]
+    return RuleSpec(**data)
 
 
 def _read_open_bonus(clause: str, state: _LineState) -> RuleSpec | None:

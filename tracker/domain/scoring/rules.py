@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 EPS = 1e-9
 
@@ -50,7 +51,7 @@ class RuleSpec:
     needs_review: bool = False
     reason: str = ""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         """Plain JSON-ready dict (``kind`` as its string value, ``parts`` as a list)."""
         return {
             "kind": self.kind.value,
@@ -64,7 +65,7 @@ class RuleSpec:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping) -> RuleSpec:
+    def from_json(cls, data: Mapping[str, Any]) -> RuleSpec:
         """Inverse of :meth:`to_json` (for rules stored as JSON)."""
         return cls(
             kind=RuleKind(data["kind"]),
