@@ -17,6 +17,10 @@ Reading of the reported value (one number per report, percent as 0–100):
 
 Comparators: ">=" (and "=", read as "reach": 达到) and ">" mean higher is better; "<=" and
 "<" mean lower is better ("控制在8%以内"), which flips on-track/behind/missed.
+
+Modules: ``states`` and ``facts`` (the values), ``expected`` (expected-to-date), ``milestone``
+(one milestone's state), ``reports`` (required reports), ``task`` (:func:`assess_task`),
+``messages`` (Chinese event texts) and ``common`` (shared arithmetic).
 """
 
 from tracker.domain.lag.common import lower_is_better, meets, on_pace

@@ -52,7 +52,8 @@ class TaskFacts:
 
 @dataclass(frozen=True)
 class MilestoneAssessment:
-    """State of ``milestones[index]``: expected value now (or the target once due), actual."""
+    """State of ``milestones[index]``: expected value now (or the target once due), actual;
+    both in the milestone's unit (percent as 0–100), ``None`` when there is none."""
 
     index: int
     state: LagState
@@ -62,7 +63,12 @@ class MilestoneAssessment:
 
 @dataclass(frozen=True)
 class LagEvent:
-    """A lag to record and remind about; dedupe key: (kind, milestone id / period code)."""
+    """A lag to record and remind about; dedupe key: (kind, milestone id / period code).
+
+    ``milestone_index`` is set for ``missed``/``behind`` (an index into the task's milestones),
+    ``period_code`` ("2020Q3") for ``overdue``/``due_soon``; ``due`` is the milestone or report
+    due date; ``message`` is Chinese.
+    """
 
     kind: LagState
     milestone_index: int | None
@@ -73,7 +79,9 @@ class LagEvent:
 
 @dataclass(frozen=True)
 class TaskAssessment:
-    """A task's state, its expected-to-date and actual value, milestone states and events."""
+    """A task's state, its expected-to-date and actual value (in the milestones' unit, ``None``
+    when there is none), one :class:`MilestoneAssessment` per milestone in the order
+    of :attr:`TaskFacts.milestones`, and the :class:`LagEvent` list (empty when done)."""
 
     state: LagState
     expected: float | None

@@ -40,6 +40,7 @@ def _date_label(day: date) -> str:
 
 
 def day_text(day: date) -> str:
+    """A day written out in full: 2021-06-15 → "2021年6月15日"."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -62,6 +63,8 @@ def _actual_text(actual: float | None, unit: str | None) -> str:
 
 
 def missed_message(m: MilestoneSpec, target: float | None, actual: float | None) -> str:
+    """Message of a ``missed`` event: "2019年目标≥20%未达标（实际15%）", or for a stage
+    "2020年节点“启动”未完成". ``target``/``actual`` are in the milestone's unit."""
     if m.kind is MilestoneKind.STAGE:
         return f"{_date_label(m.due)}节点“{m.target or ''}”未完成"
     return f"{_target_text(m, target)}未达标（{_actual_text(actual, m.unit)}）"
@@ -70,6 +73,8 @@ def missed_message(m: MilestoneSpec, target: float | None, actual: float | None)
 def behind_message(
     m: MilestoneSpec, target: float | None, expected: float | None, actual: float | None
 ) -> str:
+    """Message of a ``behind`` event: "2020年目标≥35%进度滞后（序时应达27.5%，实际25%）";
+    ``target``, ``expected`` and ``actual`` are in the milestone's unit."""
     return (
         f"{_target_text(m, target)}进度滞后"
         f"（序时应达{_quantity(expected, m.unit)}，{_actual_text(actual, m.unit)}）"

@@ -27,6 +27,10 @@ from tracker.domain.milestones import MilestoneKind, MilestoneSpec
 
 @dataclass(frozen=True)
 class Context:
+    """What every milestone rule reads: the task's facts, the day ``as_of``, the calendar and
+    settings, the accepted reports visible that day, and whether values are running totals
+    (the task has a ``cumulative`` milestone)."""
+
     facts: TaskFacts
     as_of: date
     calendar: WorkdayCalendar
@@ -41,6 +45,9 @@ class Context:
 
 @dataclass(frozen=True)
 class Outcome:
+    """The state of one milestone with its expected, actual and concrete target values, in
+    the milestone's unit (``None`` when there is none)."""
+
     state: LagState
     expected: float | None = None
     actual: float | None = None

@@ -35,6 +35,7 @@ def report_state(
 
 
 def report_event(report: ReportDue, state: LagState) -> LagEvent:
+    """The ``overdue`` / ``due_soon`` event of a required report, keyed by its period code."""
     label, due = report.period.label, day_text(report.due)
     if state is LagState.OVERDUE:
         message = f"{label}进度未按期填报（截止{due}）"

@@ -7,7 +7,8 @@ from enum import StrEnum
 
 
 class LagState(StrEnum):
-    """The states of DESIGN.md §5."""
+    """The states of DESIGN.md §5; Chinese labels in :data:`LAG_LABELS`, colours in
+    :data:`LAG_COLOURS`, precedence in :data:`URGENCY`."""
 
     DONE = "done"
     ON_TRACK = "on_track"

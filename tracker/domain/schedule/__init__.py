@@ -17,6 +17,9 @@ The grammar works on building blocks, not on whole sentences:
 
 Whatever cannot be read with confidence is reported in ``ParsedSchedule.reasons`` (Chinese)
 with ``needs_review=True``; nothing is silently guessed.
+
+Modules: ``text`` (step 1), ``times`` and ``quantities`` (step 2), ``clauses`` with the
+readings of ``items`` (step 3), ``resolve`` (step 4) and ``parse`` (:func:`parse_schedule`).
 """
 
 from tracker.domain.schedule.parse import parse_schedule

@@ -44,6 +44,8 @@ _RATE_RE = re.compile(
 
 
 def read_clause(clause: str, context: Context) -> list[Item]:
+    """Readings of one clause: its time problems as :class:`Unreadable` items, then a
+    :class:`Base` ("以2018年为基数") or what its markers and quantities mean (DESIGN.md §4)."""
     when = read_when(clause, context.first_year)
     problems: list[Item] = [Unreadable(f"{p}：「{clause}」") for p in when.problems]
     if when.has_base and not words_of(when.rest):

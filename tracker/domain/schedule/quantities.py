@@ -96,6 +96,11 @@ EVERY_RE = re.compile(r"每(年度?|季度|季|月|两年|半年|[0-9]+年)")
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
+    """One quantity of a clause: ``value`` (and ``upper`` of a range "1-2家") in ``unit``
+    ("%", "倍", "人", "元"…, multipliers 千/万/亿 applied; ``None`` without a unit), its
+    ``comparator`` (">=", ">", "<=", "<", "?" when contradictory, ``None`` when unwritten) and
+    its ``[begin, end)`` span in the clause text."""
+
     value: Decimal
     upper: Decimal | None
     unit: str | None

@@ -86,6 +86,7 @@ def _ongoing_milestones(
 
 
 def out_of_period_reasons(milestones: list[MilestoneSpec], context: Context) -> list[str]:
+    """A Chinese reason for every milestone whose due (or start) year is outside the plan."""
     return [
         f"节点年份{milestone.due.year}不在方案期限"
         f"{context.first_year}–{context.last_year}内：「{milestone.source}」"

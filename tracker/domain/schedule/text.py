@@ -25,6 +25,8 @@ def normalize(text: str) -> str:
 
 
 def split_clauses(text: str, first_year: int) -> list[str]:
+    """Split normalised text into clauses on ,;。!? , on "、" where a new year begins, and
+    before a trailing "常态化…"; clauses of filler only are dropped."""
     clauses: list[str] = []
     for sentence in re.split(r"[,;。!?\n]+", text):
         for part in _split_enumeration(sentence):
@@ -64,4 +66,5 @@ def _split_ongoing_tail(clause: str, first_year: int) -> list[str]:
 
 
 def words_of(text: str) -> str:
+    """The words left in ``text``: spaces removed, filler stripped from both ends."""
     return text.replace(" ", "").strip(_FILLER)

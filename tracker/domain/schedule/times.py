@@ -50,6 +50,7 @@ class When:
 
     @property
     def has_time(self) -> bool:
+        """Whether the clause names a date, a "起" year or a year range."""
         return bool(self.points or self.from_years or self.ranges)
 
 
@@ -161,4 +162,5 @@ def small_number(text: str) -> int | None:
 
 
 def month_end(year: int, month: int) -> date:
+    """Last day of ``month`` (1–12) of ``year``: (2021, 6) → 2021-06-30."""
     return date(year, month, calendar.monthrange(year, month)[1])

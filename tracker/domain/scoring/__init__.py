@@ -33,6 +33,9 @@ its total, ``CAP`` rules limit their scope, and the result is clamped to
 ``bonus`` is the most the capped bonus rules can add (an uncapped per-item bonus cannot lift
 the score above the points). In the national rubric the base indicators are built so that
 base + bonuses = points (科技创新表彰奖项: 4 + 4 + 2 = 10).
+
+Modules: ``rules`` (the values), ``parse`` (the rule grammar), ``score`` (the scorer) and
+``grades``.
 """
 
 from tracker.domain.scoring.grades import DEFAULT_GRADES, FAIL_GRADE, grade

@@ -80,10 +80,12 @@ class RuleSpec:
 
     @property
     def is_deduction(self) -> bool:
+        """A fixed, per-occurrence or per-part deduction (扣分)."""
         return self.kind in _DEDUCTIONS
 
     @property
     def is_bonus(self) -> bool:
+        """A fixed or per-occurrence bonus (加分)."""
         return self.kind in _BONUSES
 
     @property
@@ -97,4 +99,5 @@ def _opt_float(value: object) -> float | None:
 
 
 def fmt_points(value: float) -> str:
+    """Points as written in a note: 7.0 → "7", 0.5 → "0.5"."""
     return f"{value:g}"

@@ -40,7 +40,13 @@ class ScoreLine:
 
 @dataclass(frozen=True)
 class IndicatorScore:
-    """An indicator's score: ``score = start + Σ bonuses + Σ deductions`` within [0, max]."""
+    """An indicator's score: ``score = start + Σ bonuses + Σ deductions`` within [0, max].
+
+    All amounts in points (分): ``points`` the indicator's worth as given (at least 0),
+    ``max_score`` the most it can score (:func:`max_score`), ``deductions`` (negative) and
+    ``bonuses`` (positive) in the order of the events; computed amounts are rounded to 6
+    decimals.
+    """
 
     points: float
     max_score: float
@@ -121,7 +127,10 @@ def _bonus_max(rules: Sequence[RuleSpec]) -> float:
 
 
 def max_score(points: float, rules: Sequence[RuleSpec]) -> float:
-    """The most an indicator can score: points + capped bonuses, or base + bonuses."""
+    """The most an indicator can score, in points (分): ``points + bonus`` without a ``BASE``
+    rule, ``max(points, base + bonus)`` with one, where ``bonus`` is the most the capped bonus
+    rules can add (an uncapped per-item bonus adds nothing here). DESIGN.md §6; the national
+    rubric builds its base indicators so that base + bonuses = points (4 + 4 + 2 = 10)."""
     points = max(0.0, points)
     bonus = _bonus_max(rules)
     base = _base(rules)
