@@ -72,7 +72,8 @@ class MilestoneSpec:
         return self.kind in NUMERIC_KINDS
 
     def to_json(self) -> dict[str, object]:
-        """The shape `plan show --json` prints: kind, due, comparator, target, unit (+ from)."""
+        """The shape `plan show --json` prints: kind, due (ISO date), comparator, target, unit,
+        plus ``from`` (ISO date) for ``ongoing`` and ``upper`` for a range target."""
         data: dict[str, object] = {
             "kind": str(self.kind),
             "due": self.due.isoformat(),

@@ -1,0 +1,70 @@
+"""Text of a schedule: normalisation and the split into clauses (DESIGN.md §4, step 1)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from tracker.domain.schedule.times import read_when
+
+ONGOING_RE = re.compile(
+    r"常态化(?:开展|推进|实施|运行|管理)?|长期坚持|长期开展|持续推进|持续开展|坚持开展|长效推进"
+)
+RESPECTIVELY = "分别"
+_BARE_YEAR_RE = re.compile(r"(?:到|至)?[0-9]{4}年?度?")
+_NEW_YEAR_START_RE = re.compile(r"(?:到|至|截至)?[0-9]{4}")
+_FILLER = " 、,;:。.…的\"'“”‘’()（）《》"
+_LEFTOVER_JOINERS = re.compile(r"(?:并|且|后|之后|然后|同时)$")
+
+
+def normalize(text: str) -> str:
+    """Full-width forms to ASCII (NFKC), dashes to "-", whitespace removed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[—–‒―~〜]", "-", text)
+    return re.sub(r"\s+", "", text)
+
+
+def split_clauses(text: str, first_year: int) -> list[str]:
+    """Split normalised text into clauses on ,;。!? , on "、" where a new year begins, and
+    before a trailing "常态化…"; clauses of filler only are dropped."""
+    clauses: list[str] = []
+    for sentence in re.split(r"[,;。!?\n]+", text):
+        for part in _split_enumeration(sentence):
+            clauses.extend(_split_ongoing_tail(part, first_year))
+    return [clause for clause in clauses if clause.strip(_FILLER)]
+
+
+def _split_enumeration(sentence: str) -> list[str]:
+    """Split on "、" where a new year begins, unless the years belong together (分别, 2019年、)."""
+    if RESPECTIVELY in sentence:
+        return [sentence]
+    parts: list[str] = []
+    for piece in sentence.split("、"):
+        starts_new = _NEW_YEAR_START_RE.match(piece) is not None
+        if parts and starts_new and not _BARE_YEAR_RE.fullmatch(parts[-1]):
+            parts.append(piece)
+        elif parts:
+            parts[-1] = f"{parts[-1]}、{piece}"
+        else:
+            parts.append(piece)
+    return parts
+
+
+def _split_ongoing_tail(clause: str, first_year: int) -> list[str]:
+    """Cut a trailing 常态化…: "2020年完成并常态化推进" → "2020年完成" + "常态化推进".
+
+    A head that is only a time ("2021年起常态化开展") stays with the ongoing clause.
+    """
+    match = ONGOING_RE.search(clause)
+    if match is None or match.start() == 0:
+        return [clause]
+    head = _LEFTOVER_JOINERS.sub("", clause[: match.start()])
+    when = read_when(head, first_year)
+    if when.has_time and words_of(when.rest):
+        return [head, clause[match.start() :]]
+    return [clause]
+
+
+def words_of(text: str) -> str:
+    """The words left in ``text``: spaces removed, filler stripped from both ends."""
+    return text.replace(" ", "").strip(_FILLER)
