@@ -110,16 +110,15 @@ def calendar() -> str | Response:
     require(Action.MANAGE_CALENDAR)
     form = CalendarDayForm()
     day = form.day.data
-    if form.validate_on_submit() and day is not None and submit(form, lambda: _set(form)).ok:
+    if form.validate_on_submit() and day is not None and submit(form, lambda: _set(day, form)).ok:
         flash(f"已保存 {day.isoformat()}（{form.name.data}）。", "success")
         return redirect(_year_url(day.year))
     return render_template("admin/calendar.html", form=form, **_calendar_page(_year_arg()))
 
 
-def _set(form: CalendarDayForm) -> CalendarDay:
-    assert form.day.data is not None
+def _set(day: date, form: CalendarDayForm) -> CalendarDay:
     is_workday = form.kind.data == WORKDAY
-    return calendar_service.set_day(form.day.data, is_workday, form.name.data or "", current_user)
+    return calendar_service.set_day(day, is_workday, form.name.data or "", current_user)
 
 
 def _calendar_page(year: int) -> dict[str, object]:

@@ -61,7 +61,7 @@ def _posted_pair(set_id: int, plan_id: int, form: MappingForm) -> tuple[Task, In
     """The posted task of the plan and level-3 indicator of the set; 404 for anything
     else (an id that is not a number, of another plan or set, or of nothing)."""
     try:
-        task_id, indicator_id = int(form.task_id.data), int(form.indicator_id.data)
+        task_id, indicator_id = int(form.task_id.data or ""), int(form.indicator_id.data or "")
     except ValueError:
         abort(404)
     task = pages.get_task(task_id)

@@ -89,7 +89,7 @@ def decide(adjustment_id: int) -> str | Response:
 
 def _decide(adjustment: ScoreAdjustment, form: DecisionForm) -> ScoreAdjustment:
     return assessment_service.decide(
-        adjustment, current_user, form.decision.data, form.points.data, form.reason.data
+        adjustment, current_user, form.decision.data, form.points.data, form.reason.data or ""
     )
 
 
