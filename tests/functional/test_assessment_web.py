@@ -9,6 +9,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,11 +18,20 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import load_workbook
 
-from tests.functional.helpers import LEAD_UNIT, add_user, form_fields, import_cixi, login, token
+from tests import evidence_samples as samples
+from tests.functional.helpers import (
+    LEAD_UNIT,
+    add_user,
+    form_fields,
+    import_cixi,
+    location,
+    login,
+    token,
+)
 from tests.paths import SEEDS
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import Indicator, ScoreAdjustment, SelfAssessment, Task, Unit
+from tracker.models import Evidence, Indicator, ScoreAdjustment, SelfAssessment, Task, Unit
 from tracker.services import assessment
 
 RUBRIC = SEEDS / "national-assessment-rubric.docx"
@@ -122,6 +132,67 @@ def test_bad_self_assessment_is_refused_in_chinese(
     status, html = _fill(client, world, text, score)
     assert status == 200 and message in html
     assert _entries(app) == []
+
+
+def test_a_refused_row_saves_no_row(app: Flask, client: FlaskClient, world: World) -> None:
+    """All or nothing: a good first row is not kept when the second is refused, and the
+    refusal stands beside the second row's field."""
+    login(client, "filler")
+    path = f"/assessment/{world.set_id}/self"
+    fields = form_fields(client.get(path).text)
+    assert "rows-1-text" in fields
+    fields |= {"rows-0-text": "已纳入规划", "rows-1-text": "好", "rows-1-proposed_score": "-1"}
+    response = client.post(path, data=fields)
+    assert response.status_code == 200 and "不能小于 0 分" in response.text
+    assert response.text.count('class="has-error"') == 1
+    assert _entries(app) == []
+
+
+def _upload(client: FlaskClient, path: str, name: str, data: bytes) -> tuple[int, str]:
+    response = client.post(
+        path,
+        data={"csrf_token": token(client), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    return response.status_code, location(
+        response
+    ) if response.status_code == 302 else response.text
+
+
+def test_unit_attaches_evidence_others_are_refused(
+    app: Flask, client: FlaskClient, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unit attaches a PDF to an indicator it has not filled (an empty entry is made)
+    and downloads it; a renamed executable is refused in Chinese and leaves no entry;
+    another unit gets 403 on the file, the assessor downloads it."""
+    monkeypatch.setitem(app.config, "TRACKER_UPLOAD_DIR", str(tmp_path / "uploads"))
+    login(client, "filler")
+    path = f"/assessment/{world.set_id}/self/{world.indicator_id}/evidence"
+    assert client.get(path).status_code == 200
+    status, html = _upload(client, path, "规划.pdf", samples.EXE)
+    assert status == 200 and "不是允许的类型" in html
+    assert _entries(app) == []
+    assert _upload(client, path, "规划.pdf", samples.PDF) == (
+        302,
+        f"/assessment/{world.set_id}/self",
+    )
+    [entry] = _entries(app)
+    assert (entry.unit_id, entry.indicator_id, entry.text) == (
+        world.unit_id,
+        world.indicator_id,
+        "",
+    )
+    assert "规划.pdf" in client.get(f"/assessment/{world.set_id}/self").text
+    with app.app_context():
+        evidence_id = db.session.scalars(sa.select(Evidence.id)).one()
+    download = f"/assessment/evidence/{evidence_id}"
+    assert client.get(download).data == samples.PDF
+    client.post("/logout", data={"csrf_token": token(client)})
+    login(client, "lead")
+    assert client.get(download).status_code == 403
+    client.post("/logout", data={"csrf_token": token(client)})
+    login(client, "assessor")
+    assert client.get(download).data == samples.PDF
 
 
 def test_assessor_reviews_the_form(app: Flask, client: FlaskClient, world: World) -> None:

@@ -188,6 +188,15 @@ def set_day(day: date, is_workday: bool, name: str, user: User | None) -> Calend
     return row
 
 
+def get_day(day: date) -> CalendarDay:
+    """The stored day (holiday or adjusted workday). Raises :class:`NotFound` when none is
+    stored for ``day``."""
+    row = db.session.get(CalendarDay, day)
+    if row is None:
+        raise NotFound(f"{day.isoformat()} 没有录入节假日或调休", field="day")
+    return row
+
+
 def remove_day(day: date, user: User | None) -> None:
     """Remove a day the office entered (the day then follows Monday–Friday again), with an
     audit entry holding the day before and an empty after. Flushes.
@@ -195,9 +204,7 @@ def remove_day(day: date, user: User | None) -> None:
     Raises :class:`NotFound` when no day is stored for ``day``; :class:`ServiceError` when
     the day came from the holiday library (change it instead of removing it).
     """
-    row = db.session.get(CalendarDay, day)
-    if row is None:
-        raise NotFound(f"{day.isoformat()} 没有录入节假日或调休", field="day")
+    row = get_day(day)
     if row.source != OFFICE:
         raise ServiceError(
             f"{day.isoformat()} 来自节假日库，不能删除；如有错误请修改该日", field="day"

@@ -12,15 +12,14 @@ from werkzeug.wrappers import Response
 from tracker.clock import today
 from tracker.domain.periods import Cadence
 from tracker.domain.policy import Action
-from tracker.extensions import db
-from tracker.models import Plan
+from tracker.models import CalendarDay, Plan
 from tracker.services import calendar as calendar_service
 from tracker.services import job_runs, plan_settings
-from tracker.services.errors import NotFound, ServiceError
 from tracker.services.plan_settings import PlanSettings
 from tracker.web.access import require
+from tracker.web.actions import act, submit
 from tracker.web.admin.forms import WORKDAY, CalendarDayForm, PlanSettingsForm
-from tracker.web.forms import show_service_error
+from tracker.web.forms import TrackerForm
 
 bp = Blueprint("admin", __name__)
 
@@ -48,37 +47,27 @@ def plans() -> str:
     return render_template("admin/plans.html", plans=plan_settings.plans_with_rules())
 
 
-def _plan_or_404(plan_id: int) -> Plan:
-    try:
-        return plan_settings.plan_of(plan_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/plans/<int:plan_id>/settings", methods=["GET", "POST"])
 @login_required
 def plan_settings_page(plan_id: int) -> str | Response:
     """A plan's cadence, due rule, grace, contribution deadline and unit approval."""
     require(Action.MANAGE_PLAN_SETTINGS)
-    plan = _plan_or_404(plan_id)
+    plan = plan_settings.plan_of(plan_id)
     current = PlanSettings.of(plan)
     form = PlanSettingsForm(data=_form_data(current) if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            plan_settings.update_settings(plan, _settings_of(form), current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash("填报规则已保存。", "success")
-            return redirect(url_for("admin.plan_settings_page", plan_id=plan.id))
+    if form.validate_on_submit() and submit(form, lambda: _update(plan, form)).ok:
+        flash("填报规则已保存。", "success")
+        return redirect(url_for("admin.plan_settings_page", plan_id=plan.id))
     return render_template(
         "admin/plan_settings.html",
         plan=plan,
         form=form,
         rules=plan_settings.describe_rules(current),
     )
+
+
+def _update(plan: Plan, form: PlanSettingsForm) -> Plan:
+    return plan_settings.update_settings(plan, _settings_of(form), current_user)
 
 
 def _form_data(settings: PlanSettings) -> dict[str, object]:
@@ -110,8 +99,8 @@ def _year_arg() -> int:
     return year if year in calendar_service.YEARS else today().year
 
 
-def _to_year(year: int) -> Response:
-    return redirect(url_for("admin.calendar", year=year))
+def _year_url(year: int) -> str:
+    return url_for("admin.calendar", year=year)
 
 
 @bp.route("/admin/calendar", methods=["GET", "POST"])
@@ -119,54 +108,54 @@ def _to_year(year: int) -> Response:
 def calendar() -> str | Response:
     """A year's holidays and adjusted workdays; the form adds or changes one day."""
     require(Action.MANAGE_CALENDAR)
-    year = _year_arg()
     form = CalendarDayForm()
-    if form.validate_on_submit() and form.day.data is not None:
-        day = form.day.data
-        try:
-            calendar_service.set_day(
-                day, form.kind.data == WORKDAY, form.name.data or "", current_user
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"已保存 {day.isoformat()}（{form.name.data}）。", "success")
-            return _to_year(day.year)
-    return render_template(
-        "admin/calendar.html",
-        year=year,
-        form=form,
-        days=calendar_service.days_of_year(year),
-        known=calendar_service.is_year_known(year),
-        year_source=calendar_service.year_source(year),
-        in_library=year in calendar_service.library_years(),
-        workdays=calendar_service.workdays_of_year(year),
-        source_labels=calendar_service.SOURCE_LABELS,
-    )
+    day = form.day.data
+    if form.validate_on_submit() and day is not None and submit(form, lambda: _set(day, form)).ok:
+        flash(f"已保存 {day.isoformat()}（{form.name.data}）。", "success")
+        return redirect(_year_url(day.year))
+    return render_template("admin/calendar.html", form=form, **_calendar_page(_year_arg()))
+
+
+def _set(day: date, form: CalendarDayForm) -> CalendarDay:
+    is_workday = form.kind.data == WORKDAY
+    return calendar_service.set_day(day, is_workday, form.name.data or "", current_user)
+
+
+def _calendar_page(year: int) -> dict[str, object]:
+    """What the calendar page shows of ``year`` besides the form."""
+    return {
+        "year": year,
+        "days": calendar_service.days_of_year(year),
+        "known": calendar_service.is_year_known(year),
+        "year_source": calendar_service.year_source(year),
+        "in_library": year in calendar_service.library_years(),
+        "workdays": calendar_service.workdays_of_year(year),
+        "source_labels": calendar_service.SOURCE_LABELS,
+    }
+
+
+def _day_of_url(text: str) -> date:
+    """The day of a URL segment "2099-10-01"; 404 for anything else."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)
 
 
 @bp.route("/admin/calendar/days/<day>/delete", methods=["POST"])
 @login_required
 def remove_day(day: str) -> Response:
-    """Remove a day the office entered; the day follows Monday–Friday again."""
+    """Remove a day the office entered; the day follows Monday–Friday again. A day with
+    nothing stored is a 404."""
     require(Action.MANAGE_CALENDAR)
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        abort(404)
-    try:
-        calendar_service.remove_day(parsed, current_user)
-    except NotFound:
-        abort(404)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"已删除 {parsed.isoformat()}。", "success")
-    return _to_year(parsed.year)
+    parsed = _day_of_url(day)
+    calendar_service.get_day(parsed)
+    return act(
+        lambda: calendar_service.remove_day(parsed, current_user),
+        f"已删除 {parsed.isoformat()}。",
+        _year_url(parsed.year),
+        form=TrackerForm(),
+    )
 
 
 @bp.route("/admin/calendar/<int:year>/import", methods=["POST"])
@@ -174,15 +163,10 @@ def remove_day(day: str) -> Response:
 def import_year(year: int) -> Response:
     """Import a year the holiday library knows."""
     require(Action.MANAGE_CALENDAR)
-    try:
-        added = calendar_service.import_year(year, current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"已从节假日库导入{year}年，共{added}天。", "success")
-    return _to_year(year)
+    outcome = submit(TrackerForm(), lambda: calendar_service.import_year(year, current_user))
+    if outcome.ok:
+        flash(f"已从节假日库导入{year}年，共{outcome.value}天。", "success")
+    return redirect(_year_url(year))
 
 
 @bp.route("/admin/calendar/<int:year>/confirm", methods=["POST"])
@@ -190,15 +174,12 @@ def import_year(year: int) -> Response:
 def confirm_year(year: int) -> Response:
     """Mark a year's holidays as completely entered, so the year counts as known."""
     require(Action.MANAGE_CALENDAR)
-    try:
-        calendar_service.confirm_year(year, current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"已确认{year}年节假日录入完整。", "success")
-    return _to_year(year)
+    return act(
+        lambda: calendar_service.confirm_year(year, current_user),
+        f"已确认{year}年节假日录入完整。",
+        _year_url(year),
+        form=TrackerForm(),
+    )
 
 
 # --- Scheduled jobs -----------------------------------------------------------------------

@@ -6,6 +6,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import FieldList, FloatField, FormField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from tracker.services.self_assessment import FormRow
+from tracker.services.self_assessment_forms import EntryInput, ReviewInput
 from tracker.web.forms import TrackerForm, TrackerSubform, choices
 
 DECISIONS = (("confirm", "确认"), ("change", "调整分值"), ("reject", "驳回"))
@@ -26,6 +28,30 @@ class SelfAssessmentForm(TrackerForm):
 
     rows = FieldList(FormField(SelfEntryForm))
 
+    def fill(self, rows: list[FormRow]) -> None:
+        """One row per indicator of the form, with the unit's current entry."""
+        while len(self.rows):
+            self.rows.pop_entry()
+        for row in rows:
+            self.rows.append_entry(
+                {
+                    "indicator_id": str(row.indicator.id),
+                    "text": row.entry.text if row.entry else "",
+                    "proposed_score": row.entry.proposed_score if row.entry else None,
+                }
+            )
+
+    def indicator_ids(self) -> list[int]:
+        """The indicator of each posted row (ValueError for one that is not a number)."""
+        return [int(sub.indicator_id.data or 0) for sub in self.rows]
+
+    def inputs(self) -> list[EntryInput]:
+        """The posted rows, in order."""
+        return [
+            EntryInput(indicator_id, sub.text.data or "", sub.proposed_score.data)
+            for indicator_id, sub in zip(self.indicator_ids(), self.rows, strict=True)
+        ]
+
 
 class ReviewEntryForm(TrackerSubform):
     """The reviewer's opinion and final score on one entry."""
@@ -39,6 +65,31 @@ class ReviewForm(TrackerForm):
     """The reviewer's form over a unit's entries."""
 
     rows = FieldList(FormField(ReviewEntryForm))
+
+    def fill(self, rows: list[FormRow]) -> None:
+        """One row per filed entry, with its current opinion and final score."""
+        while len(self.rows):
+            self.rows.pop_entry()
+        for row in rows:
+            assert row.entry is not None
+            self.rows.append_entry(
+                {
+                    "entry_id": str(row.entry.id),
+                    "opinion": row.entry.opinion,
+                    "final_score": row.entry.final_score,
+                }
+            )
+
+    def entry_ids(self) -> list[int]:
+        """The entry of each posted row (ValueError for one that is not a number)."""
+        return [int(sub.entry_id.data or 0) for sub in self.rows]
+
+    def inputs(self) -> list[ReviewInput]:
+        """The posted rows, in order."""
+        return [
+            ReviewInput(entry_id, sub.opinion.data or "", sub.final_score.data)
+            for entry_id, sub in zip(self.entry_ids(), self.rows, strict=True)
+        ]
 
 
 class EvidenceForm(TrackerForm):

@@ -4,16 +4,15 @@ and answer them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.domain.policy import Action
-from tracker.extensions import db
 from tracker.models import SupervisionNotice
 from tracker.services import notices as notice_service
-from tracker.services.errors import NotFound, ServiceError
 from tracker.web.access import allowed, require
+from tracker.web.actions import act
 from tracker.web.files import private_download
 from tracker.web.forms import TrackerForm
 from tracker.web.notices.forms import AnswerForm
@@ -31,22 +30,19 @@ def _own_unit(notice: SupervisionNotice) -> bool:
     return allowed(Action.SIGN_NOTICE) and current_user.unit_id == notice.unit_id
 
 
-def _readable_or_abort(notice_id: int) -> SupervisionNotice:
-    """The notice, if the current user may read it: 404 when missing, 403 unless office,
-    leader or a user of the notice's unit."""
+def _readable(notice_id: int) -> SupervisionNotice:
+    """The notice, if the current user may read it: NotFound (404) when missing, 403
+    unless office, leader or a user of the notice's unit."""
     require(Action.VIEW_NOTICES)
-    try:
-        notice = notice_service.get_notice(notice_id)
-    except NotFound:
-        abort(404)
+    notice = notice_service.get_notice(notice_id)
     if not (allowed(Action.VIEW_ALL_NOTICES) or _own_unit(notice)):
         abort(403)
     return notice
 
 
-def _signable_or_abort(notice_id: int) -> SupervisionNotice:
+def _signable(notice_id: int) -> SupervisionNotice:
     """The notice, if the current user signs and answers for its unit (else 404/403)."""
-    notice = _readable_or_abort(notice_id)
+    notice = _readable(notice_id)
     if not _own_unit(notice):
         abort(403)
     return notice
@@ -79,7 +75,7 @@ def index() -> str:
 def show(notice_id: int) -> str:
     """The notice's details and downloads; for its unit the 签收 button and the answer
     form."""
-    notice = _readable_or_abort(notice_id)
+    notice = _readable(notice_id)
     return render_template(
         "notices/show.html",
         notice=notice,
@@ -94,16 +90,13 @@ def show(notice_id: int) -> str:
 @bp.route("/<int:notice_id>/document.<any(docx, pdf):kind>")
 @login_required
 def document(notice_id: int, kind: str) -> Response:
-    """The stored .docx or PDF, as an attachment."""
-    notice = _readable_or_abort(notice_id)
-    try:
-        if kind == "pdf":
-            path = notice_service.ensure_pdf(notice)
-            db.session.commit()
-        else:
-            path = notice_service.document_path(notice, "docx")
-    except NotFound:
-        abort(404)
+    """The stored .docx or PDF, as an attachment (the PDF is made on first download);
+    a missing file is a 404."""
+    notice = _readable(notice_id)
+    if kind == "pdf":
+        path = notice_service.ensure_pdf(notice)
+    else:
+        path = notice_service.document_path(notice, "docx")
     return private_download(path, _CONTENT_TYPES[kind], f"督办单{notice.number}.{kind}")
 
 
@@ -111,37 +104,24 @@ def document(notice_id: int, kind: str) -> Response:
 @login_required
 def acknowledge(notice_id: int) -> Response:
     """The unit signs for the notice (签收)."""
-    notice = _signable_or_abort(notice_id)
-    if not TrackerForm().validate_on_submit():
-        abort(400)
-    try:
-        notice_service.acknowledge(notice, current_user)
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(f"已签收督办单{notice.number}。", "success")
-    return redirect(url_for("notices.show", notice_id=notice.id))
+    notice = _signable(notice_id)
+    return act(
+        lambda: notice_service.acknowledge(notice, current_user),
+        f"已签收督办单{notice.number}。",
+        url_for("notices.show", notice_id=notice.id),
+        form=TrackerForm(),
+    )
 
 
 @bp.route("/<int:notice_id>/answer", methods=["POST"])
 @login_required
 def answer(notice_id: int) -> Response:
     """The unit answers the notice (and signs for it, if not yet)."""
-    notice = _signable_or_abort(notice_id)
+    notice = _signable(notice_id)
     form = AnswerForm()
-    if not form.validate_on_submit():
-        for messages in form.errors.values():
-            for message in messages:
-                flash(message, "error")
-        return redirect(url_for("notices.show", notice_id=notice.id))
-    try:
-        notice_service.answer(notice, current_user, form.answer.data or "")
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(f"已答复督办单{notice.number}。", "success")
-    return redirect(url_for("notices.show", notice_id=notice.id))
+    return act(
+        lambda: notice_service.answer(notice, current_user, form.answer.data or ""),
+        f"已答复督办单{notice.number}。",
+        url_for("notices.show", notice_id=notice.id),
+        form=form,
+    )
