@@ -77,6 +77,8 @@ def test_openapi_operations_are_complete(client: FlaskClient) -> None:
     assert submit["requestBody"]["required"] is False
     create = document["paths"][f"{API}/tasks/{{task_id}}/reports"]["post"]
     assert create["requestBody"]["required"] is True
+    entry = document["components"]["schemas"]["HistoryEntry"]
+    assert entry["properties"]["at"]["format"] == "date-time"
     new_report = document["components"]["schemas"]["NewReport"]
     assert new_report["required"] == ["period"]
     assert new_report["additionalProperties"] is False

@@ -8,7 +8,7 @@ World: as :mod:`test_api`.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from tests.functional.api_helpers import API, World, call, make_world, new_draft
+from tracker.web.api.responses import rfc3339
 
 
 @pytest.fixture
@@ -156,6 +157,14 @@ def test_history_times_are_rfc3339_with_an_offset(client: FlaskClient, world: Wo
     for entry in entries:
         assert entry["at"].endswith("+00:00"), entry["at"]
         assert datetime.fromisoformat(entry["at"]).utcoffset() == timedelta(0)
+
+
+def test_naive_and_aware_times_come_out_alike() -> None:
+    """SQLite hands back naive UTC, PostgreSQL an aware time in its own zone: both are
+    written in UTC with the offset."""
+    shanghai = timezone(timedelta(hours=8))
+    assert rfc3339(datetime(2020, 11, 20, 8, 0, 0, 123)) == "2020-11-20T08:00:00+00:00"
+    assert rfc3339(datetime(2020, 11, 20, 16, 0, tzinfo=shanghai)) == "2020-11-20T08:00:00+00:00"
 
 
 def test_a_body_the_route_does_not_take_is_not_read(client: FlaskClient, world: World) -> None:

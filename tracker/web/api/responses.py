@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from tracker.domain.lag import LagState
 from tracker.domain.periods import parse_period
@@ -31,7 +31,11 @@ def rfc3339(moment: datetime) -> str:
     return aware.isoformat(timespec="seconds")
 
 
-Timestamp = Annotated[datetime, PlainSerializer(rfc3339, return_type=str)]
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(rfc3339, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 def _absent_if_none(value: object) -> bool:
