@@ -1,5 +1,6 @@
-"""The JSON API (issue 3 §9): the whole report flow through ``/api/v1``, its errors,
-tokens and the OpenAPI document.
+"""The JSON API (issue 3 §9): the whole report flow through ``/api/v1``, tokens, the
+policy and conflicts. Bad input: :mod:`test_api_validation`; the document:
+:mod:`test_api_openapi`.
 
 World: the Cixi plan; its first task (lead 市委组织部, cooperating 市总工会、团市委、市妇联);
 today is 2020-11-20 (the test settings). Tokens come from the CLI.
@@ -8,72 +9,38 @@ today is 2020-11-20 (the test settings). Tokens come from the CLI.
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from tests.functional.api_helpers import API, call, cli_token
-from tests.functional.helpers import (
-    COOPERATING_UNITS,
-    LEAD_UNIT,
-    UNRELATED_UNIT,
-    Cixi,
-    add_user,
-    import_cixi,
-    unit_id,
+from tests.functional.api_helpers import (
+    API,
+    World,
+    call,
+    change_user,
+    make_world,
+    new_draft,
 )
+from tests.functional.helpers import COOPERATING_UNITS, LEAD_UNIT, unit_id
 from tracker import create_app
-from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import ApiToken, Task, User
 from tracker.services import tokens
-from tracker.web.api.openapi import DOCUMENT
-
-USERS = {
-    "office": (Role.OFFICE, None),
-    "lead": (Role.UNIT, LEAD_UNIT),
-    "coop": (Role.UNIT, COOPERATING_UNITS[0]),
-    "coop2": (Role.UNIT, COOPERATING_UNITS[1]),
-    "other": (Role.UNIT, UNRELATED_UNIT),
-    "leader": (Role.LEADER, None),
-}
 
 
 @pytest.fixture
-def world(app: Flask, runner: FlaskCliRunner) -> tuple[Cixi, dict[str, str]]:
-    """The Cixi plan, the users above, and a CLI token for each."""
-    cixi = import_cixi(app, runner)
-    for name, (role, unit) in USERS.items():
-        add_user(app, name, role, unit)
-    return cixi, {name: cli_token(runner, name) for name in USERS}
-
-
-def _change_user(app: Flask, username: str, **fields: Any) -> None:
-    with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.username == username))
-        assert user is not None
-        for name, value in fields.items():
-            setattr(user, name, value)
-        db.session.commit()
-
-
-def _draft(client: FlaskClient, task: int, token: str, **fields: Any) -> dict[str, Any]:
-    body = {"period": "2020Q3", "value": 30, "progress": "三季度按计划推进", **fields}
-    response = call(client, "POST", f"/tasks/{task}/reports", token, body)
-    assert response.status_code == 201, response.json
-    return response.get_json()
+def world(app: Flask, runner: FlaskCliRunner) -> World:
+    """The Cixi plan, the API users, and a CLI token for each."""
+    return make_world(app, runner)
 
 
 # --- tokens and the CLI ------------------------------------------------------------
 
 
 def test_cli_prints_a_token_stored_only_as_its_hash(
-    app: Flask, runner: FlaskCliRunner, world: tuple[Cixi, dict[str, str]]
+    app: Flask, runner: FlaskCliRunner, world: World
 ) -> None:
     _, keys = world
     with app.app_context():
@@ -93,7 +60,7 @@ def test_cli_refuses_an_unknown_user(runner: FlaskCliRunner, app: Flask) -> None
 
 
 def test_missing_bad_revoked_and_inactive_tokens_get_401(
-    app: Flask, client: FlaskClient, world: tuple[Cixi, dict[str, str]]
+    app: Flask, client: FlaskClient, world: World
 ) -> None:
     _, keys = world
     for token in (None, "not-a-token"):
@@ -113,7 +80,7 @@ def test_missing_bad_revoked_and_inactive_tokens_get_401(
         assert leader_token is not None
         tokens.revoke(leader_token.id)
         db.session.commit()
-    _change_user(app, "office", active=False)
+    change_user(app, "office", active=False)
     assert call(client, "GET", "/tasks", keys["leader"]).status_code == 401
     assert call(client, "GET", "/tasks", keys["office"]).status_code == 401
     assert call(client, "GET", "/tasks", keys["lead"]).status_code == 200
@@ -122,12 +89,10 @@ def test_missing_bad_revoked_and_inactive_tokens_get_401(
 # --- the issue-3 flow ----------------------------------------------------------------
 
 
-def test_the_whole_report_flow_through_the_api(
-    client: FlaskClient, world: tuple[Cixi, dict[str, str]]
-) -> None:
+def test_the_whole_report_flow_through_the_api(client: FlaskClient, world: World) -> None:
     cixi, keys = world
     task = cixi.task_id
-    draft = _draft(client, task, keys["lead"])
+    draft = new_draft(client, task, keys["lead"])
     assert draft["status"] == "draft" and draft["period_label"] == "2020年第三季度"
     assert draft["unit"] == LEAD_UNIT and draft["value_unit"] == "%"
     rid = draft["id"]
@@ -217,11 +182,9 @@ def test_the_whole_report_flow_through_the_api(
     assert {"field": "status", "before": "submitted", "after": "returned"} in returning["changes"]
 
 
-def test_correction_of_an_accepted_report(
-    client: FlaskClient, world: tuple[Cixi, dict[str, str]]
-) -> None:
+def test_correction_of_an_accepted_report(client: FlaskClient, world: World) -> None:
     cixi, keys = world
-    rid = _draft(client, cixi.task_id, keys["lead"])["id"]
+    rid = new_draft(client, cixi.task_id, keys["lead"])["id"]
     call(client, "POST", f"/reports/{rid}/submit", keys["lead"])
     call(client, "POST", f"/reports/{rid}/review", keys["office"], {"decision": "accept"})
     correction = call(client, "POST", f"/reports/{rid}/correct", keys["lead"])
@@ -234,7 +197,7 @@ def test_correction_of_an_accepted_report(
 
 
 def test_tasks_list_filters_and_unit_visibility(
-    app: Flask, client: FlaskClient, world: tuple[Cixi, dict[str, str]]
+    app: Flask, client: FlaskClient, world: World
 ) -> None:
     cixi, keys = world
     everything = call(client, "GET", "/tasks", keys["office"])
@@ -280,75 +243,14 @@ def test_tasks_list_filters_and_unit_visibility(
 # --- errors --------------------------------------------------------------------------
 
 
-def test_bad_bodies_give_400_or_422_with_the_field(
-    client: FlaskClient, world: tuple[Cixi, dict[str, str]]
-) -> None:
-    cixi, keys = world
-    path = f"/tasks/{cixi.task_id}/reports"
-    for raw in ("{not json", "[1, 2]", '"text"', "", "[" * 100_000):
-        response = call(client, "POST", path, keys["lead"], raw=raw)
-        assert response.status_code == 400, raw
-        assert response.is_json and response.json["error"]
-    cases: list[tuple[dict[str, Any], str]] = [
-        ({"period": "2020Q3", "value": "thirty"}, "value"),
-        ({"period": "2020Q3", "value": True}, "value"),
-        ({"period": "2020Q3", "progress": 5}, "progress"),
-        ({"period": 2020}, "period"),
-        ({"value": 3}, "period"),
-        ({"period": "2020Q3", "colour": "red"}, "colour"),
-        ({"period": "2020Q3", "progress": "长" * 2001}, "progress"),
-        ({"period": "2031Q1"}, "period"),  # outside the plan: the service says so
-        ({"period": "someday"}, "period"),
-        ({"period": "2020Q3", "value": -1}, "value"),
-        ({"period": "2020Q3", "value": 10**400}, "value"),
-        ({"period": "2020Q3", "progress": "a\x00b"}, "progress"),
-        ({"period": "2020Q3", "problems": "\udc00"}, "problems"),
-    ]
-    for body, field in cases:
-        response = call(client, "POST", path, keys["lead"], body)
-        assert response.status_code == 422, body
-        assert response.json["field"] == field, body
-    rid = _draft(client, cixi.task_id, keys["lead"])["id"]
-    bad_version = call(client, "PATCH", f"/reports/{rid}", keys["lead"], {"version": "1"})
-    assert bad_version.status_code == 422 and bad_version.json["field"] == "version"
-    decision = call(client, "POST", f"/reports/{rid}/review", keys["office"], {"decision": "ok"})
-    assert decision.status_code == 422 and decision.json["field"] == "decision"
-
-
-def test_unknown_ids_paths_and_methods(
-    client: FlaskClient, world: tuple[Cixi, dict[str, str]]
-) -> None:
-    cixi, keys = world
-    for method, path, who in (
-        ("GET", "/tasks/999999", "office"),
-        ("GET", "/tasks/999999/history", "office"),
-        ("GET", "/reports/999999", "office"),
-        ("PATCH", "/reports/999999", "lead"),
-        ("POST", "/reports/999999/submit", "lead"),
-        ("POST", "/reports/999999/review", "office"),
-        ("POST", "/contributions/999999/confirm", "coop"),
-        ("GET", "/no/such/route", "office"),
-        ("GET", "/tasks/abc", "office"),
-        ("GET", f"/tasks/{10**30}", "office"),
-        ("POST", f"/reports/{2**63}/review", "office"),
-    ):
-        response = call(client, method, path, keys[who], {"decision": "accept"})
-        assert response.status_code == 404, (method, path)
-        assert response.is_json and response.json["error"], (method, path)
-    wrong = call(client, "DELETE", f"/tasks/{cixi.task_id}", keys["office"])
-    assert wrong.status_code == 405 and wrong.is_json and wrong.headers["Allow"] == "GET"
-
-
-def test_the_policy_refuses_what_the_web_refuses(
-    client: FlaskClient, world: tuple[Cixi, dict[str, str]]
-) -> None:
+def test_the_policy_refuses_what_the_web_refuses(client: FlaskClient, world: World) -> None:
     cixi, keys = world
     path = f"/tasks/{cixi.task_id}/reports"
     body = {"period": "2020Q3", "progress": "x"}
     for who in ("coop", "other", "office", "leader"):
         refused = call(client, "POST", path, keys[who], body)
         assert refused.status_code == 403 and refused.json["error"], who
-    rid = _draft(client, cixi.task_id, keys["lead"])["id"]
+    rid = new_draft(client, cixi.task_id, keys["lead"])["id"]
     call(client, "POST", f"/reports/{rid}/submit", keys["lead"])
     own_review = call(
         client, "POST", f"/reports/{rid}/review", keys["lead"], {"decision": "accept"}
@@ -362,11 +264,9 @@ def test_the_policy_refuses_what_the_web_refuses(
     assert call(client, "PATCH", f"/reports/{rid}", keys["lead"], {"value": 1}).status_code == 409
 
 
-def test_a_stale_patch_gets_409_with_both_texts(
-    client: FlaskClient, world: tuple[Cixi, dict[str, str]]
-) -> None:
+def test_a_stale_patch_gets_409_with_both_texts(client: FlaskClient, world: World) -> None:
     cixi, keys = world
-    draft = _draft(client, cixi.task_id, keys["lead"])
+    draft = new_draft(client, cixi.task_id, keys["lead"])
     first = call(
         client,
         "PATCH",
@@ -397,9 +297,7 @@ def test_a_stale_patch_gets_409_with_both_texts(
     assert duplicate.json["theirs"]["progress"] == "甲的修改"
 
 
-def test_submit_without_progress_is_422(
-    client: FlaskClient, world: tuple[Cixi, dict[str, str]]
-) -> None:
+def test_submit_without_progress_is_422(client: FlaskClient, world: World) -> None:
     cixi, keys = world
     body = {"period": "2020Q2"}
     rid = call(client, "POST", f"/tasks/{cixi.task_id}/reports", keys["lead"], body).json["id"]
@@ -410,7 +308,7 @@ def test_submit_without_progress_is_422(
     assert response.status_code == 422 and response.json["field"] == "progress"
 
 
-def test_an_unexpected_error_is_a_json_500(app: Flask, world: tuple[Cixi, dict[str, str]]) -> None:
+def test_an_unexpected_error_is_a_json_500(app: Flask, world: World) -> None:
     """A throwaway route under the API's endpoint prefix, on an app of its own."""
     _, keys = world
     other = create_app(
@@ -432,46 +330,7 @@ def test_an_unexpected_error_is_a_json_500(app: Flask, world: tuple[Cixi, dict[s
 # --- the OpenAPI document -------------------------------------------------------------
 
 
-def _openapi_path(rule: str) -> str:
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.removeprefix(API))
-
-
-def test_openapi_lists_every_api_route(app: Flask, client: FlaskClient) -> None:
-    response = client.get(f"{API}/openapi.json")
-    assert response.status_code == 200
-    document = json.loads(response.get_data(as_text=True))
-    assert document == json.loads(json.dumps(DOCUMENT))
-    assert document["openapi"].startswith("3.1")
-    assert document["components"]["securitySchemes"]["bearer"] == {
-        "type": "http",
-        "scheme": "bearer",
-    }
-    assert document["security"] == [{"bearer": []}]
-    routes = {
-        (_openapi_path(rule.rule), method.lower())
-        for rule in app.url_map.iter_rules()
-        if rule.rule.startswith(f"{API}/") and rule.endpoint != "api.fallback"
-        for method in rule.methods or ()
-        if method not in ("HEAD", "OPTIONS")
-    }
-    documented = {
-        (path, method) for path, operations in document["paths"].items() for method in operations
-    }
-    assert routes == documented
-    assert len(routes) >= 15
-    for path, operations in document["paths"].items():
-        for method, operation in operations.items():
-            assert "200" in operation["responses"] or "201" in operation["responses"], path
-            if "{" in path:
-                names = [p["name"] for p in operation["parameters"] if p["in"] == "path"]
-                assert names == re.findall(r"{(\w+)}", path), (path, method)
-            for ref in re.findall(r'"\$ref": "#/components/(\w+)/(\w+)"', json.dumps(operation)):
-                assert ref[1] in document["components"][ref[0]], ref
-
-
-def test_unit_approval_through_the_api(
-    app: Flask, client: FlaskClient, world: tuple[Cixi, dict[str, str]]
-) -> None:
+def test_unit_approval_through_the_api(app: Flask, client: FlaskClient, world: World) -> None:
     """Where the plan asks for unit approval, the lead unit's approver passes a report
     on before the office can review it; a reporter who is not the approver cannot."""
     cixi, keys = world
@@ -480,14 +339,14 @@ def test_unit_approval_through_the_api(
         assert task is not None
         task.plan.unit_approval = True
         db.session.commit()
-    rid = _draft(client, cixi.task_id, keys["lead"])["id"]
+    rid = new_draft(client, cixi.task_id, keys["lead"])["id"]
     pending = call(client, "POST", f"/reports/{rid}/submit", keys["lead"])
     assert pending.json["status"] == "pending_approval"
     early = call(client, "POST", f"/reports/{rid}/review", keys["office"], {"decision": "accept"})
     assert early.status_code == 409
     refused = call(client, "POST", f"/reports/{rid}/approve", keys["lead"], {"decision": "accept"})
     assert refused.status_code == 403
-    _change_user(app, "lead", is_approver=True)
+    change_user(app, "lead", is_approver=True)
     passed = call(client, "POST", f"/reports/{rid}/approve", keys["lead"], {"decision": "accept"})
     assert passed.status_code == 200 and passed.json["status"] == "submitted"
     accepted = call(

@@ -2,8 +2,23 @@
 the web pages, authenticated by per-user bearer tokens (``flask --app tracker user token
 USERNAME``), described by ``GET /api/v1/openapi.json``.
 
-Views live in :mod:`.tasks`, :mod:`.reports` and :mod:`.contributions`; request bodies
-are checked in :mod:`.schemas`; errors are JSON (:mod:`.errors`).
+Built from schemas (issue 8): pydantic v2 models say what a request may hold
+(:mod:`.schemas`) and what an answer holds (:mod:`.responses`); spectree
+(:mod:`.spec`) validates both around each view and writes the OpenAPI 3.1 document from
+the same models and the app's URL map, so no route goes undocumented and the document
+cannot drift from the code. Views live in :mod:`.tasks`, :mod:`.reports` and
+:mod:`.contributions`; errors are JSON (:mod:`.errors`); tokens, policy and the records a
+path names are in :mod:`.auth`.
+
+Why spectree: it decorates ordinary Flask views on an ordinary Blueprint, so the app
+stays a :class:`tracker.unit_of_work.TrackerFlask` and the views keep Flask's routing,
+error handlers and unit of work; flask-openapi3 and APIFlask want their own app or
+blueprint classes, and Flask-Pydantic validates but writes no document. spectree is
+maintained (3.0, 2026), speaks pydantic v2, emits OpenAPI 3.1.0, reads a view's body and
+query models from its annotations, and lets us pass our own subclass of its Flask plugin,
+where the API's contract is kept: a validation error becomes our ``{"error", "field"}``
+422 and a body keeps its 400/415 rules (the stock plugin reads a malformed body as
+``{}``). Its ``strict`` mode documents exactly the validated views.
 """
 
 from __future__ import annotations

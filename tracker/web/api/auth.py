@@ -1,21 +1,33 @@
-"""Bearer-token authentication and policy checks of ``/api/v1``.
+"""Bearer-token authentication, policy checks and addressed records of ``/api/v1``.
 
 Every route but the OpenAPI document needs ``Authorization: Bearer TOKEN``; the user is
 put in ``g.api_user``. Access is decided by :func:`tracker.domain.policy.can` with the
 same :class:`Actor` the web builds for a logged-in user.
+
+:func:`addressed` turns a path id into its record before the body is validated, so an
+unknown id is a 404 and a refusal a 403 whatever the body holds (as before the schemas).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import g, request
 
 from tracker.domain.policy import Action, Actor, Role, UnitRole, can
-from tracker.extensions import db
-from tracker.models import Task, User
+from tracker.models import Contribution, ProgressReport, Task, User
+from tracker.services import contributions as contribution_service
+from tracker.services import reports as report_service
+from tracker.services import tasks as task_service
 from tracker.services import tokens
+from tracker.services.errors import Conflict
 from tracker.web.api.errors import ApiError
+from tracker.web.api.schemas import MAX_ID
+
+T = TypeVar("T")
+View = Callable[..., Any]
 
 #: Endpoints anyone may call (the OpenAPI document, the JSON 404/405 fallback).
 PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.fallback"})
@@ -23,7 +35,8 @@ PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.fallback"})
 
 def authenticate() -> None:
     """``before_request`` of the API: put the token's user in ``g.api_user``, or raise
-    :class:`ApiError` 401. Commits the token's ``last_used_at``."""
+    :class:`ApiError` 401. The token's ``last_used_at`` is committed with the request's
+    unit of work."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     raw = _bearer(request.headers.get("Authorization", ""))
@@ -31,19 +44,14 @@ def authenticate() -> None:
         raise ApiError(401, "缺少 API 令牌：请在请求头中加入 Authorization: Bearer <令牌>")
     user = tokens.user_for_token(raw)
     if user is None:
-        db.session.rollback()
         raise ApiError(401, "API 令牌无效、已撤销，或用户已停用")
-    db.session.commit()
     g.api_user = user
 
 
-#: The largest id a path may name (the columns are 32-bit integers).
-MAX_ID = 2**31 - 1
-
-
-def ids_in_range(*_args: Any) -> None:
-    """``before_request``: a path id beyond any stored one is a 404, not a database
-    error."""
+def ids_in_range() -> None:
+    """``before_request``: a path id beyond any stored one (the columns are 32-bit
+    integers) is a 404, not a database error. (A ``max`` on the converter would not
+    do: werkzeug then answers its own HTML 404 instead of trying the JSON fallback.)"""
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and value > MAX_ID:
             raise ApiError(404)
@@ -83,3 +91,60 @@ def require_api(action: Action, task: Task | None = None) -> None:
     """Raise :class:`ApiError` 403 unless the API user may do ``action`` (on ``task``)."""
     if not api_allowed(action, task):
         raise ApiError(403)
+
+
+def addressed(name: str, load: Callable[[int], object]) -> Callable[[View], View]:
+    """Decorate a view (outside ``spec.validate``) so that the path's ``<name>_id`` is
+    replaced by ``load(id)``, the record the view is about. ``load`` raises 404/403."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def with_record(**kwargs: Any) -> Any:
+            kwargs[name] = load(kwargs.pop(f"{name}_id"))
+            return view(**kwargs)
+
+        return with_record
+
+    return decorate
+
+
+def task_for(action: Action) -> Callable[[int], Task]:
+    """A loader of a task the user may do ``action`` on (404, then 403)."""
+
+    def load(task_id: int) -> Task:
+        task = task_service.get_task(task_id)
+        require_api(action, task)
+        return task
+
+    return load
+
+
+def report_for(action: Action, *, current: bool = False) -> Callable[[int], ProgressReport]:
+    """A loader of a report whose task the user may do ``action`` on (404, then 403);
+    with ``current``, 409 unless it is its period's current revision."""
+
+    def load(report_id: int) -> ProgressReport:
+        report = report_service.get_report(report_id)
+        require_api(action, report.task)
+        if current and report_service.find_report(report.task_id, report.period) is not report:
+            raise Conflict("这不是该期间最新的填报版本，请对最新版本操作", field="period")
+        return report
+
+    return load
+
+
+def report_to_review(report_id: int) -> ProgressReport:
+    """A report for the office to review: 403 for everyone else before 404, as on the
+    web."""
+    require_api(Action.REVIEW_REPORT)
+    return report_service.get_report(report_id)
+
+
+def own_contribution(contribution_id: int) -> Contribution:
+    """A contribution request, if the user's unit cooperates on its task and it is
+    addressed to that unit (as on the web). Raises 404 / 403."""
+    item = contribution_service.get_contribution(contribution_id)
+    require_api(Action.CONFIRM_CONTRIBUTION, item.report.task)
+    if item.unit_id != api_user().unit_id:
+        raise ApiError(403, "这份配合确认不是发给本单位的")
+    return item

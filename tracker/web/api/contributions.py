@@ -1,62 +1,49 @@
 """Contributions (配合确认) of ``/api/v1``: a cooperating unit reads, confirms or disputes
-the request addressed to its own unit."""
+the request addressed to its own unit (:func:`tracker.web.api.auth.own_contribution`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Response, jsonify
-
 from tracker.clock import today
-from tracker.domain.policy import Action
-from tracker.extensions import db
 from tracker.models import Contribution
 from tracker.services import contributions as contribution_service
-from tracker.web.api import bp, schemas
-from tracker.web.api.auth import api_user, require_api
-from tracker.web.api.errors import ApiError
-from tracker.web.api.reports import contribution_json
+from tracker.web.api import bp
+from tracker.web.api.auth import addressed, api_user, own_contribution
+from tracker.web.api.responses import ContributionDetail
+from tracker.web.api.schemas import Confirm, Dispute
+from tracker.web.api.spec import answers, spec
 
-
-def _own_contribution(contribution_id: int) -> Contribution:
-    """The request, if the user's unit cooperates on its task and it is addressed to
-    that unit (as on the web). Raises 404 / 403."""
-    item = contribution_service.get_contribution(contribution_id)
-    require_api(Action.CONFIRM_CONTRIBUTION, item.report.task)
-    if item.unit_id != api_user().unit_id:
-        raise ApiError(403, "这份配合确认不是发给本单位的")
-    return item
-
-
-def _json(item: Contribution) -> dict[str, Any]:
-    return {**contribution_json(item), "report_id": item.report_id, "task_id": item.report.task_id}
+_BODY_ERRORS = (400, 403, 404, 409, 413, 415, 422)
 
 
 @bp.get("/contributions/<int:contribution_id>")
-def get_contribution(contribution_id: int) -> Response:
-    """The request with ``report_id`` and ``task_id``. 404; 403 unless it is the user's
-    unit's own."""
-    return jsonify(_json(_own_contribution(contribution_id)))
+@addressed("contribution", own_contribution)
+@spec.validate(resp=answers(ContributionDetail, 403, 404))
+def get_contribution(contribution: Contribution) -> ContributionDetail:
+    """本单位的配合确认请求
+
+    With ``report_id`` and ``task_id``. 404; 403 unless it is the user's unit's own."""
+    return ContributionDetail.of(contribution)
 
 
 @bp.post("/contributions/<int:contribution_id>/confirm")
-def confirm(contribution_id: int) -> tuple[Response, int]:
-    """Confirm the unit's part: ``{"text"?}``. 409 once the report is accepted."""
-    return _answer(contribution_id, confirm=True)
+@addressed("contribution", own_contribution)
+@spec.validate(resp=answers(ContributionDetail, *_BODY_ERRORS))
+def confirm(contribution: Contribution, json: Confirm) -> ContributionDetail:
+    """确认配合情况
+
+    The body may be left out. 409 once the report is accepted."""
+    contribution_service.answer_contribution(contribution, api_user(), True, json.text, "", today())
+    return ContributionDetail.of(contribution)
 
 
 @bp.post("/contributions/<int:contribution_id>/dispute")
-def dispute(contribution_id: int) -> tuple[Response, int]:
-    """Dispute it: ``{"reason", "text"?}``. 422 (field "reason") without a reason; 409
-    once the report is accepted."""
-    return _answer(contribution_id, confirm=False)
+@addressed("contribution", own_contribution)
+@spec.validate(resp=answers(ContributionDetail, *_BODY_ERRORS))
+def dispute(contribution: Contribution, json: Dispute) -> ContributionDetail:
+    """提出异议（须写理由）
 
-
-def _answer(contribution_id: int, *, confirm: bool) -> tuple[Response, int]:
-    item = _own_contribution(contribution_id)
-    body = schemas.answer(schemas.json_body(optional=True), dispute=not confirm)
+    422 (field "reason") without a reason; 409 once the report is accepted."""
     contribution_service.answer_contribution(
-        item, api_user(), confirm, body.text, body.reason, today()
+        contribution, api_user(), False, json.text, json.reason, today()
     )
-    db.session.commit()
-    return jsonify(_json(item)), 200
+    return ContributionDetail.of(contribution)

@@ -1,10 +1,14 @@
 """JSON errors of ``/api/v1``: every failure is ``{"error": str, "field"?: str}`` with the
-right status, never an HTML page.
+right status, never an HTML page (the :class:`~tracker.web.api.responses.Error` model).
 
-Statuses: 400 malformed JSON or body shape, 401 no or bad token, 403 refused by the
-policy, 404 unknown id or path, 405 wrong method, 409 :class:`Conflict` (a stale
-``version`` adds ``theirs``, ``mine`` and ``version``), 422 :class:`ServiceError` or a
-wrong field (with ``field``), 500 anything unexpected (logged, rolled back).
+Statuses: 400 malformed JSON or a body that is not an object, 401 no or bad token, 403
+refused by the policy, 404 unknown id or path, 405 wrong method, 409 :class:`Conflict`
+(a stale ``version`` adds ``theirs``, ``mine`` and ``version``), 413 body too large, 415
+a body that is not ``application/json``, 422 a :class:`ServiceError` or a field the
+request models refuse (with ``field``), 500 anything unexpected (logged, rolled back).
+
+The request's unit of work has rolled back before these handlers run when the view
+raised; they roll back too, for refusals raised before the view (a bad token).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.extensions import db
 from tracker.services.errors import Conflict, NotFound, ServiceError
-from tracker.services.reports import EditConflict, ReportInput
+from tracker.services.reports import EditConflict
+from tracker.web.api.responses import ReportContent
 
 MESSAGES = {
     400: "请求内容有误",
@@ -39,13 +44,16 @@ WWW_AUTHENTICATE = 'Bearer realm="tracker-api"'
 
 class ApiError(Exception):
     """A refusal of the API itself (bad body, no token, policy): a status, a Chinese
-    message and optionally the field at fault."""
+    message, optionally the field at fault and ``extra`` members of the error body."""
 
-    def __init__(self, status: int, message: str | None = None, field: str | None = None) -> None:
+    def __init__(
+        self, status: int, message: str | None = None, field: str | None = None, **extra: Any
+    ) -> None:
         super().__init__(message or MESSAGES.get(status, ""))
         self.status = status
         self.message = message or MESSAGES.get(status, "")
         self.field = field
+        self.extra = extra
 
 
 def error_response(
@@ -62,30 +70,14 @@ def error_response(
     return response, status
 
 
-def _input_json(data: ReportInput) -> dict[str, Any]:
+def conflict_details(error: EditConflict) -> dict[str, Any]:
+    """What a 409 for a stale save adds: ``version`` stored now, ``theirs`` (stored) and
+    ``mine`` (sent) as report contents."""
     return {
-        "period": data.period,
-        "value": data.value,
-        "progress": data.progress,
-        "problems": data.problems,
-        "next_steps": data.next_steps,
+        "version": error.version,
+        "theirs": ReportContent.of(error.theirs).model_dump(),
+        "mine": ReportContent.of(error.mine).model_dump(),
     }
-
-
-def edit_conflict_response(
-    error: EditConflict, message: str | None = None, **extra: Any
-) -> tuple[Response, int]:
-    """409 for a stale save: the message, ``version`` stored now, ``theirs`` (stored) and
-    ``mine`` (sent) as report inputs, plus ``extra``."""
-    return error_response(
-        409,
-        message or error.message,
-        error.field,
-        version=error.version,
-        theirs=_input_json(error.theirs),
-        mine=_input_json(error.mine),
-        **extra,
-    )
 
 
 def register_errors(bp: Blueprint) -> None:
@@ -94,12 +86,12 @@ def register_errors(bp: Blueprint) -> None:
     @bp.errorhandler(ApiError)
     def api_error(error: ApiError) -> tuple[Response, int]:
         db.session.rollback()
-        return error_response(error.status, error.message, error.field)
+        return error_response(error.status, error.message, error.field, **error.extra)
 
     @bp.errorhandler(EditConflict)
     def edit_conflict(error: EditConflict) -> tuple[Response, int]:
         db.session.rollback()
-        return edit_conflict_response(error)
+        return error_response(409, error.message, error.field, **conflict_details(error))
 
     @bp.errorhandler(ServiceError)
     def service_error(error: ServiceError) -> tuple[Response, int]:

@@ -1,201 +1,163 @@
-"""Request bodies of ``/api/v1``: small functions that check a JSON body's shape and
-types and return dataclasses, raising :class:`ApiError` 400 (not JSON, not an object) or
-422 with ``field`` (unknown field, missing field, wrong type, too long).
+"""Request models of ``/api/v1`` (pydantic v2): what a body or a query string may hold.
+
+spectree validates each request against the model a view's ``json`` or ``query``
+parameter is annotated with, before the view runs; a refusal becomes the API's
+``{"error", "field"}`` 422 (:mod:`tracker.web.api.spec`). Bodies are strict (no
+``"30"`` for a number, no ``true`` for a number, no unknown field); query strings are
+text, so their models parse.
 
 Lengths follow the web forms, so the API accepts what the web pages accept.
 """
 
 from __future__ import annotations
 
-import json
-import math
-from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
-from flask import request
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-from tracker.web.api.errors import ApiError
+from tracker.domain.lag import LagState
 
 #: Longest texts, as on the web forms.
 MAX_REPORT_TEXT = 2000
 MAX_REASON = 1000
 MAX_CONTRIBUTION_TEXT = 500
 MAX_PERIOD = 10
+MAX_UNIT_FILTER = 100
 
-_MISSING: Any = object()
-
-
-def json_body(*, optional: bool = False) -> dict[str, Any]:
-    """The request body as a JSON object. An empty body is ``{}`` when ``optional``.
-
-    Raises 400 for malformed JSON or a body that is not an object, 422 for a missing one.
-    """
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        if optional:
-            return {}
-        raise ApiError(400, "请求体不能为空，应为 JSON 对象")
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as error:
-        raise ApiError(400, f"请求体不是有效的 JSON：{error}") from error
-    if not isinstance(data, dict):
-        raise ApiError(400, "请求体应为 JSON 对象")
-    return data
+#: The largest id a path or a parameter may name (the columns are 32-bit integers).
+MAX_ID = 2**31 - 1
 
 
-def _only(data: dict[str, Any], allowed: frozenset[str]) -> None:
-    for key in data:
-        if key not in allowed:
-            raise ApiError(422, f"不认识的字段「{key}」", field=str(key))
+def _storable(text: str) -> str:
+    """Refuse NUL, which no database column can hold (pydantic refuses lone surrogates
+    itself: ``string_unicode``)."""
+    if "\x00" in text:
+        raise PydanticCustomError("unstorable", "含有不允许的字符")
+    return text
 
 
-def _text(data: dict[str, Any], key: str, limit: int, *, required: bool = False) -> Any:
-    """The string at ``key`` (``_MISSING`` when absent and not required)."""
-    value = data.get(key, _MISSING)
-    if value is _MISSING or value is None:
-        if required:
-            raise ApiError(422, f"缺少字段「{key}」", field=key)
-        return _MISSING if value is _MISSING else ""
-    if not isinstance(value, str):
-        raise ApiError(422, f"字段「{key}」应为字符串", field=key)
-    if len(value) > limit:
-        raise ApiError(422, f"字段「{key}」不能超过{limit}字", field=key)
-    if "\x00" in value or _unencodable(value):
-        raise ApiError(422, f"字段「{key}」含有不允许的字符", field=key)
-    return value
+def text(limit: int) -> Any:
+    """A string of at most ``limit`` characters that a database can store."""
+    return Annotated[str, Field(max_length=limit), AfterValidator(_storable)]
 
 
-def _unencodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+ReportText = text(MAX_REPORT_TEXT)
+Reason = text(MAX_REASON)
+ContributionText = text(MAX_CONTRIBUTION_TEXT)
+Value = Annotated[float, Field(ge=0, description="数值（单位见任务的 value_unit）")]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-def _number(data: dict[str, Any], key: str) -> Any:
-    """The number (or null) at ``key``; ``_MISSING`` when absent."""
-    value = data.get(key, _MISSING)
-    if value is _MISSING or value is None:
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ApiError(422, f"字段「{key}」应为数字或 null", field=key)
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ApiError(422, f"字段「{key}」应为有限的数字", field=key)
-    return number
+class Body(BaseModel):
+    """A JSON object body: strict types, no unknown fields. ``body_optional`` lets the
+    body be left out (then it is ``{}``)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+    body_optional: ClassVar[bool] = False
 
 
-def _version(data: dict[str, Any]) -> int | None:
-    value = data.get("version")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ApiError(422, "字段「version」应为非负整数", field="version")
-    return value
+class NewReport(Body):
+    """``POST /tasks/{task_id}/reports``: ``period`` required; the rest default to empty."""
+
+    period: Annotated[str, Field(max_length=MAX_PERIOD, examples=["2020Q3", "2020H2", "2020"])]
+    value: Value | None = None
+    progress: ReportText | None = Field(None, description="进展情况")
+    problems: ReportText | None = Field(None, description="存在问题")
+    next_steps: ReportText | None = Field(None, description="下步打算")
+
+    def texts(self) -> dict[str, str]:
+        """The three texts, a null one as empty."""
+        return {
+            "progress": self.progress or "",
+            "problems": self.problems or "",
+            "next_steps": self.next_steps or "",
+        }
 
 
-def _given(value: Any, default: Any) -> Any:
-    return default if value is _MISSING else value
+class ReportPatch(Body):
+    """``PATCH /reports/{report_id}``: only the fields given change; ``version`` is the
+    version the writer read (optimistic locking: a stale one is a 409)."""
+
+    value: Value | None = None
+    progress: ReportText | None = Field(None, description="进展情况")
+    problems: ReportText | None = Field(None, description="存在问题")
+    next_steps: ReportText | None = Field(None, description="下步打算")
+    version: Annotated[int, Field(ge=0, description="读取时的版本；过期则 409")] | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The report fields the body gives, a null text as empty (``version`` aside)."""
+        given = self.model_dump(include=self.model_fields_set - {"version"})
+        return {
+            name: "" if value is None and name != "value" else value
+            for name, value in given.items()
+        }
 
 
-@dataclass(frozen=True, slots=True)
-class NewReport:
-    """``POST /tasks/{id}/reports``: ``period`` required; the rest default to empty."""
+class Decision(Body):
+    """``POST /reports/{report_id}/review`` and ``…/approve``: accept, or return with a
+    reason (the service requires the reason of a return, with field "reason")."""
 
-    period: str
-    value: float | None
-    progress: str
-    problems: str
-    next_steps: str
+    decision: Literal["accept", "return"]
+    reason: Reason = Field("", description="退回时必填")
 
-
-_REPORT_TEXTS = ("progress", "problems", "next_steps")
-
-
-def new_report(data: dict[str, Any]) -> NewReport:
-    """Check a new draft's body ``{"period", "value"?, "progress"?, "problems"?,
-    "next_steps"?}``."""
-    _only(data, frozenset({"period", "value", *_REPORT_TEXTS}))
-    period = _text(data, "period", MAX_PERIOD, required=True)
-    texts = {key: _given(_text(data, key, MAX_REPORT_TEXT), "") for key in _REPORT_TEXTS}
-    return NewReport(period=period, value=_given(_number(data, "value"), None), **texts)
+    @property
+    def accept(self) -> bool:
+        """True for ``"accept"``."""
+        return self.decision == "accept"
 
 
-@dataclass(frozen=True, slots=True)
-class ReportPatch:
-    """``PATCH /reports/{id}``: only the fields given change; ``version`` (optional) is
-    the version the writer read, for optimistic locking."""
+class Submit(Body):
+    """``POST /reports/{report_id}/submit``: answers to leaders' open instructions
+    ``{批示编号: 答复}``, which a submission must give."""
 
-    changes: dict[str, Any]
-    version: int | None
-
-
-def report_patch(data: dict[str, Any]) -> ReportPatch:
-    """Check ``{"value"?, "progress"?, "problems"?, "next_steps"?, "version"?}``."""
-    _only(data, frozenset({"value", "version", *_REPORT_TEXTS}))
-    changes: dict[str, Any] = {}
-    value = _number(data, "value")
-    if value is not _MISSING:
-        changes["value"] = value
-    for key in _REPORT_TEXTS:
-        text = _text(data, key, MAX_REPORT_TEXT)
-        if text is not _MISSING:
-            changes[key] = text
-    return ReportPatch(changes=changes, version=_version(data))
+    body_optional: ClassVar[bool] = True
+    instruction_answers: dict[Annotated[int, Field(strict=False, ge=1, le=MAX_ID)], str] = Field(
+        default_factory=dict,
+        description="对领导批示的答复：{批示编号: 答复}；有未答复的批示时必填",
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """``POST /reports/{id}/review`` and ``…/approve``: accept, or return with a reason."""
+class Confirm(Body):
+    """``POST /contributions/{contribution_id}/confirm``: an optional short text."""
 
-    accept: bool
-    reason: str
-
-
-def decision(data: dict[str, Any]) -> Decision:
-    """Check ``{"decision": "accept"|"return", "reason"?}`` (the reason is required for a
-    return — the service says so, with field "reason")."""
-    _only(data, frozenset({"decision", "reason"}))
-    choice = _text(data, "decision", 10, required=True)
-    if choice not in ("accept", "return"):
-        raise ApiError(422, "字段「decision」应为 accept 或 return", field="decision")
-    return Decision(accept=choice == "accept", reason=_given(_text(data, "reason", MAX_REASON), ""))
+    body_optional: ClassVar[bool] = True
+    text: ContributionText = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A cooperating unit's answer: a short text and, for a dispute, a reason."""
+class Dispute(Body):
+    """``POST /contributions/{contribution_id}/dispute``: the reason (an empty one is
+    refused by the service, field "reason") and an optional short text."""
 
-    text: str
-    reason: str
-
-
-def answer(data: dict[str, Any], *, dispute: bool) -> Answer:
-    """Check ``{"text"?}`` (confirm) or ``{"reason", "text"?}`` (dispute; an empty reason
-    is refused by the service with field "reason")."""
-    _only(data, frozenset({"text", "reason"} if dispute else {"text"}))
-    text = _given(_text(data, "text", MAX_CONTRIBUTION_TEXT), "")
-    reason = _given(_text(data, "reason", MAX_REASON), "") if dispute else ""
-    return Answer(text=text, reason=reason)
+    reason: Reason
+    text: ContributionText = ""
 
 
-def instruction_answers(data: dict[str, Any]) -> dict[int, str]:
-    """Check ``POST /reports/{id}/submit``'s optional ``{"instruction_answers": {"<id>":
-    "text"}}``: answers to leaders' open instructions, which a submission must give."""
-    _only(data, frozenset({"instruction_answers"}))
-    raw = data.get("instruction_answers", {})
-    if not isinstance(raw, dict):
-        raise ApiError(422, "字段「instruction_answers」应为对象", field="instruction_answers")
-    answers: dict[int, str] = {}
-    for key, value in raw.items():
-        if not str(key).isdigit() or not isinstance(value, str):
-            raise ApiError(
-                422, "「instruction_answers」应为 {批示编号: 答复文字}", field="instruction_answers"
-            )
-        answers[int(key)] = value
-    return answers
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class Query(BaseModel):
+    """A query string: unknown parameters are ignored, an empty one is as if absent."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+Blank = BeforeValidator(_blank_is_none)
+UnitFilter = Annotated[str, Field(max_length=MAX_UNIT_FILTER)]
+
+
+class TaskFilters(Query):
+    """``GET /tasks``: which plan, unit and lag state."""
+
+    plan: Annotated[Id | None, Blank, Field(description="方案编号（默认全部方案）")] = None
+    unit: Annotated[UnitFilter | None, Blank, Field(description="单位编号或名称")] = None
+    state: Annotated[LagState | None, Blank, Field(description="滞后状态")] = None
+
+
+#: Names of the query models (a validation error names its model; see the spec module).
+QUERY_MODELS = frozenset(model.__name__ for model in Query.__subclasses__())
+#: Names of the body models that may be left out.
+OPTIONAL_BODIES = frozenset(
+    model.__name__ for model in Body.__subclasses__() if model.body_optional
+)
