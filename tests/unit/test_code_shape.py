@@ -46,9 +46,6 @@ KNOWN_COMMITS: frozenset[str] = frozenset(
         "tracker/jobs/deliver.py",
         "tracker/jobs/remind.py",
         "tracker/jobs/scan.py",
-        "tracker/web/api/auth.py",
-        "tracker/web/api/contributions.py",
-        "tracker/web/api/reports.py",
     }
 )
 #: (b) view functions over :data:`MAX_VIEW_LINES`, as "path::function".
