@@ -43,6 +43,7 @@ from tracker.services import assessment_pages as pages
 from tracker.services import evidence as evidence_service
 from tracker.services import self_assessment as sa_service
 from tracker.services.errors import NotFound, ServiceError
+from tracker.services.scorecard_sheet import scorecard_sheet
 from tracker.web.access import allowed, require
 from tracker.web.assessment.forms import (
     AnswerForm,
@@ -420,8 +421,9 @@ def scorecard_download(set_id: int, plan_id: int) -> Response:
     _plan_or_404(plan_id)
     card = assessment_service.scorecard(set_id, plan_id, unit.id if unit else None)
     name = f"{indicator_set.name}{unit.name if unit else ''}评分表.xlsx"
+    workbook = scorecard_xlsx(scorecard_sheet(card))
     response = send_file(
-        io.BytesIO(scorecard_xlsx(card)), mimetype=XLSX, as_attachment=True, download_name=name
+        io.BytesIO(workbook), mimetype=XLSX, as_attachment=True, download_name=name
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
