@@ -13,10 +13,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib import font_manager
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 CJK_FONT_FILENAME = "NotoSansCJKsc-Regular.otf"
 """The only font file this module registers (Noto Sans CJK SC, OFL, from ``mplfonts``)."""
@@ -32,7 +35,7 @@ def cjk_font_path() -> Path:
     Raises:
         FileNotFoundError: when the ``mplfonts`` wheel or the font file is missing.
     """
-    import mplfonts  # local import: only the file location is needed
+    import mplfonts  # type: ignore[import-untyped]  # local: only the file location is needed
 
     path = Path(mplfonts.__file__).resolve().parent / "fonts" / CJK_FONT_FILENAME
     if not path.is_file():
@@ -56,7 +59,7 @@ def cjk_font_family() -> str:
     return _font_family
 
 
-def chart_rc_params() -> dict[str, Any]:
+def chart_rc_params() -> dict[RcKeyType, Any]:
     """Return the rcParams charts are drawn with (CJK sans-serif font, ASCII minus sign).
 
     Use with ``matplotlib.rc_context(chart_rc_params())``; the module never sets them

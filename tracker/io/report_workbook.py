@@ -75,7 +75,7 @@ def write_template(rows: Sequence[TemplateRow], unit_name: str, period_label: st
         _write_row(sheet, _HEADER_ROW + number, number, row)
     if rows:
         _add_value_validation(sheet, _HEADER_ROW + 1, _HEADER_ROW + len(rows))
-    sheet.freeze_panes = sheet.cell(row=_HEADER_ROW + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=_HEADER_ROW + 1, column=1).coordinate
     _protect(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -106,7 +106,7 @@ def _write_header(sheet: Worksheet) -> None:
 
 
 def _write_row(sheet: Worksheet, row_number: int, number: int, row: TemplateRow) -> None:
-    values: dict[str, object] = {
+    values: dict[str, int | float | str | None] = {
         "序号": number,
         "任务编号": row.task_id,
         "责任分解": row.task_text,

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import docx
 import openpyxl
@@ -153,9 +154,11 @@ def _xlsx_grids(path: Path) -> list[Grid]:
         workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
     except Exception as error:  # openpyxl raises many types for a broken package
         raise TableReadError("无法打开文件，不是有效的 Excel (.xlsx) 工作簿", path.name) from error
+    # read_only=False: every worksheet is a full Worksheet
+    worksheets = cast("list[Worksheet]", workbook.worksheets)
     active = workbook.active
-    sheets = [ws for ws in workbook.worksheets if ws is active]
-    sheets += [ws for ws in workbook.worksheets if ws is not active]
+    sheets: list[Worksheet] = [ws for ws in worksheets if ws is active]
+    sheets += [ws for ws in worksheets if ws is not active]
     return [_xlsx_grid(sheet) for sheet in sheets]
 
 
