@@ -23,6 +23,7 @@ from tracker.services import calendar as calendar_service
 from tracker.services.contributions import answer_contribution
 from tracker.services.errors import Conflict, ServiceError
 from tracker.services.reports import ReportInput, review_report, submit_report
+from tracker.services.scorecard_sheet import scorecard_sheet
 from tracker.services.users import create_user
 
 PASSWORD = "secret-pass-1"
@@ -236,7 +237,7 @@ def test_scorecard_exports_as_xlsx(runner: FlaskCliRunner, ids: dict[str, int]) 
     assessment.decide(proposal, _user("assessor"), "confirm", reason="属实")
     db.session.commit()
     card = assessment.scorecard(ids["set"], ids["plan"])
-    sheet = load_workbook(BytesIO(scorecard_xlsx(card))).active
+    sheet = load_workbook(BytesIO(scorecard_xlsx(scorecard_sheet(card)))).active
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[1][:6] == ["序号", "一级指标", "二级指标", "三级指标（分值）", "得分", "扣分及原因"]
     planning = next(row for row in rows if row[3] and PLANNING in str(row[3]))

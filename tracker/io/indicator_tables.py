@@ -1,8 +1,8 @@
 """Read an indicator table (考核指标表/评分表, .docx or .xlsx) into level-3 indicator rows.
 
 The grid (merge resolution of Word vMerge/gridSpan and Excel merged ranges) and the header
-helpers come from :mod:`tracker.io.tables`; this module maps the indicator columns and
-groups the rows of one level-3 indicator.
+helpers come from :mod:`tracker.io.table_grid`, the column roles from
+:mod:`tracker.io.indicator_header`; this module groups the rows of one level-3 indicator.
 
 Decisions on ambiguous tables:
 
@@ -25,13 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.domain.units import UnitName, split_units
-from tracker.io.tables import (
+from tracker.io.indicator_header import (
+    INSPECTION_NAMES,
+    IndicatorColumns,
+    find_header,
+    indicator_columns,
+)
+from tracker.io.table_grid import (
+    LINE_SPLIT_RE,
     Grid,
     GridCell,
     GridRow,
-    HeaderField,
     TableReadError,
-    header_fields,
     header_key,
     is_blank_row,
     normalise_text,
@@ -87,9 +92,9 @@ def read_indicator_table(path: Path) -> IndicatorTable:
     if not grids:
         raise TableReadError("文件中没有表格", path.name)
     for grid in grids:
-        header_index = _find_header(grid)
+        header_index = find_header(grid)
         if header_index is not None:
-            columns = _columns(grid, header_index, path.name)
+            columns = indicator_columns(grid, header_index, path.name)
             rows = tuple(_indicator_rows(grid, columns, path.name))
             if not rows:
                 raise TableReadError("表格中没有指标", path.name)
@@ -97,127 +102,6 @@ def read_indicator_table(path: Path) -> IndicatorTable:
     raise TableReadError(
         "未找到表头（需要「一级指标」「二级指标」「三级指标」「评分要点」等列名）", path.name
     )
-
-
-# ---------------------------------------------------------------------------
-# header
-
-_LEVEL1_NAMES = ("一级指标",)
-_LEVEL2_NAMES = ("二级指标",)
-_LEVEL3_NAMES = ("三级指标",)
-_CODE_NAMES = ("序号", "编号")
-_KEY_POINT_NAMES = ("考核要点", "指标具体内涵", "指标内涵", "考核内容")
-_SCORING_NAMES = ("评分要点和操作指南", "评分要点", "评分标准", "评分细则", "评分办法")
-_INSPECTION_NAMES = ("检查要求", "检查方法", "检查方式", "考核方式")
-_UNIT_NAMES = ("考核对象", "责任单位", "责任部门", "牵头单位")
-_POINTS_NAMES = ("分值", "分数", "标准分", "标准分值")
-_ALL_NAMES = frozenset(
-    _LEVEL1_NAMES
-    + _LEVEL2_NAMES
-    + _LEVEL3_NAMES
-    + _CODE_NAMES
-    + _KEY_POINT_NAMES
-    + _SCORING_NAMES
-    + _INSPECTION_NAMES
-    + _UNIT_NAMES
-    + _POINTS_NAMES
-)
-_HEADER_SCAN_ROWS = 50
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """Grid column of each role; ``label`` is the label column of a two-column scoring
-    field; ``labels`` the header text of every column (for error messages)."""
-
-    level1: int
-    level2: int
-    level3: int
-    header_index: int
-    labels: dict[int, str]
-    code: int | None = None
-    key_points: int | None = None
-    scoring: int | None = None
-    label: int | None = None
-    inspection: int | None = None
-    units: int | None = None
-    points: int | None = None
-
-
-def _find_header(grid: Grid) -> int | None:
-    """The first row naming 三级指标 and at least one other known column."""
-    for index, row in enumerate(grid.rows[:_HEADER_SCAN_ROWS]):
-        keys = {header_key(cell.text) for cell in row.cells}
-        if keys & set(_LEVEL3_NAMES) and len(keys & _ALL_NAMES) >= 2:
-            return index
-    return None
-
-
-def _columns(grid: Grid, header_index: int, file: str) -> _Columns:
-    header = grid.rows[header_index]
-    fields = header_fields(header)
-    roles: dict[str, HeaderField] = {}
-    for role, names in (
-        ("level1", _LEVEL1_NAMES),
-        ("level2", _LEVEL2_NAMES),
-        ("level3", _LEVEL3_NAMES),
-        ("code", _CODE_NAMES),
-        ("key_points", _KEY_POINT_NAMES),
-        ("scoring", _SCORING_NAMES),
-        ("inspection", _INSPECTION_NAMES),
-        ("units", _UNIT_NAMES),
-        ("points", _POINTS_NAMES),
-    ):
-        found = _field_named(fields, names, {f.columns[0] for f in roles.values()})
-        if found is not None:
-            roles[role] = found
-    _require(roles, file, header.number)
-    labels = {column: f.label for f in fields for column in f.columns}
-    scoring = roles.get("scoring")
-    two_columns = scoring is not None and len(scoring.columns) >= 2
-    return _Columns(
-        level1=roles["level1"].columns[0],
-        level2=roles["level2"].columns[0],
-        level3=roles["level3"].columns[0],
-        header_index=header_index,
-        labels=labels,
-        code=_first(roles.get("code")),
-        key_points=_first(roles.get("key_points")),
-        scoring=scoring.columns[-1] if scoring is not None else None,
-        label=scoring.columns[0] if scoring is not None and two_columns else None,
-        inspection=_first(roles.get("inspection")),
-        units=_first(roles.get("units")),
-        points=_first(roles.get("points")),
-    )
-
-
-def _field_named(
-    fields: Sequence[HeaderField], names: Sequence[str], taken: set[int]
-) -> HeaderField | None:
-    """The first field (in ``names`` order) called one of ``names`` and not yet taken."""
-    for name in names:
-        for candidate in fields:
-            if candidate.key == name and candidate.columns[0] not in taken:
-                return candidate
-    return None
-
-
-def _first(found: HeaderField | None) -> int | None:
-    return found.columns[0] if found is not None else None
-
-
-_REQUIRED = (
-    ("level1", "一级指标"),
-    ("level2", "二级指标"),
-    ("level3", "三级指标"),
-)
-
-
-def _require(roles: dict[str, HeaderField], file: str, header_row: int) -> None:
-    """Raise one error listing every missing level column."""
-    missing = [f"缺少「{label}」列" for role, label in _REQUIRED if role not in roles]
-    if missing:
-        raise TableReadError("表头" + "；".join(missing), file, row=header_row)
 
 
 # ---------------------------------------------------------------------------
@@ -294,7 +178,7 @@ class _Group:
     rows: list[GridRow] = field(default_factory=list)
 
 
-def _indicator_rows(grid: Grid, columns: _Columns, file: str) -> Iterator[IndicatorRow]:
+def _indicator_rows(grid: Grid, columns: IndicatorColumns, file: str) -> Iterator[IndicatorRow]:
     header = grid.rows[columns.header_index]
     parents = _Parents()
     group: _Group | None = None
@@ -324,7 +208,7 @@ def _continues_header(row: GridRow, header: GridRow) -> bool:
     )
 
 
-def _update_parents(row: GridRow, parents: _Parents, columns: _Columns) -> None:
+def _update_parents(row: GridRow, parents: _Parents, columns: IndicatorColumns) -> None:
     level1 = normalise_text(row.cells[columns.level1].text)
     level2 = normalise_text(row.cells[columns.level2].text)
     if level1 and level1 != parents.level1:
@@ -333,7 +217,7 @@ def _update_parents(row: GridRow, parents: _Parents, columns: _Columns) -> None:
         parents.level2 = level2
 
 
-def _check_no_content(row: GridRow, columns: _Columns, file: str) -> None:
+def _check_no_content(row: GridRow, columns: IndicatorColumns, file: str) -> None:
     """A row without a level-3 name may only be a heading/note, never scoring lines."""
     for column in (columns.scoring, columns.inspection, columns.points):
         if column is not None and normalise_text(row.cells[column].text):
@@ -345,14 +229,16 @@ def _check_no_content(row: GridRow, columns: _Columns, file: str) -> None:
             )
 
 
-def _group_key(row: GridRow, parents: _Parents, columns: _Columns) -> tuple[str, str, str, str]:
+def _group_key(
+    row: GridRow, parents: _Parents, columns: IndicatorColumns
+) -> tuple[str, str, str, str]:
     """Rows of one indicator share the level-3 cell (merged) or its text, parents and 序号."""
     cell = row.cells[columns.level3]
     code = normalise_text(row.cells[columns.code].text) if columns.code is not None else ""
     return (parents.level1, parents.level2, normalise_text(cell.text), code)
 
 
-def _indicator_row(group: _Group, columns: _Columns, file: str) -> IndicatorRow:
+def _indicator_row(group: _Group, columns: IndicatorColumns, file: str) -> IndicatorRow:
     first = group.first
     level3, points = split_points(first.cells[columns.level3].text)
     level1, level1_points = split_points(group.key[0])
@@ -381,7 +267,7 @@ def _indicator_row(group: _Group, columns: _Columns, file: str) -> IndicatorRow:
     )
 
 
-def _group_points(group: _Group, column: int, columns: _Columns, file: str) -> float | None:
+def _group_points(group: _Group, column: int, columns: IndicatorColumns, file: str) -> float | None:
     cells = _cells(group, column)
     label = columns.labels.get(column, "分值")
     values = [_points_value(cell.text, file, group.first.number, label) for cell in cells]
@@ -411,14 +297,11 @@ def _units(group: _Group, column: int | None) -> tuple[UnitName, ...]:
     return tuple(found)
 
 
-_LINE_SPLIT_RE = re.compile(r"[\r\n\v\f\u2028\u2029\x85]+")
-
-
 def _cell_lines(cell: GridCell) -> list[str]:
-    return [line for line in map(normalise_text, _LINE_SPLIT_RE.split(cell.text)) if line]
+    return [line for line in map(normalise_text, LINE_SPLIT_RE.split(cell.text)) if line]
 
 
-def _lines(group: _Group, columns: _Columns) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _lines(group: _Group, columns: IndicatorColumns) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(scoring lines, inspection lines) of the group, each source cell read once."""
     scoring: list[str] = []
     inspection: list[str] = []
@@ -438,10 +321,10 @@ def _lines(group: _Group, columns: _Columns) -> tuple[tuple[str, ...], tuple[str
     return tuple(scoring), tuple(inspection)
 
 
-def _is_inspection_label(row: GridRow, columns: _Columns) -> bool:
+def _is_inspection_label(row: GridRow, columns: IndicatorColumns) -> bool:
     if columns.label is None or columns.scoring is None:
         return False
     label = row.cells[columns.label]
     if label.origin == row.cells[columns.scoring].origin:
         return False
-    return header_key(label.text) in _INSPECTION_NAMES
+    return header_key(label.text) in INSPECTION_NAMES

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -105,7 +106,7 @@ def notice_docx(data: NoticeData) -> bytes:
     return buffer.getvalue()
 
 
-def _docx_default_font(document: Document) -> None:  # type: ignore[valid-type]
+def _docx_default_font(document: DocxDocument) -> None:
     """Body text 12 pt in 宋体 for East Asian characters."""
     style = document.styles["Normal"]
     style.font.size = Pt(12)
@@ -113,7 +114,7 @@ def _docx_default_font(document: Document) -> None:  # type: ignore[valid-type]
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _DOCX_FONT)
 
 
-def _docx_centered(document: Document, text: str, *, size: int, bold: bool = False) -> None:  # type: ignore[valid-type]
+def _docx_centered(document: DocxDocument, text: str, *, size: int, bold: bool = False) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(text)
@@ -121,7 +122,7 @@ def _docx_centered(document: Document, text: str, *, size: int, bold: bool = Fal
     run.font.size = Pt(size)
 
 
-def _docx_receipt(document: Document) -> None:  # type: ignore[valid-type]
+def _docx_receipt(document: DocxDocument) -> None:
     """A 2×2 table: 签收人 and 签收时间 with empty cells to sign in."""
     document.add_paragraph("签收回执")
     table = document.add_table(rows=2, cols=2)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -103,7 +104,7 @@ def self_assessment_docx(rows: Sequence[Row], set_name: str, unit_name: str) -> 
     return buffer.getvalue()
 
 
-def _landscape(document: Document) -> None:
+def _landscape(document: DocxDocument) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
@@ -111,7 +112,7 @@ def _landscape(document: Document) -> None:
         setattr(section, side, Cm(1.5))
 
 
-def _set_font(document: Document) -> None:
+def _set_font(document: DocxDocument) -> None:
     style = document.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(9)

@@ -17,6 +17,7 @@ from tracker.models import ScoreAdjustment, Unit
 from tracker.services import assessment as assessment_service
 from tracker.services import assessment_pages as pages
 from tracker.services import self_assessment as sa_service
+from tracker.services.scorecard_sheet import scorecard_sheet
 from tracker.web.access import allowed, require
 from tracker.web.actions import flash_form_errors, submit
 from tracker.web.assessment.blueprint import bp, card_unit
@@ -68,7 +69,10 @@ def scorecard_download(set_id: int, plan_id: int) -> Response:
     card = assessment_service.scorecard(set_id, plan_id, unit.id if unit else None)
     name = f"{indicator_set.name}{unit.name if unit else ''}评分表.xlsx"
     response = send_file(
-        io.BytesIO(scorecard_xlsx(card)), mimetype=XLSX, as_attachment=True, download_name=name
+        io.BytesIO(scorecard_xlsx(scorecard_sheet(card))),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=name,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
