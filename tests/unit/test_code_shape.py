@@ -56,10 +56,6 @@ KNOWN_LONG_VIEWS: frozenset[str] = frozenset(
 #: (c) modules over :data:`MAX_MODULE_LINES`.
 KNOWN_LONG_MODULES: frozenset[str] = frozenset(
     {
-        "tracker/io/charts.py",
-        "tracker/io/indicator_tables.py",
-        "tracker/io/report_workbook.py",
-        "tracker/io/tables.py",
         "tracker/services/assessment.py",
         "tracker/services/evidence.py",
         "tracker/services/reminders.py",
