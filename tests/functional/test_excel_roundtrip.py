@@ -4,6 +4,7 @@ fill it, upload it — all rows or none, every bad row named by its sheet row.""
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
@@ -253,4 +254,20 @@ def test_files_that_are_not_xlsx_are_refused(app: Flask, client: FlaskClient, wo
     response = upload(client, b"not really a workbook", name="fake.xlsx")
     assert response.status_code == 200
     assert "文件不是有效的 Excel（.xlsx）文件" in response.text
+    assert q3_reports(app) == {}
+
+
+def test_a_small_file_declaring_a_million_rows_is_refused_quickly(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    """An 8 KB workbook with one cell at row 1,048,576 (once 35 s and 2 GB of server memory)
+    is refused before openpyxl opens it, naming the limit."""
+    book = openpyxl.Workbook()
+    book.active.append(list(HEADERS))
+    book.active["A1048576"] = "远处的单元格"
+    started = time.perf_counter()
+    response = upload(client, saved(book), name="far.xlsx")
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 200
+    assert "第 1048576 行，超过上限 100000 行" in response.text
     assert q3_reports(app) == {}

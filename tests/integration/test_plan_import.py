@@ -4,6 +4,8 @@ and bad input that changes nothing."""
 from __future__ import annotations
 
 import json
+import time
+import zipfile
 from pathlib import Path
 
 import docx
@@ -240,3 +242,22 @@ def test_import_stores_the_working_day_calendar_of_the_plan_years(
 
     # 28, 29, 30 September, 9 October, Saturday 10 October (调休) and 12 October.
     assert json.loads(result.output) == {"workdays": 6}
+
+
+def test_a_zip_bomb_is_refused_before_parsing_and_nothing_is_imported(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """A .docx whose document.xml inflates to 256 MB (a real one grew the import to 21 GB)."""
+    bomb = tmp_path / "方案.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            for _ in range(256):
+                member.write(b"\0" * (1 << 20))
+    started = time.perf_counter()
+    result = runner.invoke(args=["plan", "import", str(bomb), "--period", "2019-2025"])
+    assert time.perf_counter() - started < 2
+    assert result.exit_code == 1
+    assert "方案.docx" in result.output and "超过上限 100 MB" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0

@@ -49,10 +49,7 @@ KNOWN_COMMITS: frozenset[str] = frozenset(
     }
 )
 #: (b) view functions over :data:`MAX_VIEW_LINES`, as "path::function".
-KNOWN_LONG_VIEWS: frozenset[str] = frozenset(
-    {
-    }
-)
+KNOWN_LONG_VIEWS: frozenset[str] = frozenset({})
 #: (c) modules over :data:`MAX_MODULE_LINES`.
 KNOWN_LONG_MODULES: frozenset[str] = frozenset(
     {

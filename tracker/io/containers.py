@@ -34,6 +34,10 @@ class ContainerRefused(ValueError):
     """The file breaks a limit; the message (Chinese) names the file and the limit."""
 
 
+class NotAContainer(ContainerRefused):
+    """The file is no zip at all (the parser's own message says so better to its caller)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ContainerLimits:
     """Limits of one zip container: members (count), total uncompressed size (MiB), the
@@ -64,7 +68,7 @@ def check_container(
                     _check_sheet(archive, info, name, limits)
             return [info.filename for info in infos]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
-        raise ContainerRefused(f"文件「{name}」不是有效的 Office 文档（{error}）") from error
+        raise NotAContainer(f"文件「{name}」不是有效的 Office 文档（{error}）") from error
     finally:
         stream.close()
 

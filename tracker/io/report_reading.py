@@ -21,6 +21,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.domain.periods import parse_period
+from tracker.io.containers import (
+    ContainerLimits,
+    ContainerRefused,
+    NotAContainer,
+    check_container,
+)
 from tracker.io.report_sheet import EDITABLE, HEADERS, REQUIRED, FilledRow, WorkbookError
 
 #: Records one fault of a row: ``fault(column name, message)``.
@@ -28,14 +34,21 @@ _Fault = Callable[[str, str], None]
 _HEADER_SEARCH_ROWS = 30
 
 
-def read_filled(data: bytes) -> list[FilledRow]:
+def read_filled(data: bytes, limits: ContainerLimits | None = None) -> list[FilledRow]:
     """The filled rows of a template, in sheet order.
 
     Raises :class:`WorkbookError` listing every fault: not an .xlsx file, no header row
     (one holding 任务编号, 填报期间, 完成值 and 进展情况), and per row: 任务编号 missing or
     not an integer, 填报期间 not a period code ("2020Q3") or label ("2020年第三季度"), 完成值
-    not a number or negative, 进展情况 empty; or no filled row at all.
+    not a number or negative, 进展情况 empty; or no filled row at all; or a file over
+    ``limits`` (checked before openpyxl opens it).
     """
+    try:
+        check_container(data, "上传的文件", limits or ContainerLimits())
+    except NotAContainer:
+        pass  # _open_sheet says it is not an .xlsx file, in the words of the template page
+    except ContainerRefused as error:
+        raise WorkbookError([str(error)]) from error
     sheet = _open_sheet(data)
     header_row, columns = _find_header(sheet)
     rows: list[FilledRow] = []

@@ -20,6 +20,13 @@ from docx.oxml.table import CT_Row
 from docx.table import Table, _Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tracker.io.containers import (
+    ContainerLimits,
+    ContainerRefused,
+    NotAContainer,
+    check_container,
+)
+
 
 class TableReadError(ValueError):
     """A table that cannot be read; str() reads like "a.xlsx 第12行「责任分解」列：任务内容为空"."""
@@ -42,14 +49,24 @@ class TableReadError(ValueError):
         return f"{where}：{self.message}"
 
 
-def read_grids(path: Path) -> list[Grid]:
+def read_grids(path: Path, limits: ContainerLimits | None = None) -> list[Grid]:
     """Every table of a .docx (in order) or sheet of a .xlsx (active first) as a Grid.
 
+    The file is checked against ``limits`` (members, inflated size, compression ratio, a
+    sheet's rows and columns) before any parser opens it.
+
     Raises:
-        TableReadError: unsupported suffix or an unreadable/corrupt file.
+        TableReadError: unsupported suffix, a file over a limit, or an unreadable file.
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in (".docx", ".xlsx"):
+        try:
+            check_container(path, path.name, limits or ContainerLimits())
+        except NotAContainer:
+            pass  # the parser below names the file as not a Word/Excel document
+        except ContainerRefused as error:
+            raise TableReadError(str(error), path.name) from error
     if suffix == ".docx":
         return _docx_grids(path)
     if suffix == ".xlsx":
