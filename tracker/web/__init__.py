@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -40,6 +40,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(assessment_bp)
+
+    app.before_request(_ids_in_range)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -90,6 +92,17 @@ def register_web(app: Flask) -> None:
     def unexpected_error(error: Exception) -> tuple[str, int]:
         app.logger.exception("unhandled error", exc_info=error)
         return render_template("error.html", code=500, message=_MESSAGES[500]), 500
+
+
+#: The largest id a row can have (ids are 32-bit integers on PostgreSQL).
+MAX_ID = 2**31 - 1
+
+
+def _ids_in_range() -> None:
+    """A path id beyond any stored one is a 404, not an overflow in the database driver."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            abort(404)
 
 
 def _period_label(code: str) -> str:
