@@ -11,7 +11,7 @@ from tracker import clock
 from tracker.domain.lag import LAG_COLOURS, LAG_LABELS
 from tracker.domain.periods import parse_period
 from tracker.domain.policy import ROLE_LABELS, Action
-from tracker.extensions import db, login_manager
+from tracker.extensions import db, login_manager, talisman
 from tracker.models import User
 from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.web import labels
@@ -42,6 +42,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(assessment_bp)
 
     app.before_request(_ids_in_range)
+    _security_headers(app)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -92,6 +93,36 @@ def register_web(app: Flask) -> None:
     def unexpected_error(error: Exception) -> tuple[str, int]:
         app.logger.exception("unhandled error", exc_info=error)
         return render_template("error.html", code=500, message=_MESSAGES[500]), 500
+
+
+#: Everything from this site only; no inline script or style, no framing (GB/T 22239 等保
+#: and OWASP's header guidance). Charts are PNGs served by the app; data: for none.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def _security_headers(app: Flask) -> None:
+    """CSP, X-Frame-Options DENY, nosniff and Referrer-Policy same-origin on every response
+    (flask-talisman). HTTPS is the proxy's business: no redirect here; HSTS and Secure
+    cookies follow ``TRACKER_SECURE_COOKIES``."""
+    secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    talisman.init_app(
+        app,
+        force_https=False,
+        strict_transport_security=secure,
+        session_cookie_secure=secure,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
 
 
 #: The largest id a row can have (ids are 32-bit integers on PostgreSQL).
