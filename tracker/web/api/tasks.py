@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.lag import LagState
 from tracker.domain.policy import Action
@@ -50,7 +51,7 @@ def list_tasks() -> Response:
     statuses = [
         status
         for plan_id in _plan_ids(request.args.get("plan"))
-        for status in build_ledger(plan_id, day, filters).statuses
+        for status in build_ledger(plan_id, day, filters, lag=app_settings.current().lag).statuses
     ]
     return jsonify({"as_of": day.isoformat(), "tasks": [task_json(s) for s in statuses]})
 
@@ -90,7 +91,7 @@ def get_task(task_id: int) -> Response:
     """One task as in :func:`task_json`, assessed as of today. 404, 403."""
     task = task_service.get_task(task_id)
     require_api(Action.VIEW_TASK, task)
-    return jsonify(task_json(assess_one(task, today())))
+    return jsonify(task_json(assess_one(task, today(), lag=app_settings.current().lag)))
 
 
 @bp.get("/tasks/<int:task_id>/reports")

@@ -9,12 +9,10 @@ concerned (a unit user sees and fills only its own unit's pages)."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,6 +23,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.extensions import db
 from tracker.io.scorecard_workbook import scorecard_xlsx
@@ -146,7 +145,7 @@ def self_form(set_id: int) -> str | Response:
         unit=unit,
         rows=list(zip(rows, form.rows, strict=False)),
         form=form,
-        max_chars=sa_service.max_chars(),
+        max_chars=_max_chars(),
     )
 
 
@@ -161,6 +160,14 @@ def _fill_self_form(form: SelfAssessmentForm, rows: list[sa_service.FormRow]) ->
                 "proposed_score": row.entry.proposed_score if row.entry else None,
             }
         )
+
+
+def _grades() -> dict[str, float]:
+    return app_settings.current().assessment.grade_thresholds()
+
+
+def _max_chars() -> int:
+    return app_settings.current().assessment.self_assessment_max_chars
 
 
 def _save_self(form: SelfAssessmentForm, set_id: int, unit: Unit) -> bool:
@@ -179,7 +186,9 @@ def _save_self(form: SelfAssessmentForm, set_id: int, unit: Unit) -> bool:
             continue
         indicator = sa_service.get_indicator(set_id, indicator_id)
         try:
-            sa_service.save_self_assessment(set_id, unit, indicator, current_user, text, score)
+            sa_service.save_self_assessment(
+                set_id, unit, indicator, current_user, text, score, max_chars=_max_chars()
+            )
         except ServiceError as error:
             db.session.rollback()
             show_service_error(sub, error)
@@ -252,7 +261,7 @@ def self_evidence(set_id: int, indicator_id: int) -> str | Response:
         files=sa_service.evidence_of(entry) if entry else [],
         accept=evidence_service.ACCEPT_ATTRIBUTE,
         accept_label=evidence_service.ACCEPTED_LABEL,
-        max_mb=int(current_app.config["TRACKER_MAX_UPLOAD_MB"]),
+        max_mb=app_settings.current().uploads.max_upload_mb,
     )
 
 
@@ -260,13 +269,15 @@ def _attach(set_id: int, unit: Unit, indicator: Indicator, form: EvidenceForm) -
     """Attach the file to the unit's entry (created empty if missing) and commit."""
     entry = sa_service.get_entry(set_id, unit.id, indicator.id)
     if entry is None:
-        entry = sa_service.save_self_assessment(set_id, unit, indicator, current_user, "", None)
+        entry = sa_service.save_self_assessment(
+            set_id, unit, indicator, current_user, "", None, max_chars=_max_chars()
+        )
     evidence_service.attach(
         entry,
         form.file.data,
         current_user,
-        storage_dir=Path(current_app.config["TRACKER_UPLOAD_DIR"]),
-        max_bytes=int(current_app.config["TRACKER_MAX_UPLOAD_MB"]) * evidence_service.MIB,
+        storage_dir=app_settings.current().uploads.folder,
+        max_bytes=app_settings.current().uploads.max_bytes,
     )
     db.session.commit()
 
@@ -287,9 +298,7 @@ def evidence_download(evidence_id: int) -> Response:
     if not (own or allowed(Action.VIEW_ALL_SCORECARDS)):
         abort(403)
     try:
-        path = evidence_service.open_evidence(
-            evidence, Path(current_app.config["TRACKER_UPLOAD_DIR"])
-        )
+        path = evidence_service.open_evidence(evidence, app_settings.current().uploads.folder)
     except NotFound:
         abort(404)
     return private_download(path, evidence.content_type, evidence.original_name)
@@ -392,7 +401,7 @@ def _render_scorecard(set_id: int, plan_id: int, unit: Unit | None, **forms: obj
     indicator_set = _set_or_404(set_id)
     plan = _plan_or_404(plan_id)
     unit_id = unit.id if unit else None
-    card = assessment_service.scorecard(set_id, plan_id, unit_id)
+    card = assessment_service.scorecard(set_id, plan_id, unit_id, grades=_grades())
     return render_template(
         "assessment/scorecard.html",
         indicator_set=indicator_set,
@@ -418,7 +427,9 @@ def scorecard_download(set_id: int, plan_id: int) -> Response:
     unit = _card_unit(plan_id)
     indicator_set = _set_or_404(set_id)
     _plan_or_404(plan_id)
-    card = assessment_service.scorecard(set_id, plan_id, unit.id if unit else None)
+    card = assessment_service.scorecard(
+        set_id, plan_id, unit.id if unit else None, grades=_grades()
+    )
     name = f"{indicator_set.name}{unit.name if unit else ''}评分表.xlsx"
     response = send_file(
         io.BytesIO(scorecard_xlsx(card)), mimetype=XLSX, as_attachment=True, download_name=name

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.lag import LagState
 from tracker.domain.policy import Action
@@ -40,7 +41,7 @@ def plan_ledger(plan_id: int) -> str:
         visible_unit_id=None if allowed(Action.VIEW_ALL_TASKS) else current_user.unit_id or -1,
     )
     try:
-        ledger = build_ledger(plan_id, today(), filters)
+        ledger = build_ledger(plan_id, today(), filters, lag=app_settings.current().lag)
     except NotFound:
         abort(404)
     return render_template(

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -48,7 +49,7 @@ def index() -> str | BaseResponse:
 def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
     unit = current_user.unit
     day = today()
-    owed = obligations.owed_reports(unit, day)
+    owed = obligations.owed_reports(unit, day, lag=app_settings.current().lag)
     return render_template(
         "my/index.html",
         unit=unit,
@@ -73,7 +74,7 @@ def template() -> BaseResponse:
         flash("本单位目前没有需要填报的期间。", "info")
         return redirect(url_for("my.index"))
     try:
-        period, rows = report_upload.template_rows(unit, code, day)
+        period, rows = report_upload.template_rows(unit, code, day, lag=app_settings.current().lag)
     except ServiceError:
         abort(404)
     return send_file(
@@ -86,7 +87,8 @@ def template() -> BaseResponse:
 
 def _default_code(unit: Unit) -> str | None:
     day = today()
-    period = obligations.default_period(obligations.owed_reports(unit, day), day)
+    owed = obligations.owed_reports(unit, day, lag=app_settings.current().lag)
+    period = obligations.default_period(owed, day)
     return period.code if period else None
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.extensions import db
 from tracker.models import SupervisionNotice
@@ -98,10 +99,12 @@ def document(notice_id: int, kind: str) -> Response:
     notice = _readable_or_abort(notice_id)
     try:
         if kind == "pdf":
-            path = notice_service.ensure_pdf(notice)
+            path = notice_service.ensure_pdf(notice, app_settings.current().uploads.notice_dir)
             db.session.commit()
         else:
-            path = notice_service.document_path(notice, "docx")
+            path = notice_service.document_path(
+                notice, "docx", app_settings.current().uploads.notice_dir
+            )
     except NotFound:
         abort(404)
     return private_download(path, _CONTENT_TYPES[kind], f"督办单{notice.number}.{kind}")
