@@ -335,7 +335,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
             errors.append(str(error))
     if errors:
         raise SettingsError("; ".join(errors))
-    return Settings(profile=profile, **groups)
+    return Settings.model_validate({"profile": profile, **groups})
 
 
 def _build(group: type[_Group], values: Mapping[str, Any], *, by_field: bool) -> _Group:

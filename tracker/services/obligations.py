@@ -123,7 +123,8 @@ def default_period(obligations: Sequence[Obligation], today: date) -> Period | N
     ``today`` (the one usually being reported), else the latest owed one, else None."""
     periods = owed_periods(obligations)
     ended = [period for period in periods if period.end < today]
-    return (ended or periods or [None])[0]
+    chosen = ended or periods
+    return chosen[0] if chosen else None
 
 
 def workdays_left(due: date, today: date, calendar: WorkdayCalendar) -> int:

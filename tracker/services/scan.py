@@ -231,7 +231,7 @@ def _store_contribution_alerts(plan_ids: set[int], as_of: date) -> int:
     for contribution in unanswered_after_deadline(as_of):
         task = contribution.report.task
         key = f"overdue:contribution{contribution.id}:due{contribution.due_on}"
-        if task.plan_id not in plan_ids or key in existing:
+        if task.plan_id not in plan_ids or key in existing or contribution.due_on is None:
             continue
         existing.add(key)
         label = parse_period(contribution.report.period).label

@@ -79,7 +79,7 @@ class RunResult:
     def to_json(self) -> dict[str, object]:
         """``{"as_of", "reminders": [{"recipient", "channel", "kind", "task_id"}], "sent",
         "skipped_duplicates"}``: one entry per new reminder and channel it went out on."""
-        entries = []
+        entries: list[dict[str, object]] = []
         for digest in self.digests:
             sent = sorted(d.channel for d in _deliveries(digest) if d.status == "sent")
             for reminder in digest.reminders:

@@ -89,7 +89,7 @@ def milestone_facts(
 ) -> list[MilestoneReminderFact]:
     """One fact per behind/missed milestone event (under the thresholds ``lag``) of an
     open task and lead unit."""
-    facts = []
+    facts: list[MilestoneReminderFact] = []
     for status in assess_plan(plan, as_of, calendar, lag=lag):
         if status.task.closed_at is not None:
             continue
