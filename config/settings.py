@@ -35,7 +35,7 @@ class SettingsError(ValueError):
     message names every variable concerned."""
 
 
-def _env(name: str, default: Any) -> Any:
+def _variable(name: str, default: Any) -> Any:
     """A field read from ``name`` (its full variable name) rather than prefix + field."""
     return Field(default, validation_alias=name)
 
@@ -124,7 +124,7 @@ class ReminderSettings(_Group):
     ``TRACKER_REMINDER_CATCHUP_WORKDAYS`` still goes out; a supervision notice sets a new
     deadline ``TRACKER_NOTICE_DEADLINE_WORKDAYS`` after it is issued."""
 
-    catchup_workdays: int = _env("TRACKER_REMINDER_CATCHUP_WORKDAYS", 5)
+    catchup_workdays: int = _variable("TRACKER_REMINDER_CATCHUP_WORKDAYS", 5)
     notice_deadline_workdays: int = Field(5, ge=1)
 
 
@@ -163,9 +163,9 @@ class AssessmentSettings(_Group):
     grade thresholds in percent of the maximum; a self-assessment text has at most
     ``TRACKER_SELF_ASSESSMENT_MAX_CHARS`` characters."""
 
-    lead_weight: float = _env("TRACKER_ASSESS_LEAD_WEIGHT", 1.0)
-    cooperating_weight: float = _env("TRACKER_ASSESS_COOPERATING_WEIGHT", 0.5)
-    lag_points: float = _env("TRACKER_ASSESS_LAG_POINTS", 1.0)
+    lead_weight: float = _variable("TRACKER_ASSESS_LEAD_WEIGHT", 1.0)
+    cooperating_weight: float = _variable("TRACKER_ASSESS_COOPERATING_WEIGHT", 0.5)
+    lag_points: float = _variable("TRACKER_ASSESS_LAG_POINTS", 1.0)
     grade_excellent: float = 90.0
     grade_good: float = 80.0
     grade_pass: float = 60.0
@@ -227,12 +227,7 @@ class SchedulerSettings(_Group):
 class PasswordSettings(_Group):
     """``TRACKER_PASSWORD_HASH_METHOD``: werkzeug's hash method for new passwords."""
 
-    password_hash_method: str = "scrypt"
-
-    @property
-    def hash_method(self) -> str:
-        """The werkzeug hash method."""
-        return self.password_hash_method
+    hash_method: str = _variable("TRACKER_PASSWORD_HASH_METHOD", "scrypt")
 
 
 class Settings(BaseModel):
@@ -285,9 +280,12 @@ class Settings(BaseModel):
     def updated(self, group: str, **changes: Any) -> Settings:
         """A copy with ``changes`` (field → value) made to one group, validated again.
 
-        Raises SettingsError for a value of the wrong shape.
+        Raises SettingsError for a value of the wrong shape or an unknown field.
         """
         current: _Group = getattr(self, group)
+        unknown = sorted(set(changes) - set(type(current).model_fields))
+        if unknown:
+            raise SettingsError(f"unknown {group} settings: {', '.join(unknown)}")
         values = {**current.model_dump(), **changes}
         return self.model_copy(update={group: _build(type(current), values, by_field=True)})
 

@@ -105,3 +105,5 @@ def test_a_changed_group_is_validated_again() -> None:
     assert loaded.lag.due_soon_workdays == 5
     with pytest.raises(SettingsError, match="TRACKER_DUE_SOON_WORKDAYS"):
         loaded.updated("lag", due_soon_workdays=-1)
+    with pytest.raises(SettingsError, match="due_soon_days"):
+        loaded.updated("lag", due_soon_days=2)
