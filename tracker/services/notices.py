@@ -82,7 +82,7 @@ def issue_notice(
     if not text:
         raise ServiceError("请写明逾期事项。", "overdue_text")
     deadline = load_calendar().add_workdays(as_of, deadline_workdays)
-    notice, created = _insert_numbered(task, unit, period_code, text, (as_of, deadline), key)
+    notice, created = _insert_numbered(task, unit, period_code, text, as_of, key, deadline=deadline)
     if not created:  # a concurrent issuer made it first
         return notice
     _write_documents(notice, notice_dir)
@@ -109,15 +109,15 @@ def _insert_numbered(
     unit: Unit,
     period_code: str | None,
     text: str,
-    dates: tuple[date, date],
+    as_of: date,
     key: str,
+    *,
+    deadline: date,
 ) -> tuple[SupervisionNotice, bool]:
     """Insert the notice with the next free number: (notice, True). On a unique violation
     (a concurrent issuer) roll back to the SAVEPOINT and try the next number, or return
-    the other issuer's notice of the same key: (notice, False). ``dates``: issued on, new
-    deadline."""
+    the other issuer's notice of the same key: (notice, False)."""
     prefix = task.plan.notice_prefix
-    as_of, deadline = dates
     for _ in range(_ATTEMPTS):
         sequence = _next_sequence(prefix, as_of.year)
         notice = SupervisionNotice(

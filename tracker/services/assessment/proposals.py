@@ -153,20 +153,14 @@ def propose_from_lags(
             if key in existing:
                 continue
             existing.add(key)
-            rule, points = _per_event(indicator, settings.lag_points)
-            created.append(_propose((set_id, plan_id), indicator, event, key, (rule, points)))
+            created.append(_propose(set_id, plan_id, indicator, event, key, settings.lag_points))
     return created
 
 
 def _propose(
-    ids: tuple[int, int],
-    indicator: Indicator,
-    lag: _Lag,
-    key: str,
-    per_event: tuple[ScoringRule | None, float],
+    set_id: int, plan_id: int, indicator: Indicator, lag: _Lag, key: str, lag_points: float
 ) -> ScoreAdjustment:
-    """A proposed adjustment of set and plan ``ids`` for one lag on one indicator."""
-    (set_id, plan_id), (rule, points) = ids, per_event
+    rule, points = _per_event(indicator, lag_points)
     adjustment = ScoreAdjustment(
         set_id=set_id,
         plan_id=plan_id,
