@@ -1,5 +1,5 @@
-"""Settings classes; see :mod:`config.settings`."""
+"""Settings of the tracker; see :mod:`config.settings`."""
 
-from config.settings import Settings, TestSettings, load_settings
+from config.settings import Settings, SettingsError, load_settings
 
-__all__ = ["Settings", "TestSettings", "load_settings"]
+__all__ = ["Settings", "SettingsError", "load_settings"]

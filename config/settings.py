@@ -1,193 +1,356 @@
-"""Settings of the tracker, read from ``TRACKER_*`` environment variables.
+"""Settings of the tracker: one typed object built once at start-up from ``TRACKER_*``
+environment variables (pydantic-settings), overlaid with the overrides ``create_app`` is
+given (tests, demos).
 
 Every setting has a default that works on a fresh machine: an SQLite database under the
 Flask instance folder, the scheduler's daily scan at 07:30 Asia/Shanghai, quarterly
-reports due 5 working days after the period ends.
+reports due 5 working days after the period ends. Every ``*_workdays`` value counts
+Chinese working days (DESIGN.md §5). A value of the wrong shape stops start-up with a
+:class:`SettingsError` naming the variable; an empty variable means the default.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Size limit of one evidence file, in MiB, unless ``TRACKER_MAX_UPLOAD_MB`` says otherwise.
 DEFAULT_MAX_UPLOAD_MB = 20
+#: The password hash of the test profile: test users are created by the hundred.
+TEST_HASH_METHOD = "pbkdf2:sha256:1000"
+#: The fixed date of the test profile (the plan ran 2019–2025).
+TEST_TODAY = date(2020, 11, 20)
+MIB = 1024 * 1024
 
 
-def _env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(f"TRACKER_{name}", default)
+class SettingsError(ValueError):
+    """A ``TRACKER_*`` value of the wrong shape, or an unknown ``TRACKER_*`` override; the
+    message names every variable concerned."""
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = _env(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"TRACKER_{name} must be a whole number, got {raw!r}") from exc
+def _variable(name: str, default: Any) -> Any:
+    """A field read from ``name`` (its full variable name) rather than prefix + field."""
+    return Field(default, validation_alias=name)
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    raw = _env(name)
-    if raw is None:
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+class _Group(BaseSettings):
+    """A group of settings read from ``TRACKER_<FIELD>`` (or the variable a field names)."""
 
-
-def _env_date(name: str) -> date | None:
-    raw = _env(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError as exc:
-        raise ValueError(f"TRACKER_{name} must be a date YYYY-MM-DD, got {raw!r}") from exc
-
-
-class Settings:
-    """Production defaults. ``from_env()`` builds the mapping Flask's ``app.config`` loads.
-
-    Units: every ``*_WORKDAYS`` value counts Chinese working days (DESIGN.md §5).
-    """
-
-    TESTING = False
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
-    WTF_CSRF_TIME_LIMIT = None
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
+    model_config = SettingsConfigDict(
+        env_prefix="TRACKER_",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
 
     @classmethod
-    def from_env(cls) -> dict[str, object]:
-        """Class defaults overlaid with ``TRACKER_*`` variables.
+    def variables(cls) -> dict[str, str]:
+        """Environment variable → field name, for every field of the group."""
+        found = {}
+        for name, info in cls.model_fields.items():
+            alias = info.validation_alias
+            found[alias if isinstance(alias, str) else f"TRACKER_{name.upper()}"] = name
+        return found
 
-        Raises ValueError naming the variable when a value has the wrong shape.
+    @classmethod
+    def variable_of(cls, key: object) -> str:
+        """The variable behind an error location's first key (a field name or alias)."""
+        for variable, name in cls.variables().items():
+            if key in (variable, name):
+                return variable
+        return str(key)
+
+
+class WebSettings(_Group):
+    """What becomes Flask's own keys: ``TRACKER_SECRET_KEY`` (None: a key kept in the
+    instance folder), ``TRACKER_DATABASE_URL`` (None: SQLite in the instance folder),
+    ``TRACKER_SECURE_COOKIES`` (cookies only over HTTPS)."""
+
+    secret_key: str | None = None
+    database_url: str | None = None
+    secure_cookies: bool = False
+
+
+class ClockSettings(_Group):
+    """``TRACKER_TODAY`` (YYYY-MM-DD; only demos and tests fix the date) and
+    ``TRACKER_TIMEZONE`` (the office's zone, an IANA name)."""
+
+    today: date | None = None
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The office's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class LagThresholds(_Group):
+    """App-wide lag thresholds (working days): a milestone is missed only after its date
+    plus ``TRACKER_MISSED_GRACE_WORKDAYS``; an unsubmitted report is due soon within
+    ``TRACKER_DUE_SOON_WORKDAYS`` of its due date. The overdue grace is the plan's."""
+
+    missed_grace_workdays: int = Field(0, ge=0)
+    due_soon_workdays: int = Field(5, ge=0)
+
+
+class ReportingDefaults(_Group):
+    """What a newly imported plan starts with (working days): reports due
+    ``TRACKER_REPORT_DUE_WORKDAYS`` after the period ends, overdue after a further
+    ``TRACKER_OVERDUE_GRACE_WORKDAYS``."""
+
+    report_due_workdays: int = Field(5, ge=0)
+    overdue_grace_workdays: int = Field(0, ge=0)
+
+
+class ReminderSettings(_Group):
+    """The reminder pass (issue 4): a reminder missed by up to
+    ``TRACKER_REMINDER_CATCHUP_WORKDAYS`` still goes out; a supervision notice sets a new
+    deadline ``TRACKER_NOTICE_DEADLINE_WORKDAYS`` after it is issued."""
+
+    catchup_workdays: int = _variable("TRACKER_REMINDER_CATCHUP_WORKDAYS", 5)
+    notice_deadline_workdays: int = Field(5, ge=1)
+
+
+class ChannelSettings(_Group):
+    """The reminder channels (issue 4 §3). E-mail is off while ``TRACKER_SMTP_HOST`` is
+    unset; ``TRACKER_SMTP_TLS`` is "starttls" (or a true value), "ssl" (implicit TLS) or
+    anything else for none; ``TRACKER_SMTP_PORT`` 0 means the usual port of that mode.
+    The webhook is off while ``TRACKER_WEBHOOK_URL`` is unset; ``TRACKER_WEBHOOK_KIND`` is
+    "dingtalk" or "wecom"; ``TRACKER_WEBHOOK_SECRET`` signs DingTalk requests. Timeouts in
+    seconds. A delivery is given up after ``TRACKER_DELIVERY_MAX_ATTEMPTS`` attempts."""
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(0, ge=0, le=65535)
+    smtp_tls: str = ""
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = "tracker@example.org"
+    smtp_timeout: float = Field(15, gt=0)
+    webhook_url: str | None = None
+    webhook_kind: Literal["dingtalk", "wecom"] = "dingtalk"
+    webhook_secret: SecretStr | None = None
+    webhook_timeout: float = Field(10, gt=0)
+    delivery_max_attempts: int = Field(6, ge=1)
+
+    @field_validator("smtp_tls", "webhook_kind", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class AssessmentSettings(_Group):
+    """Lag deductions and grades (issue 5 §3, §5): ``TRACKER_ASSESS_LEAD_WEIGHT`` /
+    ``TRACKER_ASSESS_COOPERATING_WEIGHT`` multiply the points a lag event deducts from a
+    lead / cooperating unit; ``TRACKER_ASSESS_LAG_POINTS`` is the points (分) per event
+    when the indicator has no deduction rule; ``TRACKER_GRADE_EXCELLENT/GOOD/PASS`` are
+    grade thresholds in percent of the maximum; a self-assessment text has at most
+    ``TRACKER_SELF_ASSESSMENT_MAX_CHARS`` characters."""
+
+    lead_weight: float = _variable("TRACKER_ASSESS_LEAD_WEIGHT", 1.0)
+    cooperating_weight: float = _variable("TRACKER_ASSESS_COOPERATING_WEIGHT", 0.5)
+    lag_points: float = _variable("TRACKER_ASSESS_LAG_POINTS", 1.0)
+    grade_excellent: float = 90.0
+    grade_good: float = 80.0
+    grade_pass: float = 60.0
+    self_assessment_max_chars: int = Field(100, ge=1)
+
+    def grade_thresholds(self) -> dict[str, float]:
+        """Grade → lowest percent of the maximum: 优秀, 良好, 合格."""
+        return {"优秀": self.grade_excellent, "良好": self.grade_good, "合格": self.grade_pass}
+
+
+class UploadLimits(_Group):
+    """Stored files: ``TRACKER_UPLOAD_DIR`` (None: ``<instance>/uploads``, resolved by
+    ``create_app``) and ``TRACKER_MAX_UPLOAD_MB``, the size of one evidence file in MiB."""
+
+    upload_dir: Path | None = None
+    max_upload_mb: int = Field(DEFAULT_MAX_UPLOAD_MB, gt=0)
+
+    @property
+    def max_bytes(self) -> int:
+        """The size limit of one file in bytes."""
+        return self.max_upload_mb * MIB
+
+    @property
+    def max_content_length(self) -> int:
+        """Flask's ``MAX_CONTENT_LENGTH`` (the whole request, bytes): 1 MiB above the file
+        limit, for the multipart framing and the form's other fields, so that a file just
+        over the limit is refused by the evidence service with a message naming the file."""
+        return (self.max_upload_mb + 1) * MIB
+
+    @property
+    def folder(self) -> Path:
+        """The upload folder; raises RuntimeError before ``create_app`` resolved it."""
+        if self.upload_dir is None:
+            raise RuntimeError("TRACKER_UPLOAD_DIR is resolved by create_app")
+        return self.upload_dir
+
+    @property
+    def notice_dir(self) -> Path:
+        """Where supervision notices are kept: ``<upload dir>/notices``."""
+        return self.folder / "notices"
+
+
+class SchedulerSettings(_Group):
+    """The scheduler process: the daily scan at ``TRACKER_SCAN_HOUR:TRACKER_SCAN_MINUTE``,
+    reminders at ``TRACKER_REMIND_HOUR:TRACKER_REMIND_MINUTE`` (office time), missed runs
+    coalesced within ``TRACKER_MISFIRE_GRACE_SECONDS``, the lock retried every
+    ``TRACKER_SCHEDULER_LOCK_RETRY_SECONDS``."""
+
+    scan_hour: int = Field(7, ge=0, le=23)
+    scan_minute: int = Field(30, ge=0, le=59)
+    remind_hour: int = Field(8, ge=0, le=23)
+    remind_minute: int = Field(0, ge=0, le=59)
+    misfire_grace_seconds: int = Field(6 * 3600, ge=1)
+    lock_retry_seconds: float = Field(
+        30, gt=0, validation_alias="TRACKER_SCHEDULER_LOCK_RETRY_SECONDS"
+    )
+
+
+class PasswordSettings(_Group):
+    """``TRACKER_PASSWORD_HASH_METHOD``: werkzeug's hash method for new passwords."""
+
+    hash_method: str = _variable("TRACKER_PASSWORD_HASH_METHOD", "scrypt")
+
+
+class Settings(BaseModel):
+    """Every setting of the tracker, by group; ``profile`` is "production" or "test"."""
+
+    model_config = ConfigDict(frozen=True)
+
+    GROUPS: ClassVar[dict[str, type[_Group]]] = {
+        "web": WebSettings,
+        "clock": ClockSettings,
+        "lag": LagThresholds,
+        "reporting": ReportingDefaults,
+        "reminders": ReminderSettings,
+        "channels": ChannelSettings,
+        "assessment": AssessmentSettings,
+        "uploads": UploadLimits,
+        "scheduler": SchedulerSettings,
+        "passwords": PasswordSettings,
+    }
+
+    profile: str
+    web: WebSettings
+    clock: ClockSettings
+    lag: LagThresholds
+    reporting: ReportingDefaults
+    reminders: ReminderSettings
+    channels: ChannelSettings
+    assessment: AssessmentSettings
+    uploads: UploadLimits
+    scheduler: SchedulerSettings
+    passwords: PasswordSettings
+
+    def flask_config(self) -> dict[str, object]:
+        """Flask's own keys (``app.config``); the secret and the database may be None
+        (``create_app`` then uses the instance folder)."""
+        return {
+            "TESTING": self.profile == "test",
+            "SECRET_KEY": self.web.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.web.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "WTF_CSRF_TIME_LIMIT": None,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.web.secure_cookies,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "MAX_CONTENT_LENGTH": self.uploads.max_content_length,
+        }
+
+    def updated(self, group: str, **changes: Any) -> Settings:
+        """A copy with ``changes`` (field → value) made to one group, validated again.
+
+        Raises SettingsError for a value of the wrong shape or an unknown field.
         """
-        values = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
-        values.update(
-            SECRET_KEY=_env("SECRET_KEY"),
-            SQLALCHEMY_DATABASE_URI=_env("DATABASE_URL"),
-            SESSION_COOKIE_SECURE=_env_bool("SECURE_COOKIES", False),
-            TRACKER_TODAY=_env_date("TODAY"),
-            TRACKER_TIMEZONE=_env("TIMEZONE", "Asia/Shanghai"),
-            TRACKER_SCAN_HOUR=_env_int("SCAN_HOUR", 7),
-            TRACKER_SCAN_MINUTE=_env_int("SCAN_MINUTE", 30),
-            TRACKER_MISFIRE_GRACE_SECONDS=_env_int("MISFIRE_GRACE_SECONDS", 6 * 3600),
-            TRACKER_SCHEDULER_LOCK_RETRY_SECONDS=_env_int("SCHEDULER_LOCK_RETRY_SECONDS", 30),
-            TRACKER_REMIND_HOUR=_env_int("REMIND_HOUR", 8),
-            TRACKER_REMIND_MINUTE=_env_int("REMIND_MINUTE", 0),
-            TRACKER_REPORT_DUE_WORKDAYS=_env_int("REPORT_DUE_WORKDAYS", 5),
-            TRACKER_OVERDUE_GRACE_WORKDAYS=_env_int("OVERDUE_GRACE_WORKDAYS", 0),
-            TRACKER_MISSED_GRACE_WORKDAYS=_env_int("MISSED_GRACE_WORKDAYS", 0),
-            TRACKER_DUE_SOON_WORKDAYS=_env_int("DUE_SOON_WORKDAYS", 5),
-            TRACKER_PASSWORD_HASH_METHOD="scrypt",
-            TRACKER_UPLOAD_DIR=_env("UPLOAD_DIR"),
-            TRACKER_NOTICE_DEADLINE_WORKDAYS=_env_int("NOTICE_DEADLINE_WORKDAYS", 5),
-            TRACKER_SELF_ASSESSMENT_MAX_CHARS=_env_int("SELF_ASSESSMENT_MAX_CHARS", 100),
-        )
-        values.update(channel_settings())
-        values.update(assessment_settings())
-        values.update(upload_limits(_env_int("MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)))
-        return values
+        current: _Group = getattr(self, group)
+        unknown = sorted(set(changes) - set(type(current).model_fields))
+        if unknown:
+            raise SettingsError(f"unknown {group} settings: {', '.join(unknown)}")
+        values = {**current.model_dump(), **changes}
+        return self.model_copy(update={group: _build(type(current), values, by_field=True)})
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = _env(name)
-    if raw is None or raw.strip() == "":
-        return default
+def _test_profile() -> dict[str, object]:
+    """What the test profile sets, whatever the environment says: a fixed secret and
+    date, the test database, a cheap password hash, no real mail or robot."""
+    return {
+        "TRACKER_SECRET_KEY": "test-secret",
+        "TRACKER_DATABASE_URL": os.environ.get("TRACKER_TEST_DATABASE_URL", "sqlite:///:memory:"),
+        "TRACKER_TODAY": TEST_TODAY,
+        "TRACKER_PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        "TRACKER_SMTP_HOST": None,
+        "TRACKER_WEBHOOK_URL": None,
+    }
+
+
+def variables() -> set[str]:
+    """Every ``TRACKER_*`` variable the settings read."""
+    return {name for group in Settings.GROUPS.values() for name in group.variables()}
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
+    """The settings from the environment overlaid with the ``TRACKER_*`` keys of
+    ``overrides``; ``TRACKER_SETTINGS`` (override, else environment) "test" chooses the
+    test profile, anything else production. Other keys of ``overrides`` are ignored here
+    (Flask's own keys go to ``app.config``).
+
+    Raises SettingsError naming each variable of the wrong shape, and each unknown
+    ``TRACKER_*`` override.
+    """
+    given = {k: v for k, v in (overrides or {}).items() if k.startswith("TRACKER_")}
+    profile = str(given.pop("TRACKER_SETTINGS", None) or os.environ.get("TRACKER_SETTINGS") or "")
+    profile = "test" if profile == "test" else "production"
+    unknown = sorted(set(given) - variables())
+    if unknown:
+        raise SettingsError(f"unknown settings: {', '.join(unknown)}")
+    values = {**_test_profile(), **given} if profile == "test" else given
+    groups: dict[str, _Group] = {}
+    errors: list[str] = []
+    for attr, group in Settings.GROUPS.items():
+        try:
+            groups[attr] = _build(group, values, by_field=False)
+        except SettingsError as error:
+            errors.append(str(error))
+    if errors:
+        raise SettingsError("; ".join(errors))
+    return Settings.model_validate({"profile": profile, **groups})
+
+
+def _build(group: type[_Group], values: Mapping[str, Any], *, by_field: bool) -> _Group:
+    """The group from the environment and ``values`` (keyed by variable, or by field when
+    ``by_field``); raises SettingsError naming the variables of the wrong shape."""
+    names = group.variables()
+    if by_field:
+        kwargs = {k: v for k, v in values.items() if k in names.values()}
+    else:
+        kwargs = {names[k]: v for k, v in values.items() if k in names}
     try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"TRACKER_{name} must be a number, got {raw!r}") from exc
-
-
-def assessment_settings() -> dict[str, object]:
-    """Settings of lag deductions and grades (issue 5 §3, §5).
-
-    ``TRACKER_ASSESS_LEAD_WEIGHT`` / ``TRACKER_ASSESS_COOPERATING_WEIGHT`` multiply the
-    points a lag event deducts from a lead / cooperating unit (defaults 1.0 / 0.5);
-    ``TRACKER_ASSESS_LAG_POINTS`` is the points (分) per event when the indicator has no
-    deduction rule (default 1). ``TRACKER_GRADE_EXCELLENT/GOOD/PASS`` are the grade
-    thresholds in percent of the maximum (defaults 90/80/60).
-    """
-    return {
-        "TRACKER_ASSESS_LEAD_WEIGHT": _env_float("ASSESS_LEAD_WEIGHT", 1.0),
-        "TRACKER_ASSESS_COOPERATING_WEIGHT": _env_float("ASSESS_COOPERATING_WEIGHT", 0.5),
-        "TRACKER_ASSESS_LAG_POINTS": _env_float("ASSESS_LAG_POINTS", 1.0),
-        "TRACKER_GRADE_EXCELLENT": _env_float("GRADE_EXCELLENT", 90.0),
-        "TRACKER_GRADE_GOOD": _env_float("GRADE_GOOD", 80.0),
-        "TRACKER_GRADE_PASS": _env_float("GRADE_PASS", 60.0),
-    }
-
-
-def channel_settings() -> dict[str, object]:
-    """Settings of the reminder channels (issue 4 §3).
-
-    E-mail is off while ``TRACKER_SMTP_HOST`` is unset; ``TRACKER_SMTP_TLS`` is
-    "starttls" (or a true value), "ssl" (implicit TLS) or anything else for none;
-    ``TRACKER_SMTP_PORT`` 0 means the usual port of that mode (587, 465, 25). The webhook
-    is off while ``TRACKER_WEBHOOK_URL`` is unset; ``TRACKER_WEBHOOK_KIND`` is "dingtalk"
-    or "wecom"; ``TRACKER_WEBHOOK_SECRET`` signs DingTalk requests. Timeouts in seconds.
-    A delivery is given up ("failed") after ``TRACKER_DELIVERY_MAX_ATTEMPTS`` attempts.
-    """
-    return {
-        "TRACKER_SMTP_HOST": _env("SMTP_HOST") or None,
-        "TRACKER_SMTP_PORT": _env_int("SMTP_PORT", 0),
-        "TRACKER_SMTP_TLS": (_env("SMTP_TLS", "") or "").strip().lower(),
-        "TRACKER_SMTP_USER": _env("SMTP_USER") or None,
-        "TRACKER_SMTP_PASSWORD": _env("SMTP_PASSWORD") or None,
-        "TRACKER_SMTP_SENDER": _env("SMTP_SENDER", "tracker@example.org"),
-        "TRACKER_SMTP_TIMEOUT": _env_int("SMTP_TIMEOUT", 15),
-        "TRACKER_WEBHOOK_URL": _env("WEBHOOK_URL") or None,
-        "TRACKER_WEBHOOK_KIND": (_env("WEBHOOK_KIND", "dingtalk") or "dingtalk").strip().lower(),
-        "TRACKER_WEBHOOK_SECRET": _env("WEBHOOK_SECRET") or None,
-        "TRACKER_WEBHOOK_TIMEOUT": _env_int("WEBHOOK_TIMEOUT", 10),
-        "TRACKER_DELIVERY_MAX_ATTEMPTS": _env_int("DELIVERY_MAX_ATTEMPTS", 6),
-    }
-
-
-def upload_limits(max_upload_mb: int) -> dict[str, int]:
-    """``TRACKER_MAX_UPLOAD_MB`` (one evidence file, MiB) and Flask's ``MAX_CONTENT_LENGTH``
-    (the whole request, bytes) kept consistent: the request may be 1 MiB larger than the
-    file, for the multipart framing and the form's other fields, so that a file just over
-    the limit is refused by the evidence service with a message naming the file.
-
-    Raises ValueError when the limit is not a positive whole number of MiB.
-    """
-    if max_upload_mb <= 0:
-        raise ValueError(f"TRACKER_MAX_UPLOAD_MB must be positive, got {max_upload_mb}")
-    return {
-        "TRACKER_MAX_UPLOAD_MB": max_upload_mb,
-        "MAX_CONTENT_LENGTH": (max_upload_mb + 1) * 1024 * 1024,
-    }
-
-
-class TestSettings(Settings):
-    """Settings for the test suite: CSRF stays on (tests send the token), a fixed secret."""
-
-    TESTING = True
-
-    @classmethod
-    def from_env(cls) -> dict[str, object]:
-        values = super().from_env()
-        values["SECRET_KEY"] = "test-secret"
-        values["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
-            "TRACKER_TEST_DATABASE_URL", "sqlite:///:memory:"
-        )
-        values["TRACKER_TODAY"] = date(2020, 11, 20)
-        # Test users are created by the hundred; a cheap hash keeps the suite fast.
-        values["TRACKER_PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
-        # No real mail or robot from the test suite; channel tests point these at local servers.
-        values["TRACKER_SMTP_HOST"] = None
-        values["TRACKER_WEBHOOK_URL"] = None
-        return values
-
-
-def load_settings(name: str | None = None) -> dict[str, object]:
-    """Settings by name: "test" or anything else for production; ``name`` defaults to
-    ``TRACKER_SETTINGS``."""
-    chosen = name or _env("SETTINGS", "production")
-    return (TestSettings if chosen == "test" else Settings).from_env()
+        return group(**kwargs)
+    except ValidationError as error:
+        raise SettingsError(
+            "; ".join(
+                f"{group.variable_of(problem['loc'][0])} is not valid: {problem['msg']} "
+                f"(got {problem.get('input')!r})"
+                for problem in error.errors()
+            )
+        ) from None

@@ -16,6 +16,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from tracker import create_app
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.services import plans, scan
@@ -54,7 +55,10 @@ def main() -> None:
                 path = DOCUMENTS / name
 
                 def import_once(path: Path = path) -> None:
-                    plans.import_plan(plans.read_table(path), period=(2019, 2025))
+                    defaults = app_settings.current().reporting
+                    plans.import_plan(
+                        plans.read_table(path), period=(2019, 2025), defaults=defaults
+                    )
                     db.session.rollback()
 
                 timed(f"import {name} (57 tasks, rolled back)", import_once)
@@ -80,12 +84,12 @@ def main() -> None:
 
 
 def _demo() -> None:
-    load_demo(today())
+    load_demo(today(), app_settings.current())
     db.session.commit()
 
 
 def _scan(plan_id: int) -> None:
-    scan.run_scan(today(), plan_id)
+    scan.run_scan(today(), plan_id, lag=app_settings.current().lag)
     db.session.commit()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
-from tracker import create_app
+from config.settings import Settings
+from tracker import create_app, settings
 from tracker.extensions import db
 
 TABLES_NOT_OURS = ("apscheduler_jobs",)
@@ -76,6 +77,19 @@ def app_ctx(app: Flask) -> Iterator[Flask]:
     with app.app_context():
         yield app
         db.session.remove()
+
+
+@pytest.fixture
+def set_settings(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Settings]:
+    """Change one group of the app's settings for one test:
+    ``set_settings("uploads", upload_dir=tmp_path)``; returns the new settings."""
+
+    def change(group: str, **changes: object) -> Settings:
+        changed = settings.of(app).updated(group, **changes)
+        monkeypatch.setitem(app.extensions, settings.EXTENSION, changed)
+        return changed
+
+    return change
 
 
 @pytest.fixture

@@ -9,22 +9,27 @@ from typing import Any
 
 from flask import Flask
 
-from config import load_settings
+from config import Settings, load_settings
+from tracker import settings
 from tracker.extensions import csrf, db, login_manager, migrate
 from tracker.unit_of_work import TrackerFlask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: settings from ``TRACKER_*`` variables overlaid with ``config``, then
-    extensions, blueprints, CLI commands and error handlers.
+    """Build the app: the typed settings (``tracker.settings.current()``) from ``TRACKER_*``
+    variables overlaid with the ``TRACKER_*`` keys of ``config``; Flask's own keys from the
+    settings overlaid with the other keys of ``config``; then extensions, blueprints, CLI
+    commands and error handlers.
 
-    Raises ValueError when a ``TRACKER_*`` variable holds a value of the wrong shape.
+    Raises SettingsError (a ValueError) naming the variable when a ``TRACKER_*`` value has
+    the wrong shape or a ``TRACKER_*`` key of ``config`` is unknown, and ValueError when the
+    upload folder lies inside the static folder.
     """
     app = TrackerFlask(__name__, instance_relative_config=True)
-    settings = load_settings((config or {}).get("TRACKER_SETTINGS"))  # type: ignore[arg-type]
-    app.config.update(settings)
-    if config:
-        app.config.update(config)
+    config = config or {}
+    loaded = load_settings(config)
+    app.config.update(loaded.flask_config())
+    app.config.update({k: v for k, v in config.items() if not k.startswith("TRACKER_")})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
@@ -32,7 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
-    app.config["TRACKER_UPLOAD_DIR"] = str(_upload_dir(app))
+    settings.install(app, loaded.updated("uploads", upload_dir=_upload_dir(app, loaded)))
 
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
     db.init_app(app)
@@ -49,13 +54,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _upload_dir(app: Flask) -> Path:
+def _upload_dir(app: Flask, loaded: Settings) -> Path:
     """Where evidence files are kept: ``TRACKER_UPLOAD_DIR`` or ``<instance>/uploads``,
     never inside the static folder (files are served only through access checks).
 
     Raises ValueError when the folder lies inside the static folder.
     """
-    configured = app.config.get("TRACKER_UPLOAD_DIR")
+    configured = loaded.uploads.upload_dir
     folder = Path(configured or Path(app.instance_path) / "uploads").resolve()
     static = Path(app.static_folder or "").resolve()
     if app.static_folder and folder.is_relative_to(static):

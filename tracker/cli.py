@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from tracker import settings as app_settings
 from tracker.cli_assess import assess_command
 from tracker.cli_indicators import indicators_cli
 from tracker.cli_notices import notice_cli
@@ -59,7 +60,8 @@ def plan_import(
             if not sys.stdin.isatty():
                 raise
             chosen = parse_period_option(click.prompt("实施期限（如 2019-2025）"))
-        summary = plans.import_plan(table, period=chosen, name=name)
+        defaults = app_settings.current().reporting
+        summary = plans.import_plan(table, period=chosen, defaults=defaults, name=name)
         db.session.commit()
     except (TableReadError, ServiceError, ValueError) as error:
         fail(str(error))
@@ -131,7 +133,10 @@ def user_create(
     if unit_name and unit is None:
         fail(f"没有名为「{unit_name}」的单位")
     try:
-        users.create_user(username, password, Role(role), unit=unit, email=email)
+        hash_method = app_settings.current().passwords.hash_method
+        users.create_user(
+            username, password, Role(role), unit=unit, email=email, hash_method=hash_method
+        )
         db.session.commit()
     except ServiceError as error:
         fail(str(error))
@@ -160,7 +165,7 @@ def user_token(username: str, as_json: bool) -> None:
 def demo_load() -> None:
     """Load the Cixi plan, its units, demo accounts and plausible reports; print accounts."""
     try:
-        result = demo_service.load_demo(today())
+        result = demo_service.load_demo(today(), app_settings.current())
         db.session.commit()
     except (TableReadError, ServiceError, ValueError) as error:
         fail(str(error))
@@ -175,7 +180,7 @@ def demo_load() -> None:
 def scan_command(as_of: Any, plan_id: int | None, as_json: bool) -> None:
     """Compute every task's lag state and store alerts for new lag events."""
     day: date = as_of.date() if as_of else today()
-    result = scan.run_scan(day, plan_id)
+    result = scan.run_scan(day, plan_id, lag=app_settings.current().lag)
     db.session.commit()
     if as_json:
         echo_json(result.to_json())

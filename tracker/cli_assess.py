@@ -8,6 +8,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from tracker import settings as app_settings
 from tracker.cli_support import echo_json, fail
 from tracker.clock import today
 from tracker.extensions import db
@@ -40,9 +41,13 @@ def assess_command(
     day: date = as_of.date() if as_of is not None else today()  # type: ignore[attr-defined]
     try:
         unit_id = _unit_id(unit_name)
-        created = assessment.propose_from_lags(set_id, plan_id, day)
+        settings = app_settings.current()
+        created = assessment.propose_from_lags(
+            set_id, plan_id, day, settings=settings.assessment, lag=settings.lag
+        )
         db.session.commit()
-        card = assessment.scorecard(set_id, plan_id, unit_id)
+        grades = settings.assessment.grade_thresholds()
+        card = assessment.scorecard(set_id, plan_id, unit_id, grades=grades)
     except ServiceError as error:
         fail(str(error))
     data = assessment.scorecard_json(card)

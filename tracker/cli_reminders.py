@@ -8,6 +8,7 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
+from tracker import settings as app_settings
 from tracker.cli_support import echo_json
 from tracker.clock import today
 from tracker.extensions import db
@@ -23,7 +24,7 @@ def remind_run(as_of: Any, as_json: bool) -> None:
     """One reminder pass: store the reminders due, one digest per recipient, send them.
     Running it again for the same date sends nothing new."""
     day: date = as_of.date() if as_of else today()
-    result = run_reminders(day)
+    result = run_reminders(day, app_settings.current())
     db.session.commit()
     if as_json:
         echo_json(result.to_json())

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from config.settings import TEST_HASH_METHOD
 from tests.paths import SEEDS
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -29,8 +30,17 @@ def cixi_users(app: Flask, runner: FlaskCliRunner) -> None:
     with app.app_context():
         calendar_service.sync_from_library([2019, 2020])
         organisation = db.session.scalars(sa.select(Unit).where(Unit.name == "市委组织部")).one()
-        create_user("zzb", PASSWORD, Role.UNIT, unit=organisation, display_name="组织部填报员")
-        create_user("office", PASSWORD, Role.OFFICE, display_name="产改办")
+        create_user(
+            "zzb",
+            PASSWORD,
+            Role.UNIT,
+            unit=organisation,
+            display_name="组织部填报员",
+            hash_method=TEST_HASH_METHOD,
+        )
+        create_user(
+            "office", PASSWORD, Role.OFFICE, display_name="产改办", hash_method=TEST_HASH_METHOD
+        )
         db.session.commit()
 
 

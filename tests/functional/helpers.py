@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
+from config.settings import TEST_HASH_METHOD
 from tests.conftest import csrf_token
 from tests.paths import SEEDS
 from tracker.domain.policy import Role
@@ -78,7 +79,14 @@ def add_user(app: Flask, username: str, role: Role, unit_name: str | None = None
         unit = (
             db.session.scalar(sa.select(Unit).where(Unit.name == unit_name)) if unit_name else None
         )
-        create_user(username, PASSWORD, role, unit=unit, display_name=f"{username}测试")
+        create_user(
+            username,
+            PASSWORD,
+            role,
+            unit=unit,
+            display_name=f"{username}测试",
+            hash_method=TEST_HASH_METHOD,
+        )
         db.session.commit()
 
 

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.functional.helpers import add_user, form_fields, location, login, token
+from tracker import settings as app_settings
 from tracker.domain.periods import Cadence
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -196,7 +197,9 @@ def test_ledger_warns_when_this_year_is_unknown(
     app: Flask, client: FlaskClient, plan_id: int
 ) -> None:
     _as(client, app, Role.LEADER)
-    year = app.config["TRACKER_TODAY"].year
+    clock = app_settings.of(app).clock.today
+    assert clock is not None
+    year = clock.year
     warning = f"{year}年尚无节假日数据，工作日暂按周一至周五计算"
     assert warning in client.get(f"/plans/{plan_id}").text
     with app.app_context():

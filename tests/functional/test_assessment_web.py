@@ -29,6 +29,7 @@ from tests.functional.helpers import (
     token,
 )
 from tests.paths import SEEDS
+from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Evidence, Indicator, ScoreAdjustment, SelfAssessment, Task, Unit
@@ -69,7 +70,13 @@ def world(app: Flask, runner: FlaskCliRunner) -> World:
         task = db.session.get(Task, cixi.task_id)
         assert indicator is not None and task is not None
         assessment.map_task(task, indicator, None)
-        proposed = assessment.propose_from_lags(set_id, cixi.plan_id, date(2020, 11, 20))
+        proposed = assessment.propose_from_lags(
+            set_id,
+            cixi.plan_id,
+            date(2020, 11, 20),
+            settings=app_settings.current().assessment,
+            lag=app_settings.current().lag,
+        )
         db.session.commit()
         assert proposed
         unit_id = db.session.scalar(sa.select(Unit.id).where(Unit.name == RUBRIC_UNIT))

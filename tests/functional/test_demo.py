@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.functional.helpers import location, login
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.models import Alert, Contribution, ProgressReport, Task, User
@@ -20,7 +21,7 @@ def test_demo_pages_render_for_office_and_units(app: Flask, client: FlaskClient)
     """Load the demo; the office opens the ledger, every task page and the inbox; a
     cooperating unit's account opens its to-do list and a confirmation still open."""
     with app.app_context():
-        result = load_demo(today())
+        result = load_demo(today(), app_settings.current())
         db.session.commit()
         task_ids = list(db.session.scalars(sa.select(Task.id).order_by(Task.id)))
         alerts = db.session.scalar(sa.select(sa.func.count(Alert.id)))

@@ -5,6 +5,7 @@ contribution, bad and oversized files are explained in Chinese, removal hides a 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
-from config.settings import upload_limits
+from config.settings import Settings
 from tests import evidence_samples as samples
 from tests.functional.helpers import (
     COOPERATING_UNITS,
@@ -44,10 +45,10 @@ class Ids:
 
 
 @pytest.fixture
-def uploads(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def uploads(tmp_path: Path, set_settings: Callable[..., Settings]) -> Path:
     """A temporary storage folder for this test (the app's setting points at it)."""
     folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "TRACKER_UPLOAD_DIR", str(folder))
+    set_settings("uploads", upload_dir=folder)
     return folder
 
 
@@ -215,12 +216,16 @@ def test_bad_files_are_explained_and_not_stored(app: Flask, ids: Ids, uploads: P
 
 
 def test_oversized_files_name_the_limit(
-    app: Flask, ids: Ids, uploads: Path, monkeypatch: pytest.MonkeyPatch
+    app: Flask,
+    ids: Ids,
+    uploads: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    set_settings: Callable[..., Settings],
 ) -> None:
     """With a 1 MB limit: a 1.5 MB file is refused by the service naming the file; a
     3 MB request is refused by Flask (413) with the limit in the message."""
-    for key, value in upload_limits(1).items():
-        monkeypatch.setitem(app.config, key, value)
+    limits = set_settings("uploads", max_upload_mb=1).uploads
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", limits.max_content_length)
     lead = client_of(app, "lead")
     url = f"/reports/{ids.report}/evidence"
     big_pdf = samples.PDF + b"%" * (1024 * 1024 + 512 * 1024)

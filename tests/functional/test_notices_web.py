@@ -3,6 +3,7 @@ unit is refused, the office watches 未签收 turn into 已签收, downloads are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from config.settings import Settings
 from tests.functional.helpers import (
     LEAD_UNIT,
     UNRELATED_UNIT,
@@ -29,10 +31,10 @@ from tracker.services import notices
 
 @pytest.fixture
 def notice_id(
-    app: Flask, runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path, set_settings: Callable[..., Settings]
 ) -> int:
     """One notice to 市委组织部 about the first Cixi task; users office, lead, other."""
-    monkeypatch.setitem(app.config, "TRACKER_UPLOAD_DIR", str(tmp_path / "uploads"))
+    current = set_settings("uploads", upload_dir=tmp_path / "uploads")
     cixi = import_cixi(app, runner)
     add_user(app, "office", Role.OFFICE)
     add_user(app, "lead", Role.UNIT, LEAD_UNIT)
@@ -41,7 +43,15 @@ def notice_id(
         task = db.session.get(Task, cixi.task_id)
         unit = db.session.scalar(sa.select(Unit).where(Unit.name == LEAD_UNIT))
         assert task is not None and unit is not None
-        notice = notices.issue_notice(task, unit, "2020Q3", "三季度进展逾期未报", date(2020, 11, 2))
+        notice = notices.issue_notice(
+            task,
+            unit,
+            "2020Q3",
+            "三季度进展逾期未报",
+            date(2020, 11, 2),
+            notice_dir=current.uploads.notice_dir,
+            deadline_workdays=current.reminders.notice_deadline_workdays,
+        )
         db.session.commit()
         return notice.id
 

@@ -14,6 +14,7 @@ Requests run in table order: reads first, then writes, logging in again and out 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from config.settings import Settings
 from tests.functional.helpers import (
     COOPERATING_UNITS,
     LEAD_UNIT,
@@ -36,6 +38,7 @@ from tests.functional.helpers import (
     login,
     token,
 )
+from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Alert, Digest, Task, User
@@ -298,9 +301,16 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
             reports.ReportInput(period="2020Q3", value=30.0, progress="三季度按计划推进"),
             date(2020, 10, 12),
         )
-        scan.run_scan(date(2020, 11, 20))
+        current = app_settings.of(app)
+        scan.run_scan(date(2020, 11, 20), lag=current.lag)
         notice = notices.issue_notice(
-            task, lead.unit, "2020Q3", "三季度进展逾期", date(2020, 11, 2)
+            task,
+            lead.unit,
+            "2020Q3",
+            "三季度进展逾期",
+            date(2020, 11, 2),
+            notice_dir=current.uploads.notice_dir,
+            deadline_workdays=current.reminders.notice_deadline_workdays,
         )
         db.session.commit()
 
@@ -380,10 +390,10 @@ def test_every_route_answers_as_the_table_says(
     runner: FlaskCliRunner,
     role: str,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    set_settings: Callable[..., Settings],
 ) -> None:
     """Walk the table for one role; report every route whose answer differs."""
-    monkeypatch.setitem(app.config, "TRACKER_UPLOAD_DIR", str(tmp_path / "uploads"))
+    set_settings("uploads", upload_dir=tmp_path / "uploads")
     ids = _world(app, runner, role)
     if role != "anonymous":
         assert login(client, USERS[role][0]).status_code == 302

@@ -12,7 +12,9 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from openpyxl import load_workbook
 
+from config.settings import TEST_HASH_METHOD
 from tests.paths import SEEDS
+from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.io.scorecard_workbook import scorecard_xlsx
@@ -48,8 +50,10 @@ def ids(runner: FlaskCliRunner, app_ctx: Flask) -> dict[str, int]:
     assert result.exit_code == 0, result.output
     set_id = json.loads(result.output)["set_id"]
     calendar_service.sync_from_library([2019, 2020, 2021])
-    office = create_user("office", PASSWORD, Role.OFFICE)
-    create_user("assessor", PASSWORD, Role.ASSESSOR, display_name="考核员")
+    office = create_user("office", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
+    create_user(
+        "assessor", PASSWORD, Role.ASSESSOR, display_name="考核员", hash_method=TEST_HASH_METHOD
+    )
     db.session.commit()
     plan = db.session.scalars(sa.select(Plan)).one()
     task = plan.tasks[0]
@@ -68,7 +72,9 @@ def ids(runner: FlaskCliRunner, app_ctx: Flask) -> dict[str, int]:
 
 def _report(task: Task, period: str, value: float, on: date, accept: bool = True) -> None:
     lead = task.lead_units[0]
-    author = create_user(f"u{period}{task.id}", PASSWORD, Role.UNIT, unit=lead)
+    author = create_user(
+        f"u{period}{task.id}", PASSWORD, Role.UNIT, unit=lead, hash_method=TEST_HASH_METHOD
+    )
     saved = submit_report(task, lead, author, ReportInput(period, value, "进展"), on)
     if accept:
         review_report(saved, _user("office"), True, "", on)
@@ -77,6 +83,10 @@ def _report(task: Task, period: str, value: float, on: date, accept: bool = True
 
 def _user(name: str) -> User:
     return db.session.scalars(sa.select(User).where(User.username == name)).one()
+
+
+def _grades() -> dict[str, float]:
+    return app_settings.current().assessment.grade_thresholds()
 
 
 def _assess(runner: FlaskCliRunner, ids: dict[str, int], *extra: str) -> dict:
@@ -150,12 +160,13 @@ def test_appeal_once_by_the_unit_and_answer(runner: FlaskCliRunner, ids: dict[st
     _assess(runner, ids)
     [proposal] = _proposals(ids)
     lead = db.session.get(Unit, proposal.unit_id)
-    member = create_user("lead-user", PASSWORD, Role.UNIT, unit=lead)
+    member = create_user("lead-user", PASSWORD, Role.UNIT, unit=lead, hash_method=TEST_HASH_METHOD)
     other = create_user(
         "other-user",
         PASSWORD,
         Role.UNIT,
         unit=db.session.scalars(sa.select(Unit).where(Unit.id != lead.id)).first(),
+        hash_method=TEST_HASH_METHOD,
     )
     with pytest.raises(Conflict):
         assessment.appeal(proposal, member, "尚未审定")
@@ -190,7 +201,9 @@ def test_disputed_contribution_deducts_from_the_cooperating_unit(
         .where(ProgressReport.period == "2020Q1")
     ).first()
     assert contribution is not None
-    member = create_user("coop-user", PASSWORD, Role.UNIT, unit=contribution.unit)
+    member = create_user(
+        "coop-user", PASSWORD, Role.UNIT, unit=contribution.unit, hash_method=TEST_HASH_METHOD
+    )
     answer_contribution(contribution, member, False, "", "未参与此项工作", date(2020, 1, 7))
     db.session.commit()
 
@@ -236,7 +249,7 @@ def test_scorecard_exports_as_xlsx(runner: FlaskCliRunner, ids: dict[str, int]) 
     [proposal] = _proposals(ids)
     assessment.decide(proposal, _user("assessor"), "confirm", reason="属实")
     db.session.commit()
-    card = assessment.scorecard(ids["set"], ids["plan"])
+    card = assessment.scorecard(ids["set"], ids["plan"], grades=_grades())
     sheet = load_workbook(BytesIO(scorecard_xlsx(scorecard_sheet(card)))).active
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[1][:6] == ["序号", "一级指标", "二级指标", "三级指标（分值）", "得分", "扣分及原因"]
@@ -251,7 +264,7 @@ def test_scorecard_exports_as_xlsx(runner: FlaskCliRunner, ids: dict[str, int]) 
 def test_scorecard_groups_follow_the_indicator_tree(
     runner: FlaskCliRunner, ids: dict[str, int]
 ) -> None:
-    card = assessment.scorecard(ids["set"], ids["plan"])
+    card = assessment.scorecard(ids["set"], ids["plan"], grades=_grades())
 
     names = [group.indicator.name for group in card.ordered_groups()]
 

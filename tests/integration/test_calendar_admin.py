@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from config.settings import TEST_HASH_METHOD
 from tracker.domain.periods import Cadence
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -26,7 +27,7 @@ FUTURE = 2099
 
 @pytest.fixture
 def office(app_ctx: Flask) -> User:
-    user = create_user("office", "secret-pass-1", Role.OFFICE)
+    user = create_user("office", "secret-pass-1", Role.OFFICE, hash_method=TEST_HASH_METHOD)
     db.session.commit()
     return user
 

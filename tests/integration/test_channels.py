@@ -27,6 +27,8 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask import Flask
 
+from config.settings import ChannelSettings
+from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Delivery, Digest, Reminder, User
@@ -141,24 +143,35 @@ def robot() -> Iterator[Robot]:
     server.server_close()
 
 
-def _use_smtp(monkeypatch: pytest.MonkeyPatch, app: Flask, port: int) -> None:
-    for key, value in {
-        "TRACKER_SMTP_HOST": "127.0.0.1",
-        "TRACKER_SMTP_PORT": port,
-        "TRACKER_SMTP_TLS": "",
-        "TRACKER_SMTP_SENDER": "tracker@example.org",
-        "TRACKER_SMTP_TIMEOUT": 5,
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
+@dataclass
+class Channels:
+    """The channel settings under test (``TRACKER_SMTP_*``, ``TRACKER_WEBHOOK_*`` …)."""
+
+    settings: ChannelSettings
+
+    def set(self, **changes: object) -> None:
+        """Change fields of the settings, validated as at start-up."""
+        self.settings = ChannelSettings(**{**self.settings.model_dump(), **changes})
 
 
-def _use_robot(
-    monkeypatch: pytest.MonkeyPatch, app: Flask, robot: Robot, kind: str, secret: str | None
-) -> None:
-    monkeypatch.setitem(app.config, "TRACKER_WEBHOOK_URL", robot.url)
-    monkeypatch.setitem(app.config, "TRACKER_WEBHOOK_KIND", kind)
-    monkeypatch.setitem(app.config, "TRACKER_WEBHOOK_SECRET", secret)
-    monkeypatch.setitem(app.config, "TRACKER_WEBHOOK_TIMEOUT", 5)
+@pytest.fixture
+def channels(app: Flask) -> Channels:
+    """The channel settings a test builds up (at first the app's: inbox only)."""
+    return Channels(app_settings.of(app).channels)
+
+
+def _use_smtp(channels: Channels, port: int) -> None:
+    channels.set(
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_tls="",
+        smtp_sender="tracker@example.org",
+        smtp_timeout=5,
+    )
+
+
+def _use_robot(channels: Channels, robot: Robot, kind: str, secret: str | None) -> None:
+    channels.set(webhook_url=robot.url, webhook_kind=kind, webhook_secret=secret, webhook_timeout=5)
 
 
 def _digest(username: str = "zhang", email: str | None = "zhang@example.org") -> Digest:
@@ -194,30 +207,33 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-def test_email_is_off_without_a_host(app_ctx: Flask) -> None:
+def test_email_is_off_without_a_host(app_ctx: Flask, channels: Channels) -> None:
     """No SMTP host and no robot URL: only the inbox, which is always delivered."""
-    assert [c.name for c in enabled_channels()] == ["inbox"]
+    assert [c.name for c in enabled_channels(channels.settings)] == ["inbox"]
     digest = _digest()
-    deliveries = create_deliveries(digest, now=NOW)
+    deliveries = create_deliveries(digest, channels.settings, now=NOW)
     db.session.commit()
     assert [d.channel for d in deliveries] == ["inbox"]
-    summary = deliver_pending(NOW)
+    summary = deliver_pending(NOW, channels.settings)
     db.session.commit()
     assert (summary.sent, summary.failed, summary.retrying) == (1, 0, 0)
     assert _delivery(digest.id, "inbox").status == "sent"
 
 
 def test_email_goes_out_over_smtp_in_chinese(
-    app_ctx: Flask, smtp: Smtp, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, smtp: Smtp, channels: Channels
 ) -> None:
     """A real SMTP conversation: sender, recipient, decoded Chinese subject and body."""
     smtp.start()
-    _use_smtp(monkeypatch, app_ctx, smtp.port)
+    _use_smtp(channels, smtp.port)
     digest = _digest()
-    assert [d.channel for d in create_deliveries(digest, now=NOW)] == ["inbox", "email"]
+    assert [d.channel for d in create_deliveries(digest, channels.settings, now=NOW)] == [
+        "inbox",
+        "email",
+    ]
     db.session.commit()
 
-    summary = deliver_pending(NOW)
+    summary = deliver_pending(NOW, channels.settings)
     db.session.commit()
 
     assert (summary.sent, summary.failed, summary.retrying) == (2, 0, 0)
@@ -237,14 +253,14 @@ def test_email_goes_out_over_smtp_in_chinese(
 
 
 def test_recipient_without_address_is_skipped_not_failed(
-    app_ctx: Flask, smtp: Smtp, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, smtp: Smtp, channels: Channels
 ) -> None:
     """No e-mail address: the delivery is "skipped" with "no address", never retried."""
     smtp.start()
-    _use_smtp(monkeypatch, app_ctx, smtp.port)
+    _use_smtp(channels, smtp.port)
     digest = _digest(email=None)
-    create_deliveries(digest, now=NOW)
-    summary = deliver_pending(NOW)
+    create_deliveries(digest, channels.settings, now=NOW)
+    summary = deliver_pending(NOW, channels.settings)
     db.session.commit()
     assert (summary.sent, summary.skipped, summary.failed, summary.retrying) == (1, 1, 0, 0)
     email = _delivery(digest.id, "email")
@@ -254,13 +270,13 @@ def test_recipient_without_address_is_skipped_not_failed(
 
 
 def test_dingtalk_robot_gets_a_signed_markdown_message(
-    app_ctx: Flask, robot: Robot, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, robot: Robot, channels: Channels
 ) -> None:
     """DingTalk: markdown title/text; timestamp and sign verify with the secret."""
-    _use_robot(monkeypatch, app_ctx, robot, "dingtalk", SECRET)
+    _use_robot(channels, robot, "dingtalk", SECRET)
     digest = _digest()
-    create_deliveries(digest, now=NOW)
-    summary = deliver_pending(NOW)
+    create_deliveries(digest, channels.settings, now=NOW)
+    summary = deliver_pending(NOW, channels.settings)
     db.session.commit()
 
     assert summary.sent == 2
@@ -289,13 +305,13 @@ def test_dingtalk_sign_is_url_encoded() -> None:
 
 
 def test_wecom_robot_gets_markdown_content(
-    app_ctx: Flask, robot: Robot, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, robot: Robot, channels: Channels
 ) -> None:
     """WeCom: {"msgtype": "markdown", "markdown": {"content"}}, no signing."""
-    _use_robot(monkeypatch, app_ctx, robot, "wecom", None)
+    _use_robot(channels, robot, "wecom", None)
     digest = _digest()
-    create_deliveries(digest, now=NOW)
-    assert deliver_pending(NOW).sent == 2
+    create_deliveries(digest, channels.settings, now=NOW)
+    assert deliver_pending(NOW, channels.settings).sent == 2
     db.session.commit()
     [(_, query, payload)] = robot.requests
     assert "sign" not in query and "timestamp" not in query
@@ -306,17 +322,17 @@ def test_wecom_robot_gets_markdown_content(
 
 
 def test_failing_channels_are_recorded_and_stop_nothing(
-    app_ctx: Flask, smtp: Smtp, robot: Robot, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, smtp: Smtp, robot: Robot, channels: Channels
 ) -> None:
     """SMTP on a closed port and a robot answering 500: both recorded with attempts,
     error and the next try in 1 minute; the inbox goes out all the same."""
-    _use_smtp(monkeypatch, app_ctx, smtp.port)  # nothing listens there yet
-    _use_robot(monkeypatch, app_ctx, robot, "dingtalk", SECRET)
+    _use_smtp(channels, smtp.port)  # nothing listens there yet
+    _use_robot(channels, robot, "dingtalk", SECRET)
     robot.answer = "500"
     digest = _digest()
-    create_deliveries(digest, now=NOW)
+    create_deliveries(digest, channels.settings, now=NOW)
 
-    summary = deliver_pending(NOW)
+    summary = deliver_pending(NOW, channels.settings)
     db.session.commit()
 
     assert (summary.sent, summary.failed, summary.retrying) == (1, 0, 2)
@@ -329,16 +345,16 @@ def test_failing_channels_are_recorded_and_stop_nothing(
 
 
 def test_robot_refusal_does_not_stop_email(
-    app_ctx: Flask, smtp: Smtp, robot: Robot, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, smtp: Smtp, robot: Robot, channels: Channels
 ) -> None:
     """A robot answering errcode 310000 fails alone; the e-mail still goes out."""
     smtp.start()
-    _use_smtp(monkeypatch, app_ctx, smtp.port)
-    _use_robot(monkeypatch, app_ctx, robot, "dingtalk", "wrong-secret")
+    _use_smtp(channels, smtp.port)
+    _use_robot(channels, robot, "dingtalk", "wrong-secret")
     robot.answer = "errcode"
     digest = _digest()
-    create_deliveries(digest, now=NOW)
-    summary = deliver_pending(NOW)
+    create_deliveries(digest, channels.settings, now=NOW)
+    summary = deliver_pending(NOW, channels.settings)
     db.session.commit()
     assert (summary.sent, summary.retrying) == (2, 1)
     assert len(smtp.messages()) == 1
@@ -347,24 +363,24 @@ def test_robot_refusal_does_not_stop_email(
 
 
 def test_retry_after_backoff_succeeds_once_servers_are_back(
-    app_ctx: Flask, smtp: Smtp, robot: Robot, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, smtp: Smtp, robot: Robot, channels: Channels
 ) -> None:
     """Nothing is retried before the backoff ends; afterwards both channels succeed."""
-    _use_smtp(monkeypatch, app_ctx, smtp.port)
-    _use_robot(monkeypatch, app_ctx, robot, "wecom", None)
+    _use_smtp(channels, smtp.port)
+    _use_robot(channels, robot, "wecom", None)
     robot.answer = "500"
     digest = _digest()
-    create_deliveries(digest, now=NOW)
-    assert deliver_pending(NOW).retrying == 2
+    create_deliveries(digest, channels.settings, now=NOW)
+    assert deliver_pending(NOW, channels.settings).retrying == 2
     db.session.commit()
 
-    early = deliver_pending(NOW + timedelta(seconds=30))
+    early = deliver_pending(NOW + timedelta(seconds=30), channels.settings)
     assert (early.sent, early.failed, early.retrying) == (0, 0, 0)
 
     smtp.start()
     robot.answer = "ok"
     later = NOW + timedelta(minutes=1)
-    summary = deliver_pending(later)
+    summary = deliver_pending(later, channels.settings)
     db.session.commit()
     assert (summary.sent, summary.failed, summary.retrying) == (2, 0, 0)
     for channel in ("email", "webhook"):
@@ -375,18 +391,18 @@ def test_retry_after_backoff_succeeds_once_servers_are_back(
 
 
 def test_delivery_fails_for_good_after_max_attempts_and_is_kept(
-    app_ctx: Flask, robot: Robot, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, robot: Robot, channels: Channels
 ) -> None:
     """Backoff 1, 5 … minutes; after TRACKER_DELIVERY_MAX_ATTEMPTS it is "failed"."""
-    _use_robot(monkeypatch, app_ctx, robot, "wecom", None)
-    monkeypatch.setitem(app_ctx.config, "TRACKER_DELIVERY_MAX_ATTEMPTS", 3)
+    _use_robot(channels, robot, "wecom", None)
+    channels.set(delivery_max_attempts=3)
     robot.answer = "500"
     digest = _digest()
-    create_deliveries(digest, now=NOW)
+    create_deliveries(digest, channels.settings, now=NOW)
     moment = NOW
     outcomes = []
     for _ in range(3):
-        summary = deliver_pending(moment)
+        summary = deliver_pending(moment, channels.settings)
         outcomes.append((summary.retrying, summary.failed))
         webhook = _delivery(digest.id, "webhook")
         if webhook.next_attempt_at is not None:
@@ -396,17 +412,17 @@ def test_delivery_fails_for_good_after_max_attempts_and_is_kept(
     assert moment == NOW + timedelta(minutes=1) + timedelta(minutes=5)
     webhook = _delivery(digest.id, "webhook")
     assert (webhook.status, webhook.attempts, webhook.next_attempt_at) == ("failed", 3, None)
-    assert deliver_pending(NOW + timedelta(days=1)).failed == 0
+    assert deliver_pending(NOW + timedelta(days=1), channels.settings).failed == 0
 
 
 def test_create_deliveries_twice_adds_nothing(
-    app_ctx: Flask, robot: Robot, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, robot: Robot, channels: Channels
 ) -> None:
     """One delivery per digest and channel, however often it is asked for."""
-    _use_robot(monkeypatch, app_ctx, robot, "wecom", None)
+    _use_robot(channels, robot, "wecom", None)
     digest = _digest()
-    first = create_deliveries(digest, now=NOW)
-    second = create_deliveries(digest, now=NOW)
+    first = create_deliveries(digest, channels.settings, now=NOW)
+    second = create_deliveries(digest, channels.settings, now=NOW)
     db.session.commit()
     assert [d.id for d in first] == [d.id for d in second]
     count = db.session.scalar(sa.select(sa.func.count(Delivery.id)))

@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from config.settings import upload_limits
+from config.settings import TEST_HASH_METHOD, load_settings
 from tests import evidence_samples as samples
 from tests.functional.helpers import COOPERATING_UNITS, LEAD_UNIT, import_cixi
 from tracker import create_app
+from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import (
@@ -72,8 +73,16 @@ def world(app_ctx: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Iterator[Wo
     def unit(name: str) -> Unit:
         return db.session.scalars(sa.select(Unit).where(Unit.name == name)).one()
 
-    lead = create_user("lead", "Secret#2020pass", Role.UNIT, unit=unit(LEAD_UNIT))
-    coop = create_user("coop", "Secret#2020pass", Role.UNIT, unit=unit(COOPERATING_UNITS[0]))
+    lead = create_user(
+        "lead", "Secret#2020pass", Role.UNIT, unit=unit(LEAD_UNIT), hash_method=TEST_HASH_METHOD
+    )
+    coop = create_user(
+        "coop",
+        "Secret#2020pass",
+        Role.UNIT,
+        unit=unit(COOPERATING_UNITS[0]),
+        hash_method=TEST_HASH_METHOD,
+    )
     report = ProgressReport(
         task_id=task.id,
         unit_id=lead.unit_id,
@@ -184,7 +193,7 @@ def test_stored_name_is_generated_and_outside_the_static_folder(
     assert stored_files(world) == sorted(world.storage / i.stored_name for i in (first, second))
     static = Path(app_ctx.static_folder or "").resolve()
     assert not world.storage.resolve().is_relative_to(static)
-    default = Path(app_ctx.config["TRACKER_UPLOAD_DIR"]).resolve()
+    default = app_settings.of(app_ctx).uploads.folder.resolve()
     assert not default.is_relative_to(static)
 
 
@@ -312,12 +321,11 @@ def test_format_size(size: int, text: str) -> None:
 
 def test_upload_limits_keep_flask_consistent() -> None:
     """The request limit leaves 1 MiB of room above the file limit."""
-    assert upload_limits(20) == {
-        "TRACKER_MAX_UPLOAD_MB": 20,
-        "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
-    }
+    settings = load_settings({"TRACKER_MAX_UPLOAD_MB": 20})
+    assert settings.uploads.max_bytes == 20 * 1024 * 1024
+    assert settings.flask_config()["MAX_CONTENT_LENGTH"] == 21 * 1024 * 1024
     with pytest.raises(ValueError, match="TRACKER_MAX_UPLOAD_MB"):
-        upload_limits(0)
+        load_settings({"TRACKER_MAX_UPLOAD_MB": 0})
 
 
 def test_upload_dir_inside_static_is_refused(app: Flask) -> None:

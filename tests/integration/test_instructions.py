@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from config.settings import TEST_HASH_METHOD
 from tests.paths import SEEDS
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -43,8 +44,12 @@ def world(runner: FlaskCliRunner, app_ctx: Flask) -> World:
     )
     assert result.exit_code == 0, result.output
     tasks = list(db.session.scalars(sa.select(Task).order_by(Task.id).limit(2)))
-    leader = create_user("leader", PASSWORD, Role.LEADER, display_name="张副市长")
-    reporter = create_user("lead", PASSWORD, Role.UNIT, unit=tasks[0].lead_units[0])
+    leader = create_user(
+        "leader", PASSWORD, Role.LEADER, display_name="张副市长", hash_method=TEST_HASH_METHOD
+    )
+    reporter = create_user(
+        "lead", PASSWORD, Role.UNIT, unit=tasks[0].lead_units[0], hash_method=TEST_HASH_METHOD
+    )
     db.session.commit()
     return World(tasks[0], tasks[1], leader, reporter)
 

@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 
+from config.settings import load_settings
 from tests.functional.helpers import LEAD_UNIT, UNRELATED_UNIT, add_user, import_cixi
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -52,11 +53,8 @@ def _user(username: str) -> User:
 
 
 @pytest.fixture
-def world(
-    app: Flask, runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[World]:
+def world(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Iterator[World]:
     """The Cixi plan, users "lead" and "other", notices stored under ``tmp_path``."""
-    monkeypatch.setitem(app.config, "TRACKER_UPLOAD_DIR", str(tmp_path / "uploads"))
     cixi = import_cixi(app, runner)
     add_user(app, "lead", Role.UNIT, LEAD_UNIT)
     add_user(app, "other", Role.UNIT, UNRELATED_UNIT)
@@ -76,9 +74,21 @@ def world(
         db.session.remove()
 
 
-def _issue(world: World, period: str | None, as_of: date, unit: Unit | None = None):
+def _issue(
+    world: World,
+    period: str | None,
+    as_of: date,
+    unit: Unit | None = None,
+    deadline_workdays: int = 5,
+) -> SupervisionNotice:
     return notices.issue_notice(
-        world.task, unit or world.unit, period, f"{period}季度进展逾期未报", as_of
+        world.task,
+        unit or world.unit,
+        period,
+        f"{period}季度进展逾期未报",
+        as_of,
+        notice_dir=world.storage,
+        deadline_workdays=deadline_workdays,
     )
 
 
@@ -138,12 +148,12 @@ def test_deadline_counts_working_days_across_national_day(world: World) -> None:
     assert notice.new_deadline == date(2020, 10, 13)
 
 
-def test_deadline_workdays_come_from_the_setting(
-    app: Flask, world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_deadline_workdays_come_from_the_setting(world: World) -> None:
     """TRACKER_NOTICE_DEADLINE_WORKDAYS=1: the next working day after 2020-09-30."""
-    monkeypatch.setitem(app.config, "TRACKER_NOTICE_DEADLINE_WORKDAYS", 1)
-    notice = _issue(world, "2020Q3", date(2020, 9, 30))
+    workdays = load_settings({"TRACKER_NOTICE_DEADLINE_WORKDAYS": 1}).reminders
+    notice = _issue(
+        world, "2020Q3", date(2020, 9, 30), deadline_workdays=workdays.notice_deadline_workdays
+    )
     assert notice.new_deadline == date(2020, 10, 9)
 
 
@@ -158,7 +168,7 @@ def test_documents_name_number_unit_task_and_deadline(world: World) -> None:
     db.session.commit()
     assert re.fullmatch(r"[0-9a-f]{32}\.docx", notice.docx_name)
     assert notice.pdf_name == ""  # made when first needed
-    notices.ensure_pdf(notice)
+    notices.ensure_pdf(notice, world.storage)
     assert re.fullmatch(r"[0-9a-f]{32}\.pdf", notice.pdf_name)
     wanted = [
         "督办通知单",
@@ -170,11 +180,11 @@ def test_documents_name_number_unit_task_and_deadline(world: World) -> None:
         "签收人",
         "签收时间",
     ]
-    docx = Document(io.BytesIO(notices.document_path(notice, "docx").read_bytes()))
+    docx = Document(io.BytesIO(notices.document_path(notice, "docx", world.storage).read_bytes()))
     docx_text = "\n".join(p.text for p in docx.paragraphs) + "\n".join(
         cell.text for table in docx.tables for row in table.rows for cell in row.cells
     )
-    pdf_bytes = notices.ensure_pdf(notice).read_bytes()
+    pdf_bytes = notices.ensure_pdf(notice, world.storage).read_bytes()
     assert pdf_bytes.startswith(b"%PDF")
     pdf_text = _flat(
         "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_bytes)).pages)
@@ -187,7 +197,7 @@ def test_documents_name_number_unit_task_and_deadline(world: World) -> None:
 def test_pdf_embeds_the_cjk_font(world: World) -> None:
     """The PDF carries Noto Sans CJK SC itself (no reliance on the reader's fonts)."""
     notice = _issue(world, None, date(2020, 11, 20))
-    reader = PdfReader(notices.ensure_pdf(notice))
+    reader = PdfReader(notices.ensure_pdf(notice, world.storage))
     fonts = reader.pages[0]["/Resources"]["/Font"]
     names = [str(font.get_object()["/BaseFont"]) for font in fonts.values()]
     assert any("NotoSansCJK" in name for name in names), names

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from config.settings import TEST_HASH_METHOD, LagThresholds
 from tests.paths import SEEDS
 from tracker.domain.lag import LagState
 from tracker.domain.policy import Role
@@ -28,6 +29,9 @@ from tracker.services.obligations import (
 from tracker.services.reports import ReportInput, review_report, save_draft, submit_report
 from tracker.services.users import create_user
 
+#: The app-wide lag thresholds (the defaults, as the test app has them).
+LAG = LagThresholds()
+
 PASSWORD = "secret-pass-1"
 LEAD = "市委组织部"
 
@@ -40,8 +44,8 @@ def plan(runner: FlaskCliRunner, app_ctx: Flask) -> Plan:
     )
     assert result.exit_code == 0, result.output
     calendar_service.sync_from_library([2019, 2020, 2021])
-    create_user("lead", PASSWORD, Role.UNIT, unit=unit(LEAD))
-    create_user("office", PASSWORD, Role.OFFICE)
+    create_user("lead", PASSWORD, Role.UNIT, unit=unit(LEAD), hash_method=TEST_HASH_METHOD)
+    create_user("office", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
     db.session.commit()
     return db.session.scalars(sa.select(Plan)).one()
 
@@ -66,7 +70,7 @@ def of_task(owed: list[Obligation], task: Task) -> dict[str, Obligation]:
 
 
 def test_2020q3_is_due_after_the_national_day_holiday(plan: Plan) -> None:
-    owed = of_task(owed_reports(unit(LEAD), date(2020, 10, 9)), first_task(plan))
+    owed = of_task(owed_reports(unit(LEAD), date(2020, 10, 9), lag=LAG), first_task(plan))
     q3 = owed["2020Q3"]
     assert q3.due == date(2020, 10, 14)
     # (Oct 9, Oct 14]: Sat Oct 10 is an adjusted workday, then Oct 12, 13, 14.
@@ -84,7 +88,7 @@ def test_flags_follow_working_days(plan: Plan) -> None:
     task = first_task(plan)
 
     def q3(today: date) -> Obligation:
-        return of_task(owed_reports(unit(LEAD), today), task)["2020Q3"]
+        return of_task(owed_reports(unit(LEAD), today, lag=LAG), task)["2020Q3"]
 
     assert q3(date(2020, 9, 20)).flag is None
     assert q3(date(2020, 9, 30)).due_soon and q3(date(2020, 9, 30)).workdays_left == 5
@@ -97,7 +101,7 @@ def test_flags_follow_working_days(plan: Plan) -> None:
 
 
 def test_list_is_sorted_by_due_date_then_task_order(plan: Plan) -> None:
-    owed = owed_reports(unit(LEAD), date(2020, 10, 9))
+    owed = owed_reports(unit(LEAD), date(2020, 10, 9), lag=LAG)
     keys = [(o.due, o.task.position) for o in owed]
     assert keys == sorted(keys)
     assert {o.task.id for o in owed} <= {t.id for t in plan.tasks if t.role_of(unit(LEAD).id)}
@@ -115,7 +119,7 @@ def test_accepted_periods_disappear_and_others_show_their_status(plan: Plan) -> 
     review_report(returned, office, False, "请补充数据来源", today)
     db.session.commit()
 
-    owed = of_task(owed_reports(unit(LEAD), today), task)
+    owed = of_task(owed_reports(unit(LEAD), today, lag=LAG), task)
     assert "2020Q2" not in owed
     assert owed["2020Q3"].status_label == "待审核"
     assert owed["2020Q3"].in_review and owed["2020Q3"].flag is None
@@ -125,18 +129,18 @@ def test_accepted_periods_disappear_and_others_show_their_status(plan: Plan) -> 
 
 def test_owed_for_one_period(plan: Plan) -> None:
     today = date(2020, 11, 20)
-    q3 = owed_for_period(unit(LEAD), "2020Q3", today)
+    q3 = owed_for_period(unit(LEAD), "2020Q3", today, lag=LAG)
     assert [o.task.position for o in q3] == sorted(o.task.position for o in q3)
     assert {o.period.code for o in q3} == {"2020Q3"}
     assert first_task(plan).id in {o.task.id for o in q3}
-    assert owed_for_period(unit("市司法局"), "2020Q3", today) == []
+    assert owed_for_period(unit("市司法局"), "2020Q3", today, lag=LAG) == []
     with pytest.raises(ServiceError):
-        owed_for_period(unit(LEAD), "2020Q5", today)
+        owed_for_period(unit(LEAD), "2020Q5", today, lag=LAG)
 
 
 def test_default_period_is_the_latest_ended_one(plan: Plan) -> None:
     today = date(2020, 11, 20)
-    owed = owed_reports(unit(LEAD), today)
+    owed = owed_reports(unit(LEAD), today, lag=LAG)
     assert [p.code for p in owed_periods(owed)][:2] == ["2020Q4", "2020Q3"]
     period = default_period(owed, today)
     assert period is not None and period.code == "2020Q3"
@@ -147,7 +151,7 @@ def test_closed_tasks_owe_nothing(plan: Plan) -> None:
     task = first_task(plan)
     task.closed_at = sa.func.now()
     db.session.commit()
-    assert task.id not in {o.task.id for o in owed_reports(unit(LEAD), date(2020, 10, 9))}
+    assert task.id not in {o.task.id for o in owed_reports(unit(LEAD), date(2020, 10, 9), lag=LAG)}
 
 
 def test_workdays_left_counts_the_holiday_calendar(plan: Plan) -> None:

@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from tests.functional.helpers import LEAD_UNIT, Cixi, add_user, import_cixi
+from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.jobs.remind import daily_reminders
@@ -154,18 +155,18 @@ def test_a_second_pass_the_same_day_defers_new_reminders_to_the_next_digest(
     """zzb already has today's digest: a reminder found by a later pass the same day waits
     for the next day's digest, so no one gets two messages a day."""
     with app.app_context():
-        run_reminders(date(2020, 9, 30))
+        run_reminders(date(2020, 9, 30), app_settings.current())
         db.session.commit()
         lost = reminders_of("zzb")[0]
         key = lost.key
         db.session.delete(lost)  # as if the first pass had not found it
         db.session.commit()
-        rerun = run_reminders(date(2020, 9, 30))
+        rerun = run_reminders(date(2020, 9, 30), app_settings.current())
         db.session.commit()
         assert [r.key for r in rerun.reminders] == [key] and rerun.digests == []
         waiting = db.session.scalars(sa.select(Reminder).where(Reminder.key == key)).one()
         assert waiting.digest_id is None
-        nextday = run_reminders(date(2020, 10, 9))
+        nextday = run_reminders(date(2020, 10, 9), app_settings.current())
         db.session.commit()
         assert [d.recipient.username for d in nextday.digests] == ["zzb"]
         assert waiting.digest_id == nextday.digests[0].id

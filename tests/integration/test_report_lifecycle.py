@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from config.settings import TEST_HASH_METHOD, LagThresholds
 from tests.paths import SEEDS
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -32,6 +33,9 @@ from tracker.services.errors import Conflict, ServiceError
 from tracker.services.scan import run_scan
 from tracker.services.users import create_user
 
+#: The app-wide lag thresholds (the defaults, as the test app has them).
+LAG = LagThresholds()
+
 PASSWORD = "lifecycle-pass-1"
 DAY = date(2020, 10, 9)  # the first working day after the 2020 National Day holiday
 
@@ -44,13 +48,23 @@ class Cast:
         self.plan = db.session.scalars(sa.select(Plan)).one()
         self.task: Task = self.plan.tasks[0]
         unit = self._unit
-        self.writer = create_user("writer", PASSWORD, Role.UNIT, unit=unit("市委组织部"))
-        self.colleague = create_user("colleague", PASSWORD, Role.UNIT, unit=unit("市委组织部"))
-        self.approver = create_user("approver", PASSWORD, Role.UNIT, unit=unit("市委组织部"))
+        self.writer = create_user(
+            "writer", PASSWORD, Role.UNIT, unit=unit("市委组织部"), hash_method=TEST_HASH_METHOD
+        )
+        self.colleague = create_user(
+            "colleague", PASSWORD, Role.UNIT, unit=unit("市委组织部"), hash_method=TEST_HASH_METHOD
+        )
+        self.approver = create_user(
+            "approver", PASSWORD, Role.UNIT, unit=unit("市委组织部"), hash_method=TEST_HASH_METHOD
+        )
         self.approver.is_approver = True
-        self.union = create_user("union", PASSWORD, Role.UNIT, unit=unit("市总工会"))
-        self.youth = create_user("youth", PASSWORD, Role.UNIT, unit=unit("团市委"))
-        self.office = create_user("office", PASSWORD, Role.OFFICE)
+        self.union = create_user(
+            "union", PASSWORD, Role.UNIT, unit=unit("市总工会"), hash_method=TEST_HASH_METHOD
+        )
+        self.youth = create_user(
+            "youth", PASSWORD, Role.UNIT, unit=unit("团市委"), hash_method=TEST_HASH_METHOD
+        )
+        self.office = create_user("office", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
         db.session.commit()
 
     @staticmethod
@@ -141,7 +155,9 @@ def test_accepted_report_is_locked_and_a_correction_is_a_new_revision(cast: Cast
     ).all()
     assert rows == [(1, ReportStatus.SUPERSEDED, 30.0), (2, ReportStatus.ACCEPTED, 33.0)]
     assert reports.find_report(cast.task.id, "2020Q3") is correction
-    status = next(s for s in run_scan(DAY, cast.plan.id).statuses if s.task.id == cast.task.id)
+    status = next(
+        s for s in run_scan(DAY, cast.plan.id, lag=LAG).statuses if s.task.id == cast.task.id
+    )
     assert status.assessment.actual == 33.0
 
 
@@ -225,11 +241,11 @@ def test_contributions_have_a_working_day_deadline_and_are_flagged_when_unanswer
             db.session.scalars(sa.select(Alert).where(Alert.key.like("overdue:contribution%")))
         )
 
-    run_scan(date(2020, 10, 13), cast.plan.id)
+    run_scan(date(2020, 10, 13), cast.plan.id, lag=LAG)
     db.session.commit()
     on_deadline = contribution_alerts()
-    run_scan(date(2020, 10, 14), cast.plan.id)
-    run_scan(date(2020, 10, 15), cast.plan.id)
+    run_scan(date(2020, 10, 14), cast.plan.id, lag=LAG)
+    run_scan(date(2020, 10, 15), cast.plan.id, lag=LAG)
     db.session.commit()
     after_deadline = contribution_alerts()
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from config.settings import TEST_HASH_METHOD, LagThresholds
 from tests.paths import SEEDS
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -18,6 +19,9 @@ from tracker.services import calendar as calendar_service
 from tracker.services.reports import ReportInput, review_report, submit_report
 from tracker.services.scan import run_scan
 from tracker.services.users import create_user
+
+#: The app-wide lag thresholds (the defaults, as the test app has them).
+LAG = LagThresholds()
 
 PASSWORD = "secret-pass-1"
 
@@ -30,7 +34,7 @@ def cixi(runner: FlaskCliRunner, app_ctx: Flask) -> Plan:
     )
     assert result.exit_code == 0, result.output
     calendar_service.sync_from_library([2019, 2020, 2021])
-    create_user("office", PASSWORD, Role.OFFICE)
+    create_user("office", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
     db.session.commit()
     return db.session.scalars(sa.select(Plan)).one()
 
@@ -43,7 +47,9 @@ def first_task(plan: Plan) -> Task:
 def report(task: Task, period: str, value: float, on: date, accept: bool = True) -> None:
     lead = task.lead_units[0]
     reporter = db.session.scalar(sa.select(Unit).where(Unit.id == lead.id))
-    author = create_user(f"u{period}{task.id}", PASSWORD, Role.UNIT, unit=reporter)
+    author = create_user(
+        f"u{period}{task.id}", PASSWORD, Role.UNIT, unit=reporter, hash_method=TEST_HASH_METHOD
+    )
     saved = submit_report(task, lead, author, ReportInput(period, value, "进展"), on)
     if accept:
         office = db.session.scalars(sa.select(User).where(User.username == "office")).one()
@@ -68,9 +74,9 @@ def test_missed_milestone_raises_one_alert_and_a_rerun_adds_none(cixi: Plan) -> 
     for quarter, value in (("2019Q1", 5), ("2019Q2", 8), ("2019Q3", 12), ("2019Q4", 15)):
         report(task, quarter, value, date(2020, 1, 3))
 
-    first = run_scan(date(2020, 1, 10), cixi.id)
+    first = run_scan(date(2020, 1, 10), cixi.id, lag=LAG)
     db.session.commit()
-    second = run_scan(date(2020, 1, 10), cixi.id)
+    second = run_scan(date(2020, 1, 10), cixi.id, lag=LAG)
     db.session.commit()
 
     assert state_of(first, task) == "missed"
@@ -90,11 +96,11 @@ def test_values_count_once_accepted(cixi: Plan) -> None:
     report(task, "2020Q1", 40, date(2020, 4, 2), accept=False)
 
     # Expected on 3 April 2020: 20 + 15 × 94/366 ≈ 23.85 %; the pending 40 % does not count.
-    pending = run_scan(date(2020, 4, 3), cixi.id)
+    pending = run_scan(date(2020, 4, 3), cixi.id, lag=LAG)
     saved = task_report(task, "2020Q1")
     office = db.session.scalars(sa.select(User).where(User.username == "office")).one()
     review_report(saved, office, True, "", date(2020, 4, 3))
-    accepted = run_scan(date(2020, 4, 3), cixi.id)
+    accepted = run_scan(date(2020, 4, 3), cixi.id, lag=LAG)
 
     before = next(s for s in pending.statuses if s.task.id == task.id)
     after = next(s for s in accepted.statuses if s.task.id == task.id)
@@ -107,10 +113,10 @@ def test_missing_reports_become_overdue_after_the_working_day_deadline(cixi: Pla
     task = first_task(cixi)
     # 2020Q3 ends on 30 September; National Day (1–8 October) pushes the fifth working day
     # after it to 14 October.
-    before = run_scan(date(2020, 10, 14), cixi.id)
+    before = run_scan(date(2020, 10, 14), cixi.id, lag=LAG)
     db.session.commit()
     keys_before = set(db.session.scalars(sa.select(Alert.key).where(Alert.task_id == task.id)))
-    after = run_scan(date(2020, 10, 15), cixi.id)
+    after = run_scan(date(2020, 10, 15), cixi.id, lag=LAG)
     db.session.commit()
     keys_after = set(db.session.scalars(sa.select(Alert.key).where(Alert.task_id == task.id)))
 

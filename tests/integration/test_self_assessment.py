@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +13,9 @@ from docx import Document
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from config.settings import TEST_HASH_METHOD, Settings
 from tests.paths import SEEDS
+from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.io.self_assessment_document import HEADERS, self_assessment_docx
@@ -49,17 +52,30 @@ def _indicator(name: str) -> Indicator:
     return found
 
 
+def _max_chars() -> int:
+    """The app's limit of a self-assessment text (TRACKER_SELF_ASSESSMENT_MAX_CHARS)."""
+    return app_settings.current().assessment.self_assessment_max_chars
+
+
 def _users() -> tuple[User, User]:
-    reporter = create_user("sa-unit", "Secret#2020pass", Role.UNIT, unit=_unit())
-    assessor = create_user("sa-assessor", "Secret#2020pass", Role.ASSESSOR)
+    reporter = create_user(
+        "sa-unit", "Secret#2020pass", Role.UNIT, unit=_unit(), hash_method=TEST_HASH_METHOD
+    )
+    assessor = create_user(
+        "sa-assessor", "Secret#2020pass", Role.ASSESSOR, hash_method=TEST_HASH_METHOD
+    )
     return reporter, assessor
 
 
 def test_save_creates_then_updates_and_audits(app_ctx: Flask, rubric: int) -> None:
     reporter, _ = _users()
     indicator = _indicator(FIRST)
-    first = service.save_self_assessment(rubric, _unit(), indicator, reporter, "已纳入规划", 15)
-    again = service.save_self_assessment(rubric, _unit(), indicator, reporter, "已纳入", 14.5)
+    first = service.save_self_assessment(
+        rubric, _unit(), indicator, reporter, "已纳入规划", 15, max_chars=_max_chars()
+    )
+    again = service.save_self_assessment(
+        rubric, _unit(), indicator, reporter, "已纳入", 14.5, max_chars=_max_chars()
+    )
     db.session.commit()
     assert again.id == first.id and again.text == "已纳入" and again.proposed_score == 14.5
     actions = db.session.scalars(
@@ -71,20 +87,24 @@ def test_save_creates_then_updates_and_audits(app_ctx: Flask, rubric: int) -> No
 def test_text_longer_than_the_limit_is_refused(app_ctx: Flask, rubric: int) -> None:
     reporter, _ = _users()
     indicator = _indicator(FIRST)
-    service.save_self_assessment(rubric, _unit(), indicator, reporter, "字" * 100, 10)
+    service.save_self_assessment(
+        rubric, _unit(), indicator, reporter, "字" * 100, 10, max_chars=_max_chars()
+    )
     with pytest.raises(ServiceError) as refused:
-        service.save_self_assessment(rubric, _unit(), indicator, reporter, "字" * 101, 10)
+        service.save_self_assessment(
+            rubric, _unit(), indicator, reporter, "字" * 101, 10, max_chars=_max_chars()
+        )
     assert refused.value.field == "text" and "100 字" in refused.value.message
 
 
 def test_the_limit_is_a_setting(
-    app_ctx: Flask, rubric: int, monkeypatch: pytest.MonkeyPatch
+    app_ctx: Flask, rubric: int, set_settings: Callable[..., Settings]
 ) -> None:
-    monkeypatch.setitem(app_ctx.config, "TRACKER_SELF_ASSESSMENT_MAX_CHARS", 5)
+    set_settings("assessment", self_assessment_max_chars=5)
     reporter, _ = _users()
     with pytest.raises(ServiceError, match="5 字"):
         service.save_self_assessment(
-            rubric, _unit(), _indicator(FIRST), reporter, "六个字六个字", 1
+            rubric, _unit(), _indicator(FIRST), reporter, "六个字六个字", 1, max_chars=_max_chars()
         )
 
 
@@ -94,7 +114,9 @@ def test_proposed_score_outside_the_range_is_refused(
 ) -> None:
     reporter, _ = _users()
     with pytest.raises(ServiceError) as refused:
-        service.save_self_assessment(rubric, _unit(), _indicator(FIRST), reporter, "", score)
+        service.save_self_assessment(
+            rubric, _unit(), _indicator(FIRST), reporter, "", score, max_chars=_max_chars()
+        )
     assert refused.value.field == "proposed_score"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SelfAssessment)) == 0
 
@@ -103,16 +125,22 @@ def test_bonus_indicator_allows_its_capped_bonus(app_ctx: Flask, rubric: int) ->
     reporter, _ = _users()
     awards = _indicator(AWARDS)
     assert service.max_score(awards) == 10
-    entry = service.save_self_assessment(rubric, _unit(), awards, reporter, "获奖2项", 10)
+    entry = service.save_self_assessment(
+        rubric, _unit(), awards, reporter, "获奖2项", 10, max_chars=_max_chars()
+    )
     assert entry.proposed_score == 10
     with pytest.raises(ServiceError, match="超出范围"):
-        service.save_self_assessment(rubric, _unit(), awards, reporter, "获奖2项", 10.5)
+        service.save_self_assessment(
+            rubric, _unit(), awards, reporter, "获奖2项", 10.5, max_chars=_max_chars()
+        )
 
 
 def test_review_needs_an_opinion_and_a_score_in_range(app_ctx: Flask, rubric: int) -> None:
     reporter, assessor = _users()
     indicator = _indicator(FIRST)
-    entry = service.save_self_assessment(rubric, _unit(), indicator, reporter, "已纳入", 15)
+    entry = service.save_self_assessment(
+        rubric, _unit(), indicator, reporter, "已纳入", 15, max_chars=_max_chars()
+    )
     with pytest.raises(ServiceError) as no_opinion:
         service.review_self_assessment(entry, assessor, "  ", 12)
     assert no_opinion.value.field == "opinion"
@@ -135,7 +163,9 @@ def test_review_needs_an_opinion_and_a_score_in_range(app_ctx: Flask, rubric: in
 def test_form_lists_the_units_indicators_with_merged_levels(app_ctx: Flask, rubric: int) -> None:
     reporter, _ = _users()
     unit = _unit()
-    service.save_self_assessment(rubric, unit, _indicator(FIRST), reporter, "已纳入", 15)
+    service.save_self_assessment(
+        rubric, unit, _indicator(FIRST), reporter, "已纳入", 15, max_chars=_max_chars()
+    )
     rows = service.self_assessment_form(rubric, unit.id)
     assert len(rows) == 72  # the level-3 indicators listing 省级产改领导机构
     assert rows[0].indicator.name.startswith(FIRST) and rows[0].entry is not None
@@ -150,7 +180,7 @@ def test_docx_has_the_source_layout_and_the_texts(app_ctx: Flask, rubric: int) -
     reporter, assessor = _users()
     unit = _unit()
     entry = service.save_self_assessment(
-        rubric, unit, _indicator(FIRST), reporter, "已纳入“十四五”规划", 14
+        rubric, unit, _indicator(FIRST), reporter, "已纳入“十四五”规划", 14, max_chars=_max_chars()
     )
     service.review_self_assessment(entry, assessor, "举措缺1项", 13)
     rows = service.self_assessment_form(rubric, unit.id)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 class JobSpec:
     """A scheduled job: ``func`` is a "module:function" reference; ``trigger`` is "cron"
     or "interval" and ``trigger_args`` are the arguments of that trigger; ``settings``
-    maps trigger arguments to app settings that override them."""
+    maps trigger arguments to the fields of ``SchedulerSettings`` that override them."""
 
     id: str
     func: str
@@ -29,13 +29,13 @@ JOBS: tuple[JobSpec, ...] = (
         id="daily_scan",
         func="tracker.jobs.scan:daily_scan",
         trigger_args={"hour": 7, "minute": 30},
-        settings={"hour": "TRACKER_SCAN_HOUR", "minute": "TRACKER_SCAN_MINUTE"},
+        settings={"hour": "scan_hour", "minute": "scan_minute"},
     ),
     JobSpec(
         id="daily_reminders",
         func="tracker.jobs.remind:daily_reminders",
         trigger_args={"hour": 8, "minute": 0},
-        settings={"hour": "TRACKER_REMIND_HOUR", "minute": "TRACKER_REMIND_MINUTE"},
+        settings={"hour": "remind_hour", "minute": "remind_minute"},
     ),
     JobSpec(
         id="deliver_pending",

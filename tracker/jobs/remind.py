@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.jobs.runs import recorded
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 def daily_reminders() -> dict[str, int]:
     """One reminder pass as of today, committed; a rerun the same day sends nothing new.
     Returns the counts recorded with the run."""
-    result = run_reminders(today())
+    result = run_reminders(today(), app_settings.current())
     db.session.commit()
     log.info(
         "reminders %s: %d new, %d digests, %d sent, %d skipped duplicates",

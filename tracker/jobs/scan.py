@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.jobs.runs import recorded
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 def daily_scan() -> dict[str, int]:
     """Scan every plan as of today and store new alerts; a rerun adds nothing. Returns
     the counts recorded with the run: tasks scanned and alerts created."""
-    result = run_scan(today())
+    result = run_scan(today(), lag=app_settings.current().lag)
     db.session.commit()
     log.info(
         "scan %s: %d tasks, %d new alerts",

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Mapping
 from types import FrameType
-from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
@@ -17,26 +15,39 @@ from apscheduler.triggers.interval import IntervalTrigger
 from apscheduler.util import ref_to_obj
 from flask import current_app
 
+from config.settings import Settings
+from tracker import settings as app_settings
 from tracker.jobs import JOBS, JobSpec
 from tracker.jobs.lock import SchedulerLock
+from tracker.services.job_runs import ScheduledJob
 
 log = logging.getLogger(__name__)
 
 
-def job_trigger(job: JobSpec, config: Mapping[str, Any]) -> BaseTrigger:
+def _trigger_args(job: JobSpec, settings: Settings) -> dict[str, object]:
+    """The job's trigger arguments, overridden by the scheduler settings it names."""
+    args = dict(job.trigger_args)
+    args.update({name: getattr(settings.scheduler, field) for name, field in job.settings.items()})
+    return args
+
+
+def job_trigger(job: JobSpec, settings: Settings) -> BaseTrigger:
     """The job's trigger, its arguments overridden by the settings it names, in the
     office's time zone."""
-    args = dict(job.trigger_args)
-    args.update({name: config[setting] for name, setting in job.settings.items()})
+    args = _trigger_args(job, settings)
     if job.trigger == "interval":
-        return IntervalTrigger(timezone=config["TRACKER_TIMEZONE"], **args)
-    return CronTrigger(timezone=config["TRACKER_TIMEZONE"], **args)
+        return IntervalTrigger(timezone=settings.clock.timezone, **args)
+    return CronTrigger(timezone=settings.clock.timezone, **args)
 
 
-def describe_trigger(job: JobSpec, config: Mapping[str, Any]) -> str:
+def describe_jobs(settings: Settings) -> list[ScheduledJob]:
+    """Every job of the table with its trigger in plain Chinese (for the admin page)."""
+    return [ScheduledJob(job.id, job.func, describe_trigger(job, settings)) for job in JOBS]
+
+
+def describe_trigger(job: JobSpec, settings: Settings) -> str:
     """The trigger in plain Chinese: "每天 07:30", "每 10 分钟"."""
-    args = dict(job.trigger_args)
-    args.update({name: config[setting] for name, setting in job.settings.items()})
+    args = _trigger_args(job, settings)
     if job.trigger == "interval":
         parts = [(args.get("hours"), "小时"), (args.get("minutes"), "分钟")]
         return "每 " + " ".join(f"{value} {unit}" for value, unit in parts if value)
@@ -56,24 +67,24 @@ def build_scheduler(scheduler_class: type[BaseScheduler] = BlockingScheduler) ->
     """A scheduler on the app's database (job table ``apscheduler_jobs``), in the office's
     time zone, coalescing missed runs into one within the misfire grace. The process runs
     a BlockingScheduler; tests pass a BackgroundScheduler and start it paused."""
-    config = current_app.config
+    settings = app_settings.current()
     store = SQLAlchemyJobStore(
-        url=config["SQLALCHEMY_DATABASE_URI"], engine_options={"pool_pre_ping": True}
+        url=current_app.config["SQLALCHEMY_DATABASE_URI"], engine_options={"pool_pre_ping": True}
     )
     scheduler = scheduler_class(
         jobstores={"default": store},
         job_defaults={
             "coalesce": True,
             "max_instances": 1,
-            "misfire_grace_time": config["TRACKER_MISFIRE_GRACE_SECONDS"],
+            "misfire_grace_time": settings.scheduler.misfire_grace_seconds,
         },
-        timezone=config["TRACKER_TIMEZONE"],
+        timezone=settings.clock.timezone,
     )
     store.start(scheduler, "default")
     for job in JOBS:
         if not _importable(job):
             continue
-        trigger = job_trigger(job, config)
+        trigger = job_trigger(job, settings)
         stored = store.lookup_job(job.id)
         # Re-adding a stored job would reset its next run and lose a run missed while the
         # scheduler was down; keep the stored one unless its trigger or function changed.
@@ -89,10 +100,9 @@ def build_scheduler(scheduler_class: type[BaseScheduler] = BlockingScheduler) ->
 
 def scheduler_lock() -> SchedulerLock:
     """The lock on the app's database, retried every TRACKER_SCHEDULER_LOCK_RETRY_SECONDS."""
-    config = current_app.config
     return SchedulerLock(
-        config["SQLALCHEMY_DATABASE_URI"],
-        retry_seconds=config.get("TRACKER_SCHEDULER_LOCK_RETRY_SECONDS") or 30,
+        current_app.config["SQLALCHEMY_DATABASE_URI"],
+        retry_seconds=app_settings.current().scheduler.lock_retry_seconds,
     )
 
 

@@ -76,7 +76,5 @@ def _expected_curve(task: Task, start: date, end: date) -> list[ChartPoint]:
 
 def _points(reports: list[ProgressReport], *, accepted: bool) -> list[ChartPoint]:
     wanted = {ReportStatus.ACCEPTED} if accepted else {ReportStatus.SUBMITTED}
-    chosen = [r for r in reports if r.status in wanted and r.value is not None]
-    return [
-        ChartPoint(r.period_end, float(r.value)) for r in sorted(chosen, key=lambda r: r.period_end)
-    ]  # type: ignore[arg-type]
+    chosen = sorted((r for r in reports if r.status in wanted), key=lambda r: r.period_end)
+    return [ChartPoint(r.period_end, float(r.value)) for r in chosen if r.value is not None]

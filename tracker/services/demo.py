@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from config.settings import Settings
 from tracker.domain.lag import LagState, expected_to_date
 from tracker.domain.periods import parse_period
 from tracker.domain.policy import Role
@@ -63,8 +64,9 @@ class DemoResult:
         return "\n".join(lines)
 
 
-def load_demo(today: date) -> DemoResult:
-    """Load the demo into a migrated database; a second call adds nothing.
+def load_demo(today: date, settings: Settings) -> DemoResult:
+    """Load the demo into a migrated database under the app's ``settings``; a second call
+    adds nothing.
 
     Flushes; the caller commits. Raises TableReadError if the seed table is unreadable.
     """
@@ -75,16 +77,18 @@ def load_demo(today: date) -> DemoResult:
         result.accounts = _describe_accounts()
         return result
     table = plans.read_table(SEED_PLAN)
-    summary = plans.import_plan(table, period=PLAN_PERIOD, name=PLAN_NAME)
+    summary = plans.import_plan(
+        table, period=PLAN_PERIOD, defaults=settings.reporting, name=PLAN_NAME
+    )
     plan = db.session.get(Plan, summary.plan_id)
     assert plan is not None
-    _create_accounts(plan)
+    _create_accounts(plan, settings.passwords.hash_method)
     result = DemoResult(plan_id=plan.id)
     result.reports = _create_reports(plan, today)
-    scanned = scan.run_scan(today, plan.id)
+    scanned = scan.run_scan(today, plan.id, lag=settings.lag)
     result.alerts = scanned.alerts_created
     _write_instructions(scanned.statuses)
-    result.digests = len(run_reminders(today).digests)
+    result.digests = len(run_reminders(today, settings).digests)
     indicators.import_indicators(indicators.read_table(SEED_RUBRIC))
     result.accounts = _describe_accounts()
     return result
@@ -102,7 +106,7 @@ def _write_instructions(statuses: list[scan.TaskStatus]) -> None:
         )
 
 
-def _create_accounts(plan: Plan) -> None:
+def _create_accounts(plan: Plan, hash_method: str) -> None:
     """The office, a leader in charge of every unit, the assessment group, and one reporter
     per unit who is also the unit's head (receives its supervision notices); e-mail at
     example.org."""
@@ -116,7 +120,12 @@ def _create_accounts(plan: Plan) -> None:
         if username not in taken:
             name = names[role]
             create_user(
-                username, DEMO_PASSWORD, role, display_name=name, email=f"{username}@example.org"
+                username,
+                DEMO_PASSWORD,
+                role,
+                display_name=name,
+                email=f"{username}@example.org",
+                hash_method=hash_method,
             )
     leader = db.session.scalars(sa.select(User).where(User.username == "leader")).one()
     units = db.session.scalars(sa.select(Unit).order_by(Unit.id))
@@ -131,6 +140,7 @@ def _create_accounts(plan: Plan) -> None:
                 unit=unit,
                 display_name=f"{unit.name}填报员",
                 email=f"{username}@example.org",
+                hash_method=hash_method,
             )
             reporter.is_unit_head = True
 

@@ -10,14 +10,11 @@ Functions here flush; the caller commits.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-import puremagic
 import sqlalchemy as sa
 
 from tracker.extensions import db
@@ -34,8 +31,18 @@ from tracker.models import (
 from tracker.models._types import utcnow
 from tracker.services import audit
 from tracker.services.errors import Conflict, NotFound, ServiceError
+from tracker.services.evidence_files import (  # the file rules, re-exported for pages
+    ACCEPT_ATTRIBUTE as ACCEPT_ATTRIBUTE,
+)
+from tracker.services.evidence_files import (
+    ACCEPTED_LABEL,
+    clean_name,
+    detect_type,
+    format_size,
+    type_label,
+)
+from tracker.services.evidence_files import MIB as MIB
 
-MIB = 1024 * 1024
 _CHUNK = 64 * 1024
 STORED_NAME = re.compile(r"[0-9a-f]{32}")
 #: Reports in these states are closed: their evidence can no longer change.
@@ -54,51 +61,6 @@ class Upload(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class FileType:
-    """An accepted kind of file: its MIME type and a Chinese label for the page."""
-
-    content_type: str
-    label: str
-
-
-PDF = FileType("application/pdf", "PDF")
-JPEG = FileType("image/jpeg", "JPEG 图片")
-PNG = FileType("image/png", "PNG 图片")
-GIF = FileType("image/gif", "GIF 图片")
-WEBP = FileType("image/webp", "WebP 图片")
-DOCX = FileType(
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档"
-)
-XLSX = FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格")
-PPTX = FileType(
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "PowerPoint 演示文稿",
-)
-DOC = FileType("application/msword", "Word 文档（97-2003）")
-XLS = FileType("application/vnd.ms-excel", "Excel 表格（97-2003）")
-PPT = FileType("application/vnd.ms-powerpoint", "PowerPoint 演示文稿（97-2003）")
-
-ACCEPTED_TYPES = (PDF, JPEG, PNG, GIF, WEBP, DOCX, XLSX, PPTX, DOC, XLS, PPT)
-#: What the page tells users they may upload.
-ACCEPTED_LABEL = "PDF、JPEG/PNG/GIF/WebP 图片、Word、Excel、PowerPoint"
-#: Extensions offered by the browser's file picker (a hint only; the bytes decide).
-ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
-
-_BY_MAGIC = {kind.content_type: kind for kind in (PDF, JPEG, PNG, GIF, WEBP)}
-_ZIP_SIGNATURE = b"PK\x03\x04"
-_OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
-#: Folders of the Office Open XML packages (a .docx is a ZIP with word/…).
-_OOXML_FOLDERS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
-#: Streams of the old OLE compound documents, named in UTF-16 in the file's directory.
-_OLE_STREAMS = (
-    ("WordDocument", DOC),
-    ("Workbook", XLS),
-    ("Book", XLS),
-    ("PowerPoint Document", PPT),
-)
-
-
-@dataclass(frozen=True, slots=True)
 class EvidenceRow:
     """One evidence file as a page lists it: the record and the uploader's name."""
 
@@ -114,91 +76,6 @@ class EvidenceRow:
     def type_label(self) -> str:
         """The content type in Chinese ("PDF", "Word 文档" …)."""
         return type_label(self.evidence.content_type)
-
-
-# ---------------------------------------------------------------------------- detection
-
-
-def detect_type(data: bytes) -> FileType | None:
-    """The accepted file type of ``data`` judged by its bytes alone, or None.
-
-    ZIP files count only as Word/Excel/PowerPoint packages (``[Content_Types].xml`` and a
-    ``word/``, ``xl/`` or ``ppt/`` folder, no macros); OLE files (D0 CF 11 E0 …) only when
-    they hold a Word, Excel or PowerPoint stream; everything else is asked of puremagic
-    and must be a PDF or a JPEG/PNG/GIF/WebP image.
-    """
-    if data.startswith(_ZIP_SIGNATURE):
-        return _office_open_xml(data)
-    if data.startswith(_OLE_SIGNATURE):
-        return _ole_document(data)
-    return _by_magic(data)
-
-
-def _office_open_xml(data: bytes) -> FileType | None:
-    """DOCX/XLSX/PPTX by the entries of the ZIP (names only: nothing is decompressed)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        return None
-    if "[Content_Types].xml" not in names or any("vbaproject" in n.lower() for n in names):
-        return None
-    for folder, kind in _OOXML_FOLDERS:
-        if any(name.startswith(folder) for name in names):
-            return kind
-    return None
-
-
-def _ole_document(data: bytes) -> FileType | None:
-    """DOC/XLS/PPT by the stream names of the compound file; other OLE files (installers,
-    …) are refused."""
-    for stream, kind in _OLE_STREAMS:
-        if stream.encode("utf-16-le") + b"\x00\x00" in data:
-            return kind
-    return None
-
-
-def _by_magic(data: bytes) -> FileType | None:
-    """PDF or an image by puremagic's best-confidence matches."""
-    try:
-        matches = puremagic.magic_string(data)
-    except (puremagic.PureError, ValueError):
-        return None
-    if not matches:
-        return None
-    best = max(match.confidence for match in matches)
-    for match in matches:
-        if match.confidence == best and match.mime_type in _BY_MAGIC:
-            return _BY_MAGIC[match.mime_type]
-    return None
-
-
-def type_label(content_type: str) -> str:
-    """The Chinese label of a stored content type; the type itself when unknown."""
-    for kind in ACCEPTED_TYPES:
-        if kind.content_type == content_type:
-            return kind.label
-    return content_type
-
-
-def format_size(size_bytes: int) -> str:
-    """Bytes as "0.5 KB", "12.3 KB", "1.5 MB" or "20 MB" (1 KB = 1024 bytes)."""
-    if size_bytes < MIB:
-        return f"{max(round(size_bytes / 1024, 1), 0.1):g} KB"
-    return f"{round(size_bytes / MIB, 1):g} MB"
-
-
-def clean_name(raw: str | None) -> str:
-    """The user's file name without any folder part or control characters, at most 255
-    characters (the extension kept); "未命名文件" when nothing is left. Kept for display
-    and downloads only: it never becomes part of a path."""
-    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    if len(name) > 255:
-        stem, dot, extension = name.rpartition(".")
-        keep = f"{dot}{extension}" if dot and len(extension) <= 10 else ""
-        name = (stem if keep else name)[: 255 - len(keep)] + keep
-    return name or "未命名文件"
 
 
 # ---------------------------------------------------------------------------- use cases

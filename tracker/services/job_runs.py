@@ -1,23 +1,33 @@
 """What the admin page shows of the scheduler: the job table with each job's next run
-(read from APScheduler's job store when it is readable) and the latest job runs."""
+(read from APScheduler's job store when it is readable) and the latest job runs.
+
+The jobs themselves are described by the caller (``tracker.jobs.scheduler.describe_jobs``):
+services never import the job layer."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.extensions import db
-from tracker.jobs import JOBS
-from tracker.jobs.scheduler import describe_trigger
 from tracker.models.reminder import JobRun
 
 JOB_STORE_TABLE = "apscheduler_jobs"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledJob:
+    """A job of the scheduler's table: id, "module:function" and trigger in Chinese."""
+
+    id: str
+    func: str
+    trigger: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +49,10 @@ class RunRow:
     counts: dict[str, object]
 
 
-def job_table() -> list[JobRow]:
-    """Every job of the table, with its next run from the job store."""
-    config = current_app.config
-    next_runs = _next_runs(ZoneInfo(config["TRACKER_TIMEZONE"]))
-    return [
-        JobRow(job.id, job.func, describe_trigger(job, config), next_runs.get(job.id))
-        for job in JOBS
-    ]
+def job_table(jobs: Iterable[ScheduledJob], zone: ZoneInfo) -> list[JobRow]:
+    """Each of ``jobs`` with its next run from the job store, in ``zone``."""
+    next_runs = _next_runs(zone)
+    return [JobRow(job.id, job.func, job.trigger, next_runs.get(job.id)) for job in jobs]
 
 
 def _next_runs(zone: ZoneInfo) -> dict[str, datetime | None]:
@@ -56,9 +62,9 @@ def _next_runs(zone: ZoneInfo) -> dict[str, datetime | None]:
     try:
         if not sa.inspect(db.engine).has_table(JOB_STORE_TABLE):
             return {}
-        rows = db.session.execute(sa.select(table.c.id, table.c.next_run_time)).all()
+        with db.session.begin_nested():  # a failed read leaves the request's work alone
+            rows = db.session.execute(sa.select(table.c.id, table.c.next_run_time)).all()
     except SQLAlchemyError:
-        db.session.rollback()
         return {}
     return {job_id: _as_time(stamp, zone) for job_id, stamp in rows}
 

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from config.settings import LagThresholds
 from tracker.domain.lag import LagState
 from tracker.models import Plan, Unit
 from tracker.services import plans
@@ -35,10 +36,11 @@ class Ledger:
     total: int = 0
 
 
-def build_ledger(plan_id: int, as_of: date, filters: LedgerFilter) -> Ledger:
-    """The ledger of one plan as of ``as_of``. Raises NotFound for an unknown plan."""
+def build_ledger(plan_id: int, as_of: date, filters: LedgerFilter, *, lag: LagThresholds) -> Ledger:
+    """The ledger of one plan as of ``as_of`` under the thresholds ``lag``. Raises
+    NotFound for an unknown plan."""
     plan = plans.get_plan(plan_id)
-    statuses = assess_plan(plan, as_of)
+    statuses = assess_plan(plan, as_of, lag=lag)
     if filters.visible_unit_id is not None:
         statuses = [s for s in statuses if s.task.role_of(filters.visible_unit_id) is not None]
     counts = Counter(status.state for status in statuses)

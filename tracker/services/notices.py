@@ -2,10 +2,10 @@
 unit, watched by the office (issue 4 §4).
 
 A notice is numbered in a yearly sequence per plan prefix ("慈产改督〔2020〕3号"), names
-the task, the unit, what is overdue and a new deadline ``TRACKER_NOTICE_DEADLINE_WORKDAYS``
-working days after it is issued, and is stored as .docx and PDF under generated names in
-``<TRACKER_UPLOAD_DIR>/notices`` (outside the web root). Functions here flush; the caller
-commits.
+the task, the unit, what is overdue and a new deadline some working days after it is
+issued (``ReminderSettings.notice_deadline_workdays``), and is stored as .docx and PDF
+under generated names in the notice folder the caller passes (``UploadLimits.notice_dir``,
+outside the web root). Functions here flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -34,7 +33,6 @@ SIGNED = "已签收"
 ANSWERED = "已答复"
 STATUSES = (UNSIGNED, SIGNED, ANSWERED)
 ANSWER_MAX = 2000
-DEFAULT_DEADLINE_WORKDAYS = 5
 #: How often a number taken by a concurrent issuer is retried with the next one.
 _ATTEMPTS = 5
 
@@ -51,11 +49,6 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}〔{year}〕{sequence}号"
 
 
-def storage_dir() -> Path:
-    """Where notice files are kept: ``<TRACKER_UPLOAD_DIR>/notices``."""
-    return Path(current_app.config["TRACKER_UPLOAD_DIR"]) / "notices"
-
-
 # ---------------------------------------------------------------------------- issuing
 
 
@@ -65,13 +58,16 @@ def issue_notice(
     period_code: str | None,
     overdue_text: str,
     as_of: date,
+    *,
+    notice_dir: Path,
+    deadline_workdays: int,
 ) -> SupervisionNotice:
     """Issue the notice about ``task`` to ``unit`` for ``period_code`` (None: not about a
     period), or return the one already issued for that (task, unit, period).
 
     Numbered with the next sequence of the plan's prefix in ``as_of``'s year; new
-    deadline ``TRACKER_NOTICE_DEADLINE_WORKDAYS`` (default 5) working days after
-    ``as_of``; .docx and PDF written to :func:`storage_dir`; audited with the task's id.
+    deadline ``deadline_workdays`` working days after ``as_of``; the .docx written to
+    ``notice_dir``; audited with the task's id.
     A number taken meanwhile by a concurrent issuer is retried inside a SAVEPOINT.
     Flushes; the caller commits.
 
@@ -85,23 +81,17 @@ def issue_notice(
     text = overdue_text.strip()
     if not text:
         raise ServiceError("请写明逾期事项。", "overdue_text")
-    notice, created = _insert_numbered(task, unit, period_code, text, as_of, key)
+    deadline = load_calendar().add_workdays(as_of, deadline_workdays)
+    notice, created = _insert_numbered(task, unit, period_code, text, as_of, key, deadline=deadline)
     if not created:  # a concurrent issuer made it first
         return notice
-    _write_documents(notice)
+    _write_documents(notice, notice_dir)
     audit.record("issue", notice, user=None, task_id=task.id, summary=f"发出督办单{notice.number}")
     return notice
 
 
 def _by_key(key: str) -> SupervisionNotice | None:
     return db.session.scalar(sa.select(SupervisionNotice).where(SupervisionNotice.key == key))
-
-
-def _new_deadline(as_of: date) -> date:
-    workdays = int(
-        current_app.config.get("TRACKER_NOTICE_DEADLINE_WORKDAYS", DEFAULT_DEADLINE_WORKDAYS)
-    )
-    return load_calendar().add_workdays(as_of, workdays)
 
 
 def _next_sequence(prefix: str, year: int) -> int:
@@ -115,13 +105,19 @@ def _next_sequence(prefix: str, year: int) -> int:
 
 
 def _insert_numbered(
-    task: Task, unit: Unit, period_code: str | None, text: str, as_of: date, key: str
+    task: Task,
+    unit: Unit,
+    period_code: str | None,
+    text: str,
+    as_of: date,
+    key: str,
+    *,
+    deadline: date,
 ) -> tuple[SupervisionNotice, bool]:
     """Insert the notice with the next free number: (notice, True). On a unique violation
     (a concurrent issuer) roll back to the SAVEPOINT and try the next number, or return
     the other issuer's notice of the same key: (notice, False)."""
     prefix = task.plan.notice_prefix
-    deadline = _new_deadline(as_of)
     for _ in range(_ATTEMPTS):
         sequence = _next_sequence(prefix, as_of.year)
         notice = SupervisionNotice(
@@ -173,20 +169,20 @@ def period_label(code: str | None) -> str | None:
         return code
 
 
-def _write_documents(notice: SupervisionNotice) -> None:
+def _write_documents(notice: SupervisionNotice, notice_dir: Path) -> None:
     """Write the .docx and record its generated name. The PDF is made the first time it is
     needed (:func:`ensure_pdf`): embedding the CJK font takes about 2 s, too slow for a
     reminder pass that escalates many reports at once."""
-    notice.docx_name = store_new_file(notice_docx(notice_data(notice)), storage_dir(), "docx")
+    notice.docx_name = store_new_file(notice_docx(notice_data(notice)), notice_dir, "docx")
 
 
-def ensure_pdf(notice: SupervisionNotice) -> Path:
-    """The notice's stored PDF, written now if it has none yet (flushes; the caller
-    commits). Raises FileNotFoundError when the mplfonts font file is missing."""
+def ensure_pdf(notice: SupervisionNotice, notice_dir: Path) -> Path:
+    """The notice's stored PDF in ``notice_dir``, written now if it has none yet (flushes;
+    the caller commits). Raises FileNotFoundError when the mplfonts font file is missing."""
     if not notice.pdf_name:
-        notice.pdf_name = store_new_file(notice_pdf(notice_data(notice)), storage_dir(), "pdf")
+        notice.pdf_name = store_new_file(notice_pdf(notice_data(notice)), notice_dir, "pdf")
         db.session.flush()
-    return document_path(notice, "pdf")
+    return document_path(notice, "pdf", notice_dir)
 
 
 # ---------------------------------------------------------------------------- the unit
@@ -311,13 +307,13 @@ def notice_to_json(notice: SupervisionNotice) -> dict[str, Any]:
     }
 
 
-def document_path(notice: SupervisionNotice, kind: DocumentKind) -> Path:
-    """The stored .docx or PDF of the notice.
+def document_path(notice: SupervisionNotice, kind: DocumentKind, notice_dir: Path) -> Path:
+    """The stored .docx or PDF of the notice in ``notice_dir``.
 
     Raises NotFound when the file is missing.
     """
     name = notice.docx_name if kind == "docx" else notice.pdf_name
-    path = storage_dir() / name
+    path = notice_dir / name
     if not name or not path.is_file():
         raise NotFound("督办单文件不存在。")
     return path

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from config.settings import LagThresholds
 from tracker.domain.calendar import WorkdayCalendar
 from tracker.domain.lag import LagState, ReportDue, report_state
 from tracker.domain.periods import Period, parse_period
@@ -75,28 +76,31 @@ class Obligation:
         return self.report is not None and self.report.status in IN_REVIEW
 
 
-def owed_reports(unit: Unit, today: date) -> list[Obligation]:
+def owed_reports(unit: Unit, today: date, *, lag: LagThresholds) -> list[Obligation]:
     """Every report ``unit`` owes as of ``today``: for each open task it leads, each period
     up to the current one whose report is required (see :func:`scan.report_dues`) and not
-    accepted. Sorted by due date, then plan and task order."""
+    accepted, flagged under the thresholds ``lag``. Sorted by due date, then plan and task
+    order."""
     calendar = load_calendar()
     tasks = _led_tasks(unit.id)
     reports = _reports_by_task([task.id for task in tasks])
     owed = [
         obligation
         for task in tasks
-        for obligation in _task_obligations(task, reports.get(task.id, []), today, calendar)
+        for obligation in _task_obligations(task, reports.get(task.id, []), today, calendar, lag)
     ]
     return sorted(owed, key=lambda o: (o.due, o.task.plan_id, o.task.position))
 
 
-def owed_for_period(unit: Unit, period_code: str, today: date) -> list[Obligation]:
+def owed_for_period(
+    unit: Unit, period_code: str, today: date, *, lag: LagThresholds
+) -> list[Obligation]:
     """The obligations of :func:`owed_reports` for one period ("2020Q3"), in task order.
 
     Raises :class:`ServiceError` (field "period") when the code is not a period code.
     """
     code = checked_period(period_code).code
-    owed = [o for o in owed_reports(unit, today) if o.period.code == code]
+    owed = [o for o in owed_reports(unit, today, lag=lag) if o.period.code == code]
     return sorted(owed, key=lambda o: (o.task.plan_id, o.task.position))
 
 
@@ -119,7 +123,8 @@ def default_period(obligations: Sequence[Obligation], today: date) -> Period | N
     ``today`` (the one usually being reported), else the latest owed one, else None."""
     periods = owed_periods(obligations)
     ended = [period for period in periods if period.end < today]
-    return (ended or periods or [None])[0]
+    chosen = ended or periods
+    return chosen[0] if chosen else None
 
 
 def workdays_left(due: date, today: date, calendar: WorkdayCalendar) -> int:
@@ -167,11 +172,15 @@ def _current_by_period(reports: Sequence[ProgressReport]) -> dict[str, ProgressR
 
 
 def _task_obligations(
-    task: Task, reports: Sequence[ProgressReport], today: date, calendar: WorkdayCalendar
+    task: Task,
+    reports: Sequence[ProgressReport],
+    today: date,
+    calendar: WorkdayCalendar,
+    lag: LagThresholds,
 ) -> list[Obligation]:
     accepted = {r.period for r in reports if r.status is ReportStatus.ACCEPTED}
     current = _current_by_period(reports)
-    settings = lag_settings(task.plan)
+    settings = lag_settings(task.plan, lag)
     owed = []
     for due in report_dues(task, reports, today, calendar):
         if due.period.code in accepted:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from config.settings import ReportingDefaults
 from tracker.domain.milestones import ParsedSchedule, ScheduleParseError
 from tracker.domain.policy import UnitRole
 from tracker.domain.schedule import parse_schedule
@@ -71,9 +71,14 @@ def choose_period(table: ResponsibilityTable, period: tuple[int, int] | None) ->
 
 
 def import_plan(
-    table: ResponsibilityTable, *, period: tuple[int, int], name: str | None = None
+    table: ResponsibilityTable,
+    *,
+    period: tuple[int, int],
+    defaults: ReportingDefaults,
+    name: str | None = None,
 ) -> ImportSummary:
-    """Add the plan of ``table`` with its categories, measures, tasks, units and milestones.
+    """Add the plan of ``table`` with its categories, measures, tasks, units and milestones;
+    its report due days and overdue grace start as ``defaults`` says.
 
     Schedules the grammar cannot read with confidence are kept with ``needs_review`` and
     the reasons. Flushes; the caller commits, or rolls back to leave the database as it was.
@@ -85,8 +90,8 @@ def import_plan(
         first_year=period[0],
         last_year=period[1],
         source_filename=table.source,
-        report_due_workdays=current_app.config["TRACKER_REPORT_DUE_WORKDAYS"],
-        overdue_grace_workdays=current_app.config["TRACKER_OVERDUE_GRACE_WORKDAYS"],
+        report_due_workdays=defaults.report_due_workdays,
+        overdue_grace_workdays=defaults.overdue_grace_workdays,
     )
     db.session.add(plan)
     categories: dict[str, Category] = {}

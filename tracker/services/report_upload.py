@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from config.settings import LagThresholds
 from tracker.domain.periods import Period, parse_period
 from tracker.domain.policy import UnitRole
 from tracker.extensions import db
@@ -47,8 +48,11 @@ class UploadError(ServiceError):
 # ---------------------------------------------------------------------------- template
 
 
-def template_rows(unit: Unit, period_code: str, today: date) -> tuple[Period, list[TemplateRow]]:
-    """The period and one row per report ``unit`` owes for it, in task order, prefilled
+def template_rows(
+    unit: Unit, period_code: str, today: date, *, lag: LagThresholds
+) -> tuple[Period, list[TemplateRow]]:
+    """The period and one row per report ``unit`` owes for it (flags under the thresholds
+    ``lag``), in task order, prefilled
     from the period's own report (draft, returned or in review) or else the last accepted
     report, so the unit edits instead of retyping. Raises :class:`NotFound` (field
     "period") for a bad period code: there is no such template."""
@@ -56,7 +60,8 @@ def template_rows(unit: Unit, period_code: str, today: date) -> tuple[Period, li
         period = parse_period(period_code)
     except ValueError as error:
         raise NotFound(str(error), field="period") from error
-    return period, [_template_row(o) for o in owed_for_period(unit, period.code, today)]
+    owed = owed_for_period(unit, period.code, today, lag=lag)
+    return period, [_template_row(o) for o in owed]
 
 
 def _template_row(obligation: Obligation) -> TemplateRow:

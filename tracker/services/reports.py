@@ -95,7 +95,8 @@ def default_period(task: Task, today: date) -> Period | None:
     ``today`` (the one usually being reported), else the latest open one, else None."""
     periods = open_periods(task, today)
     ended = [period for period in periods if period.end < today]
-    return (ended or periods or [None])[0]
+    chosen = ended or periods
+    return chosen[0] if chosen else None
 
 
 def find_report(task_id: int, period: str) -> ProgressReport | None:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from config.settings import LagThresholds
 from tracker.domain.calendar import WorkdayCalendar
 from tracker.domain.lag import (
     LagEvent,
@@ -79,20 +79,24 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def lag_settings(plan: Plan) -> LagSettings:
-    """Thresholds in working days: the plan's overdue grace, the app's other settings."""
-    config = current_app.config
+def lag_settings(plan: Plan, lag: LagThresholds) -> LagSettings:
+    """Thresholds in working days: the plan's overdue grace, the app-wide ``lag`` ones."""
     return LagSettings(
-        missed_grace_workdays=config["TRACKER_MISSED_GRACE_WORKDAYS"],
+        missed_grace_workdays=lag.missed_grace_workdays,
         overdue_grace_workdays=plan.overdue_grace_workdays,
-        due_soon_workdays=config["TRACKER_DUE_SOON_WORKDAYS"],
+        due_soon_workdays=lag.due_soon_workdays,
     )
 
 
 def assess_plan(
-    plan: Plan, as_of: date, calendar: WorkdayCalendar | None = None
+    plan: Plan,
+    as_of: date,
+    calendar: WorkdayCalendar | None = None,
+    *,
+    lag: LagThresholds,
 ) -> list[TaskStatus]:
-    """Every task of ``plan`` with its state as of ``as_of``, in table order. Reads only."""
+    """Every task of ``plan`` with its state as of ``as_of`` under the thresholds ``lag``,
+    in table order. Reads only."""
     calendar = calendar or load_calendar()
     tasks = list(
         db.session.scalars(
@@ -103,7 +107,7 @@ def assess_plan(
         )
     )
     reports = _reports_by_task(plan.id)
-    settings = lag_settings(plan)
+    settings = lag_settings(plan, lag)
     return [
         TaskStatus(
             task,
@@ -118,14 +122,14 @@ def assess_plan(
     ]
 
 
-def assess_one(task: Task, as_of: date) -> TaskStatus:
-    """One task's status as of ``as_of``."""
+def assess_one(task: Task, as_of: date, *, lag: LagThresholds) -> TaskStatus:
+    """One task's status as of ``as_of`` under the thresholds ``lag``."""
     calendar = load_calendar()
     reports = list(
         db.session.scalars(sa.select(ProgressReport).where(ProgressReport.task_id == task.id))
     )
     facts = task_facts(task, reports, as_of, calendar)
-    return TaskStatus(task, assess_task(facts, as_of, calendar, lag_settings(task.plan)))
+    return TaskStatus(task, assess_task(facts, as_of, calendar, lag_settings(task.plan, lag)))
 
 
 def _reports_by_task(plan_id: int) -> dict[int, list[ProgressReport]]:
@@ -190,8 +194,9 @@ def task_facts(
     )
 
 
-def run_scan(as_of: date, plan_id: int | None = None) -> ScanResult:
-    """Assess every plan (or one) and add an alert for each new lag event.
+def run_scan(as_of: date, plan_id: int | None = None, *, lag: LagThresholds) -> ScanResult:
+    """Assess every plan (or one) under the thresholds ``lag`` and add an alert for each
+    new lag event.
 
     Safe to run twice: an alert's key names its event, and a known key is skipped.
     Flushes; the caller commits.
@@ -205,7 +210,7 @@ def run_scan(as_of: date, plan_id: int | None = None) -> ScanResult:
     for plan in plans:
         if plan is None:
             continue
-        plan_statuses = assess_plan(plan, as_of, calendar)
+        plan_statuses = assess_plan(plan, as_of, calendar, lag=lag)
         statuses.extend(plan_statuses)
         created += _store_alerts(plan, plan_statuses, as_of)
     created += _store_contribution_alerts({plan.id for plan in plans if plan}, as_of)
@@ -226,7 +231,7 @@ def _store_contribution_alerts(plan_ids: set[int], as_of: date) -> int:
     for contribution in unanswered_after_deadline(as_of):
         task = contribution.report.task
         key = f"overdue:contribution{contribution.id}:due{contribution.due_on}"
-        if task.plan_id not in plan_ids or key in existing:
+        if task.plan_id not in plan_ids or key in existing or contribution.due_on is None:
             continue
         existing.add(key)
         label = parse_period(contribution.report.period).label

@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 
 from tracker.domain import scoring
 from tracker.extensions import db
@@ -17,8 +16,6 @@ from tracker.models._types import utcnow
 from tracker.services import audit
 from tracker.services.assessment import rule_spec_of
 from tracker.services.errors import NotFound, ServiceError
-
-DEFAULT_MAX_CHARS = 100
 
 
 @dataclass(slots=True)
@@ -39,12 +36,7 @@ class FormRow:
     level2_span: int = 0
 
 
-# ---------------------------------------------------------------------------- settings
-
-
-def max_chars() -> int:
-    """The character limit of a self-assessment text (TRACKER_SELF_ASSESSMENT_MAX_CHARS)."""
-    return int(current_app.config.get("TRACKER_SELF_ASSESSMENT_MAX_CHARS", DEFAULT_MAX_CHARS))
+# ---------------------------------------------------------------------------- scores
 
 
 def max_score(indicator: Indicator) -> float | None:
@@ -205,14 +197,17 @@ def save_self_assessment(
     user: User,
     text: str,
     proposed_score: float | None,
+    *,
+    max_chars: int,
 ) -> SelfAssessment:
-    """Create or update the unit's entry for ``indicator``, and audit it.
+    """Create or update the unit's entry for ``indicator``, and audit it; ``max_chars`` is
+    the character limit of the text (``AssessmentSettings.self_assessment_max_chars``).
 
     Raises ServiceError (field "text") when the text is longer than the limit, (field
     "proposed_score") when the score is not within [0, the indicator's maximum].
     """
     text = (text or "").strip()
-    limit = max_chars()
+    limit = max_chars
     if len(text) > limit:
         raise ServiceError(
             f"指标“{indicator.name}”的自评情况有 {len(text)} 字，超过 {limit} 字的上限，未保存。",

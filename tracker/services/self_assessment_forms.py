@@ -43,11 +43,12 @@ class ReviewInput:
 
 
 def save_self_assessment_form(
-    set_id: int, unit: Unit, user: User, rows: list[EntryInput]
+    set_id: int, unit: Unit, user: User, rows: list[EntryInput], *, max_chars: int
 ) -> list[SelfAssessment]:
     """Save every row that has a text or a score, or an entry already (so that clearing a
     row clears the entry), with :func:`~tracker.services.self_assessment.save_self_assessment`.
-    Returns the entries saved, in row order.
+    ``max_chars`` is the length limit of one text (characters). Returns the entries
+    saved, in row order.
 
     Raises :class:`RowRefused` for the first row refused; NotFound for an indicator that
     is not a level-3 indicator of the set.
@@ -59,7 +60,7 @@ def save_self_assessment_form(
         indicator = sa_service.get_indicator(set_id, row.indicator_id)
         try:
             entry = sa_service.save_self_assessment(
-                set_id, unit, indicator, user, row.text, row.proposed_score
+                set_id, unit, indicator, user, row.text, row.proposed_score, max_chars=max_chars
             )
         except ServiceError as error:
             raise RowRefused(index, error) from error
@@ -100,6 +101,7 @@ def attach_evidence(
     *,
     storage_dir: Path,
     max_bytes: int,
+    max_chars: int,
 ) -> Evidence:
     """Attach ``upload`` to the unit's entry for ``indicator``, first creating the entry
     empty if the unit has not filled it (see :func:`tracker.services.evidence.attach`
@@ -109,7 +111,9 @@ def attach_evidence(
     """
     entry = sa_service.get_entry(set_id, unit.id, indicator.id)
     if entry is None:
-        entry = sa_service.save_self_assessment(set_id, unit, indicator, user, "", None)
+        entry = sa_service.save_self_assessment(
+            set_id, unit, indicator, user, "", None, max_chars=max_chars
+        )
     return evidence_service.attach(
         entry, upload, user, storage_dir=storage_dir, max_bytes=max_bytes
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from config.settings import LagThresholds
 from tracker.domain.lag import MilestoneAssessment
 from tracker.extensions import db
 from tracker.models import Alert, AuditEntry, Milestone, ProgressReport, Task
@@ -38,8 +39,9 @@ class TaskPage:
         return [(m, by_index.get(i)) for i, m in enumerate(self.task.milestones)]
 
 
-def task_page(task_id: int, as_of: date) -> TaskPage:
-    """The task page's data; raises NotFound for an unknown task."""
+def task_page(task_id: int, as_of: date, *, lag: LagThresholds) -> TaskPage:
+    """The task page's data, its state under the thresholds ``lag``; raises NotFound for
+    an unknown task."""
     task = get_task(task_id)
     alerts = list(
         db.session.scalars(
@@ -52,7 +54,7 @@ def task_page(task_id: int, as_of: date) -> TaskPage:
     ]
     return TaskPage(
         task=task,
-        status=assess_one(task, as_of),
+        status=assess_one(task, as_of, lag=lag),
         reports=reports_of_task(task.id),
         current_ids=frozenset(report.id for report in current_reports(task.id)),
         alerts=alerts,

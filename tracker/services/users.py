@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -21,8 +20,10 @@ def create_user(
     unit: Unit | None = None,
     display_name: str = "",
     email: str | None = None,
+    hash_method: str,
 ) -> User:
-    """Add a user. A ``unit`` user needs a unit; other roles have none.
+    """Add a user, the password hashed with werkzeug's ``hash_method`` (the setting
+    ``PasswordSettings.hash_method``). A ``unit`` user needs a unit; other roles have none.
 
     Raises :class:`ServiceError` for a taken username, a short password (< 8 characters)
     or a unit user without a unit.
@@ -43,7 +44,7 @@ def create_user(
         display_name=display_name or username,
         email=email,
     )
-    user.set_password(password, current_app.config["TRACKER_PASSWORD_HASH_METHOD"])
+    user.set_password(password, hash_method)
     db.session.add(user)
     db.session.flush()
     return user

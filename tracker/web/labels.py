@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from tracker import settings as app_settings
 
 ENTITY_LABELS = {
     "progress_reports": "填报",
@@ -75,7 +75,7 @@ def local_time(moment: datetime | None) -> str:
     """A stored UTC instant in the office's time zone, "2020-11-20 09:30"."""
     if moment is None:
         return ""
-    zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+    zone = app_settings.current().clock.zone
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo("UTC"))
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")

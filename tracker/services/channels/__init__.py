@@ -4,7 +4,7 @@ over SMTP and a DingTalk / WeCom group robot.
 A digest gets one :class:`~tracker.models.Delivery` per enabled channel
 (:func:`create_deliveries`); :func:`deliver_pending` tries every due one independently.
 A failure is recorded (``attempts``, ``last_error``) and retried after a backoff of 1, 5,
-15, 60, then every 240 minutes, until ``TRACKER_DELIVERY_MAX_ATTEMPTS`` (default 6)
+15, 60, then every 240 minutes, until ``ChannelSettings.delivery_max_attempts``
 attempts make it "failed". Deliveries are never deleted. Statuses: "pending", "sent",
 "failed", "skipped" (the channel cannot carry it, e.g. no e-mail address). Services
 flush; the caller commits.
@@ -12,13 +12,13 @@ flush; the caller commits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
+from config.settings import ChannelSettings
 from tracker.extensions import db
 from tracker.models import Delivery, Digest
 from tracker.services.channels.base import Channel, DeliveryError, DeliverySkipped
@@ -55,18 +55,19 @@ class DeliverySummary:
     skipped: int = 0
 
 
-def all_channels(config: Mapping[str, object] | None = None) -> list[Channel]:
-    """Every channel, configured from ``config`` (default: the app's config)."""
-    config = current_app.config if config is None else config
-    return [InboxChannel(), EmailChannel(config), WebhookChannel(config)]
+def all_channels(settings: ChannelSettings) -> list[Channel]:
+    """Every channel, configured from ``settings``."""
+    return [InboxChannel(), EmailChannel(settings), WebhookChannel(settings)]
 
 
-def enabled_channels(config: Mapping[str, object] | None = None) -> list[Channel]:
+def enabled_channels(settings: ChannelSettings) -> list[Channel]:
     """The channels the settings switch on; the inbox always comes first."""
-    return [channel for channel in all_channels(config) if channel.enabled()]
+    return [channel for channel in all_channels(settings) if channel.enabled()]
 
 
-def create_deliveries(digest: Digest, *, now: datetime | None = None) -> list[Delivery]:
+def create_deliveries(
+    digest: Digest, settings: ChannelSettings, *, now: datetime | None = None
+) -> list[Delivery]:
     """One pending delivery of ``digest`` per enabled channel, due at ``now`` (default:
     the current instant). A channel that already has a delivery of this digest keeps it
     (unique per digest and channel), so calling this twice adds nothing. Returns the
@@ -74,7 +75,7 @@ def create_deliveries(digest: Digest, *, now: datetime | None = None) -> list[De
     due = _utc(now or datetime.now(UTC))
     existing = {d.channel: d for d in _deliveries_of(digest)}
     result = []
-    for channel in enabled_channels():
+    for channel in enabled_channels(settings):
         delivery = existing.get(channel.name)
         if delivery is None:
             delivery = Delivery(
@@ -93,14 +94,17 @@ def _deliveries_of(digest: Digest) -> Sequence[Delivery]:
     return db.session.scalars(sa.select(Delivery).where(Delivery.digest_id == digest.id)).all()
 
 
-def deliver_pending(now: datetime, *, limit: int = 200) -> DeliverySummary:
+def deliver_pending(
+    now: datetime, settings: ChannelSettings, *, limit: int = 200
+) -> DeliverySummary:
     """Try every pending delivery due at ``now`` (``next_attempt_at <= now``), oldest
-    first, at most ``limit``. Each is tried on its own: an exception of one channel is
-    recorded on its delivery and never stops the others. Flushes; the caller commits.
+    first, at most ``limit``, through the channels of ``settings``. Each is tried on its
+    own: an exception of one channel is recorded on its delivery and never stops the
+    others. Flushes; the caller commits.
     """
     now = _utc(now)
-    channels = {channel.name: channel for channel in all_channels()}
-    max_attempts = int(current_app.config.get("TRACKER_DELIVERY_MAX_ATTEMPTS") or 6)
+    channels = {channel.name: channel for channel in all_channels(settings)}
+    max_attempts = settings.delivery_max_attempts
     counts = {"sent": 0, "failed": 0, "retrying": 0, "skipped": 0}
     for delivery in _due(now, limit):
         outcome = _attempt(delivery, channels.get(delivery.channel), now, max_attempts)

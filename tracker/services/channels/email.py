@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
+from config.settings import ChannelSettings
 from tracker.models import Digest
 from tracker.services.channels.base import DeliveryError, DeliverySkipped
 
@@ -35,14 +35,15 @@ class EmailChannel:
 
     name = "email"
 
-    def __init__(self, config: Mapping[str, object]) -> None:
-        self.host = config.get("TRACKER_SMTP_HOST") or None
-        self.mode = tls_mode(str(config.get("TRACKER_SMTP_TLS") or ""))
-        self.port = int(config.get("TRACKER_SMTP_PORT") or 0) or _DEFAULT_PORTS[self.mode]
-        self.user = config.get("TRACKER_SMTP_USER") or None
-        self.password = config.get("TRACKER_SMTP_PASSWORD") or ""
-        self.sender = str(config.get("TRACKER_SMTP_SENDER") or "tracker@example.org")
-        self.timeout = float(config.get("TRACKER_SMTP_TIMEOUT") or 15)
+    def __init__(self, settings: ChannelSettings) -> None:
+        self.host = settings.smtp_host or None
+        self.mode = tls_mode(settings.smtp_tls)
+        self.port = settings.smtp_port or _DEFAULT_PORTS[self.mode]
+        self.user = settings.smtp_user or None
+        password = settings.smtp_password
+        self.password = password.get_secret_value() if password is not None else ""
+        self.sender = settings.smtp_sender
+        self.timeout = settings.smtp_timeout
 
     def enabled(self) -> bool:
         """True once an SMTP host is set."""

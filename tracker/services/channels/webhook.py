@@ -17,8 +17,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
+from config.settings import ChannelSettings
 from tracker.models import Digest
 from tracker.services.channels.base import DeliveryError
 from tracker.services.channels.email import digest_text
@@ -58,13 +59,12 @@ class WebhookChannel:
 
     name = "webhook"
 
-    def __init__(
-        self, config: Mapping[str, object], clock: Callable[[], float] = time.time
-    ) -> None:
-        self.url = str(config.get("TRACKER_WEBHOOK_URL") or "")
-        self.kind = str(config.get("TRACKER_WEBHOOK_KIND") or "dingtalk").lower()
-        self.secret = str(config.get("TRACKER_WEBHOOK_SECRET") or "")
-        self.timeout = float(config.get("TRACKER_WEBHOOK_TIMEOUT") or 10)
+    def __init__(self, settings: ChannelSettings, clock: Callable[[], float] = time.time) -> None:
+        self.url = settings.webhook_url or ""
+        self.kind: str = settings.webhook_kind
+        secret = settings.webhook_secret
+        self.secret = secret.get_secret_value() if secret is not None else ""
+        self.timeout = settings.webhook_timeout
         self._clock = clock
 
     def enabled(self) -> bool:

@@ -9,9 +9,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.periods import Cadence
 from tracker.domain.policy import Action
+from tracker.jobs.scheduler import describe_jobs
 from tracker.models import CalendarDay, Plan
 from tracker.services import calendar as calendar_service
 from tracker.services import job_runs, plan_settings
@@ -190,6 +192,6 @@ def confirm_year(year: int) -> Response:
 def jobs() -> str:
     """The scheduler's job table (trigger, next run) and the latest 100 job runs."""
     require(Action.VIEW_JOB_RUNS)
-    return render_template(
-        "admin/jobs.html", jobs=job_runs.job_table(), runs=job_runs.latest_runs(100)
-    )
+    settings = app_settings.current()
+    table = job_runs.job_table(describe_jobs(settings), settings.clock.zone)
+    return render_template("admin/jobs.html", jobs=table, runs=job_runs.latest_runs(100))

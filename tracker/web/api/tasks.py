@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.policy import Action
 from tracker.extensions import db
@@ -37,7 +38,9 @@ def list_tasks(query: TaskFilters) -> TaskList:
     day = today()
     plan_ids = [query.plan] if query.plan else [plan.id for plan in plans.list_plans()]
     statuses = [
-        status for plan_id in plan_ids for status in build_ledger(plan_id, day, filters).statuses
+        status
+        for plan_id in plan_ids
+        for status in build_ledger(plan_id, day, filters, lag=app_settings.current().lag).statuses
     ]
     return TaskList(as_of=day, tasks=[TaskOut.of(status) for status in statuses])
 
@@ -62,7 +65,7 @@ def get_task(task: Task) -> TaskOut:
     """一项任务及其序时进度
 
     The task with its lag assessment as of today. 404, 403."""
-    return TaskOut.of(assess_one(task, today()))
+    return TaskOut.of(assess_one(task, today(), lag=app_settings.current().lag))
 
 
 @bp.get("/tasks/<int:task_id>/reports")

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from flask import Blueprint, abort, current_app, flash, request
+from flask import Blueprint, abort, flash, request
 from flask_login import current_user
 
+from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.models import Unit
 from tracker.services import assessment_pages as pages
@@ -62,12 +63,22 @@ def card_unit() -> Unit | None:
 
 def upload_dir() -> Path:
     """The folder evidence files are kept in (``TRACKER_UPLOAD_DIR``)."""
-    return Path(current_app.config["TRACKER_UPLOAD_DIR"])
+    return app_settings.current().uploads.folder
 
 
 def max_upload_mb() -> int:
     """The size limit of one file in MiB (``TRACKER_MAX_UPLOAD_MB``)."""
-    return int(current_app.config["TRACKER_MAX_UPLOAD_MB"])
+    return app_settings.current().uploads.max_upload_mb
+
+
+def max_chars() -> int:
+    """The length limit of one self-assessment text, in characters."""
+    return app_settings.current().assessment.self_assessment_max_chars
+
+
+def grades() -> dict[str, float]:
+    """The grade thresholds (优秀/良好/合格) in percent of the maximum."""
+    return app_settings.current().assessment.grade_thresholds()
 
 
 def submit_rows(form: SelfAssessmentForm | ReviewForm, action: Callable[[], T]) -> Outcome[T]:

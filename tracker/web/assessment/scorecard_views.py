@@ -20,7 +20,7 @@ from tracker.services import self_assessment as sa_service
 from tracker.services.scorecard_sheet import scorecard_sheet
 from tracker.web.access import allowed, require
 from tracker.web.actions import flash_form_errors, submit
-from tracker.web.assessment.blueprint import bp, card_unit
+from tracker.web.assessment.blueprint import bp, card_unit, grades
 from tracker.web.assessment.forms import AnswerForm, AppealForm, DecisionForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,7 +46,7 @@ def _render_scorecard(set_id: int, plan_id: int, unit: Unit | None, **forms: obj
         indicator_set=indicator_set,
         plan=plan,
         unit=unit,
-        card=assessment_service.scorecard(set_id, plan_id, unit_id),
+        card=assessment_service.scorecard(set_id, plan_id, unit_id, grades=grades()),
         adjustments=pages.adjustments_of(set_id, plan_id, unit_id),
         units=sa_service.assessed_units(set_id),
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
@@ -66,7 +66,7 @@ def scorecard_download(set_id: int, plan_id: int) -> Response:
     unit = card_unit()
     indicator_set = sa_service.get_set(set_id)
     pages.get_plan(plan_id)
-    card = assessment_service.scorecard(set_id, plan_id, unit.id if unit else None)
+    card = assessment_service.scorecard(set_id, plan_id, unit.id if unit else None, grades=grades())
     name = f"{indicator_set.name}{unit.name if unit else ''}评分表.xlsx"
     response = send_file(
         io.BytesIO(scorecard_xlsx(scorecard_sheet(card))),

@@ -19,6 +19,7 @@ from tracker.web.access import allowed
 from tracker.web.actions import submit
 from tracker.web.assessment.blueprint import (
     bp,
+    max_chars,
     max_upload_mb,
     own_unit,
     submit_rows,
@@ -51,7 +52,7 @@ def self_form(set_id: int) -> str | Response:
         unit=unit,
         rows=list(zip(rows, form.rows, strict=False)),
         form=form,
-        max_chars=sa_service.max_chars(),
+        max_chars=max_chars(),
     )
 
 
@@ -63,7 +64,9 @@ def _save(form: SelfAssessmentForm, set_id: int, unit: Unit) -> bool:
     inputs = form.inputs()
     return submit_rows(
         form,
-        lambda: form_service.save_self_assessment_form(set_id, unit, current_user, inputs),
+        lambda: form_service.save_self_assessment_form(
+            set_id, unit, current_user, inputs, max_chars=max_chars()
+        ),
     ).ok
 
 
@@ -123,6 +126,7 @@ def _attach(unit: Unit, indicator: Indicator, form: EvidenceForm) -> Evidence:
         form.file.data,
         storage_dir=upload_dir(),
         max_bytes=max_upload_mb() * evidence_service.MIB,
+        max_chars=max_chars(),
     )
 
 

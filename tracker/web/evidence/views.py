@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,6 +22,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
+from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.models import Contribution, Evidence, ProgressReport
 from tracker.services import evidence as evidence_service
@@ -39,12 +39,12 @@ bp = Blueprint("evidence", __name__)
 
 def storage_dir() -> Path:
     """The folder evidence files are kept in (``TRACKER_UPLOAD_DIR``)."""
-    return Path(current_app.config["TRACKER_UPLOAD_DIR"])
+    return app_settings.current().uploads.folder
 
 
 def max_upload_mb() -> int:
     """The size limit of one file in MiB (``TRACKER_MAX_UPLOAD_MB``)."""
-    return int(current_app.config["TRACKER_MAX_UPLOAD_MB"])
+    return app_settings.current().uploads.max_upload_mb
 
 
 # ---------------------------------------------------------------------------- permissions

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.models import Instruction, Task
 from tracker.services import instructions as instruction_service
@@ -35,7 +35,7 @@ class InstructionView:
 def _local_date(moment: datetime) -> date:
     """The date of a stored instant in ``TRACKER_TIMEZONE`` (SQLite drops the zone: UTC)."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+    return aware.astimezone(app_settings.current().clock.zone).date()
 
 
 def _view(instruction: Instruction) -> InstructionView:

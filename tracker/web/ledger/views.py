@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.lag import LagState
 from tracker.domain.policy import Action
@@ -35,7 +36,7 @@ def plan_ledger(plan_id: int) -> str:
     filters = _filters()
     return render_template(
         "ledger/ledger.html",
-        ledger=build_ledger(plan_id, today(), filters),
+        ledger=build_ledger(plan_id, today(), filters, lag=app_settings.current().lag),
         filters=filters,
         states=list(LagState),
         plans=plans.list_plans(),

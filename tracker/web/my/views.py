@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.policy import Role
 from tracker.io.report_workbook import write_template
@@ -48,7 +49,7 @@ def index() -> str | BaseResponse:
 def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
     unit = current_user.unit
     day = today()
-    owed = obligations.owed_reports(unit, day)
+    owed = obligations.owed_reports(unit, day, lag=app_settings.current().lag)
     return render_template(
         "my/index.html",
         unit=unit,
@@ -71,7 +72,7 @@ def template() -> BaseResponse:
     if code is None:
         flash("本单位目前没有需要填报的期间。", "info")
         return redirect(url_for("my.index"))
-    period, rows = report_upload.template_rows(unit, code, today())
+    period, rows = report_upload.template_rows(unit, code, today(), lag=app_settings.current().lag)
     return send_file(
         io.BytesIO(write_template(rows, unit.name, period.label)),
         mimetype=XLSX,
@@ -82,7 +83,8 @@ def template() -> BaseResponse:
 
 def _default_code(unit: Unit) -> str | None:
     day = today()
-    period = obligations.default_period(obligations.owed_reports(unit, day), day)
+    owed = obligations.owed_reports(unit, day, lag=app_settings.current().lag)
+    period = obligations.default_period(owed, day)
     return period.code if period else None
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.models import SupervisionNotice
 from tracker.services import notices as notice_service
@@ -94,9 +95,11 @@ def document(notice_id: int, kind: str) -> Response:
     a missing file is a 404."""
     notice = _readable(notice_id)
     if kind == "pdf":
-        path = notice_service.ensure_pdf(notice)
+        path = notice_service.ensure_pdf(notice, app_settings.current().uploads.notice_dir)
     else:
-        path = notice_service.document_path(notice, "docx")
+        path = notice_service.document_path(
+            notice, "docx", app_settings.current().uploads.notice_dir
+        )
     return private_download(path, _CONTENT_TYPES[kind], f"督办单{notice.number}.{kind}")
 
 

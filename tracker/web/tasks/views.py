@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.policy import Action
 from tracker.io.charts import render_milestone_chart
@@ -31,7 +32,7 @@ bp = Blueprint("tasks", __name__)
 def show(task_id: int) -> str:
     """A task's milestones, expected-to-date, reports, contributions and chart."""
     require(Action.VIEW_TASK, task_service.get_task(task_id))
-    page = task_page(task_id, today())
+    page = task_page(task_id, today(), lag=app_settings.current().lag)
     return render_template("tasks/show.html", page=page, review_form=ReviewForm())
 
 

@@ -1,0 +1,160 @@
+"""The reminder pass (催办), issue 4 §2 and §5 (`remind run`): reminders due today for
+every plan, stored once per thing, step and recipient, gathered into one daily digest per
+recipient and handed to the channels.
+
+Digest rule: a recipient gets at most one digest a day (``Digest`` is unique per recipient
+and day). A pass puts a recipient's new reminders — and any left without a digest by an
+earlier pass — into that day's digest when the recipient has none yet that day. When the
+day's digest already exists (a second pass the same day found something new), the new
+reminders stay without a digest and go out with the next day's digest. A recipient with
+nothing new gets no digest at all.
+
+Services flush; the caller (command or job) commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+
+from config.settings import ChannelSettings, Settings
+from tracker.domain.reminders import ReminderIntent
+from tracker.extensions import db
+from tracker.models import Delivery, Digest, Plan, Reminder
+from tracker.services import channels
+from tracker.services.calendar import load_calendar
+from tracker.services.reminders.digests import (
+    TASK_TEXT_CHARS,
+    digest_body,
+    digest_line,
+    digest_subject,
+    make_digest,
+    make_digests,
+    pending_recipients,
+)
+from tracker.services.reminders.escalation import issue_notices
+from tracker.services.reminders.facts import (
+    contribution_facts,
+    milestone_facts,
+    plan_intents,
+    plan_rules,
+    report_facts,
+)
+from tracker.services.reminders.recipients import Audiences, store_reminders
+
+__all__ = [
+    "TASK_TEXT_CHARS",
+    "Audiences",
+    "RunResult",
+    "contribution_facts",
+    "digest_body",
+    "digest_line",
+    "digest_subject",
+    "issue_notices",
+    "make_digest",
+    "make_digests",
+    "milestone_facts",
+    "plan_intents",
+    "plan_rules",
+    "report_facts",
+    "run_reminders",
+    "send_digests",
+    "store_reminders",
+]
+
+
+@dataclass(slots=True)
+class RunResult:
+    """One reminder pass: the reminders stored (new), the digests made, deliveries sent
+    (of this pass's digests) and intents skipped because their key was already stored."""
+
+    as_of: date
+    reminders: list[Reminder] = field(default_factory=list)
+    digests: list[Digest] = field(default_factory=list)
+    sent: int = 0
+    skipped_duplicates: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        """``{"as_of", "reminders": [{"recipient", "channel", "kind", "task_id"}], "sent",
+        "skipped_duplicates"}``: one entry per new reminder and channel it went out on."""
+        entries: list[dict[str, object]] = []
+        for digest in self.digests:
+            sent = sorted(d.channel for d in _deliveries(digest) if d.status == "sent")
+            for reminder in digest.reminders:
+                entries.extend(
+                    {
+                        "recipient": digest.recipient.username,
+                        "channel": channel,
+                        "kind": reminder.kind,
+                        "task_id": reminder.task_id,
+                    }
+                    for channel in sent
+                )
+        return {
+            "as_of": self.as_of.isoformat(),
+            "reminders": entries,
+            "sent": self.sent,
+            "skipped_duplicates": self.skipped_duplicates,
+        }
+
+
+def _deliveries(digest: Digest) -> list[Delivery]:
+    return list(db.session.scalars(sa.select(Delivery).where(Delivery.digest_id == digest.id)))
+
+
+def run_reminders(as_of: date, settings: Settings, now: datetime | None = None) -> RunResult:
+    """One reminder pass as of ``as_of`` over every plan (issue 4 §2, §5 `remind run`).
+
+    Stores the new reminders (a key already stored is skipped and counted), issues the
+    supervision notices of new notice steps, makes at most one digest per recipient for
+    ``as_of``, creates their deliveries and sends what is pending at ``now`` (default:
+    the current instant). Safe to run twice: a rerun for the same date stores, digests
+    and sends nothing new. ``settings``: lag thresholds, the reminder and notice settings,
+    the notice folder and the channels. Flushes; the caller commits.
+    """
+    calendar = load_calendar()
+    result = RunResult(as_of=as_of)
+    intents: list[ReminderIntent] = []
+    for plan in db.session.scalars(sa.select(Plan).order_by(Plan.id)):
+        intents.extend(
+            plan_intents(
+                plan,
+                as_of,
+                calendar,
+                lag=settings.lag,
+                catchup_workdays=settings.reminders.catchup_workdays,
+            )
+        )
+    intents = issue_notices(
+        intents,
+        as_of,
+        notice_dir=settings.uploads.notice_dir,
+        deadline_workdays=settings.reminders.notice_deadline_workdays,
+    )
+    result.reminders, result.skipped_duplicates = store_reminders(intents, as_of)
+    db.session.flush()
+    result.digests = make_digests(pending_recipients(as_of), as_of)
+    send_digests(result, settings.channels, now or datetime.now(UTC))
+    return result
+
+
+def send_digests(result: RunResult, settings: ChannelSettings, now: datetime) -> None:
+    """Create the deliveries of the pass's digests on the channels of ``settings``, then
+    send every pending delivery due at ``now``; ``result.sent`` counts the sent deliveries
+    of this pass's digests."""
+    for digest in result.digests:
+        channels.create_deliveries(digest, settings, now=now)
+    channels.deliver_pending(now, settings)
+    db.session.flush()
+    ids = [digest.id for digest in result.digests]
+    if ids:
+        result.sent = (
+            db.session.scalar(
+                sa.select(sa.func.count(Delivery.id)).where(
+                    Delivery.digest_id.in_(ids), Delivery.status == "sent"
+                )
+            )
+            or 0
+        )

@@ -1,0 +1,27 @@
+"""The app's typed settings (:class:`config.settings.Settings`), built once by
+``create_app`` and kept in ``app.extensions``; the web, job and command edges read them
+here and pass services what they need."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from config.settings import Settings
+
+EXTENSION = "tracker.settings"
+
+
+def install(app: Flask, settings: Settings) -> None:
+    """Keep ``settings`` on ``app`` (replacing any it had)."""
+    app.extensions[EXTENSION] = settings
+
+
+def of(app: Flask) -> Settings:
+    """The settings of ``app``; raises KeyError when ``create_app`` did not build it."""
+    settings: Settings = app.extensions[EXTENSION]
+    return settings
+
+
+def current() -> Settings:
+    """The settings of the current app (needs an app context)."""
+    return of(current_app._get_current_object())  # type: ignore[attr-defined]
