@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from config.settings import TEST_HASH_METHOD
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.services import backup
@@ -50,8 +51,8 @@ def filled(app_ctx: Flask, tmp_path: Path) -> Path:
     (uploads / "notices" / "n.docx").parent.mkdir()
     (uploads / "notices" / "n.docx").write_bytes(b"PK\x03\x04 notice")
     with unit_of_work():
-        create_user("office1", PASSWORD, Role.OFFICE)
-        create_user("leader1", PASSWORD, Role.LEADER)
+        create_user("office1", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
+        create_user("leader1", PASSWORD, Role.LEADER, hash_method=TEST_HASH_METHOD)
     return uploads
 
 
@@ -65,7 +66,7 @@ def test_backup_then_changes_then_restore_gives_the_same_rows_and_files(
     assert {f.path for f in manifest.files} >= {"uploads/evidence/a.pdf", "uploads/notices/n.docx"}
 
     with unit_of_work():
-        create_user("intruder", PASSWORD, Role.OFFICE)
+        create_user("intruder", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
     (filled / "evidence" / "a.pdf").write_bytes(b"changed")
     (filled / "notices" / "n.docx").unlink()
     (filled / "new.txt").write_text("new")

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from config.settings import TEST_HASH_METHOD
 from tracker import create_app
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -21,6 +22,10 @@ from tracker.unit_of_work import attempt, transactional, unit_of_work
 PASSWORD = "Secret@2020x"
 
 
+def _office(name: str) -> User:
+    return create_user(name, PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
+
+
 def _usernames() -> list[str]:
     """The stored usernames, read through a fresh session (what another request sees)."""
     db.session.remove()
@@ -28,16 +33,16 @@ def _usernames() -> list[str]:
 
 
 def test_rollback_undoes_writes_released_in_a_savepoint(app_ctx: Flask) -> None:
-    create_user("first", PASSWORD, Role.OFFICE)
+    create_user("first", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
     with db.session.begin_nested():
-        create_user("second", PASSWORD, Role.OFFICE)
+        create_user("second", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
     db.session.rollback()
     assert _usernames() == []
 
 
 def test_a_savepoint_opened_first_does_not_commit_on_release(app_ctx: Flask) -> None:
     with db.session.begin_nested():
-        create_user("alone", PASSWORD, Role.OFFICE)
+        create_user("alone", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
     db.session.rollback()
     assert _usernames() == []
 
@@ -46,10 +51,10 @@ def test_a_failure_inside_a_nested_transaction_leaves_every_table_as_before(
     app_ctx: Flask,
 ) -> None:
     def failing_service() -> None:
-        create_user("inner", PASSWORD, Role.OFFICE)
+        create_user("inner", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
         raise ServiceError("拒绝")
 
-    create_user("outer", PASSWORD, Role.OFFICE)
+    create_user("outer", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
     outcome = attempt(failing_service)
     assert outcome.error is not None and outcome.error.message == "拒绝"
     db.session.rollback()
@@ -58,8 +63,12 @@ def test_a_failure_inside_a_nested_transaction_leaves_every_table_as_before(
 
 def test_attempt_keeps_the_accepted_call_and_undoes_only_the_refused_one(app_ctx: Flask) -> None:
     with unit_of_work():
-        kept = attempt(lambda: create_user("kept", PASSWORD, Role.OFFICE))
-        refused = attempt(lambda: create_user("kept", PASSWORD, Role.OFFICE))
+        kept = attempt(
+            lambda: create_user("kept", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
+        )
+        refused = attempt(
+            lambda: create_user("kept", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
+        )
     assert kept.ok and kept.value is not None
     assert refused.error is not None and refused.error.field == "username"
     assert _usernames() == ["kept"]
@@ -67,9 +76,9 @@ def test_attempt_keeps_the_accepted_call_and_undoes_only_the_refused_one(app_ctx
 
 def test_unit_of_work_commits_on_success_and_rolls_back_on_error(app_ctx: Flask) -> None:
     with unit_of_work():
-        create_user("saved", PASSWORD, Role.OFFICE)
+        create_user("saved", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
     with pytest.raises(RuntimeError), unit_of_work():
-        create_user("lost", PASSWORD, Role.OFFICE)
+        create_user("lost", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
         raise RuntimeError("crash after the write")
     assert _usernames() == ["saved"]
 
@@ -77,7 +86,7 @@ def test_unit_of_work_commits_on_success_and_rolls_back_on_error(app_ctx: Flask)
 def test_a_transactional_command_commits_once_it_returns(app_ctx: Flask) -> None:
     @transactional
     def command(name: str) -> str:
-        return create_user(name, PASSWORD, Role.OFFICE).username
+        return create_user(name, PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD).username
 
     assert command("by-command") == "by-command"
     assert _usernames() == ["by-command"]
@@ -96,12 +105,12 @@ def request_app(app: Flask) -> Flask:
 
     @other.post("/_test/write/<name>")
     def write(name: str) -> str:
-        create_user(name, PASSWORD, Role.OFFICE)
+        create_user(name, PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
         return "ok"
 
     @other.post("/_test/write-then-fail/<name>")
     def write_then_fail(name: str) -> str:
-        create_user(name, PASSWORD, Role.OFFICE)
+        create_user(name, PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
         raise RuntimeError("the view fails after writing")
 
     return other

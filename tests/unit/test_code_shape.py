@@ -51,13 +51,7 @@ KNOWN_COMMITS: frozenset[str] = frozenset(
 #: (b) view functions over :data:`MAX_VIEW_LINES`, as "path::function".
 KNOWN_LONG_VIEWS: frozenset[str] = frozenset({})
 #: (c) modules over :data:`MAX_MODULE_LINES`.
-KNOWN_LONG_MODULES: frozenset[str] = frozenset(
-    {
-        "tracker/services/assessment.py",
-        "tracker/services/evidence.py",
-        "tracker/services/reminders.py",
-    }
-)
+KNOWN_LONG_MODULES: frozenset[str] = frozenset({})
 
 
 @dataclass(frozen=True, slots=True)
