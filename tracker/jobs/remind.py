@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from tracker.clock import today
-from tracker.extensions import db
 from tracker.jobs.runs import recorded
 from tracker.services.reminders import run_reminders
 
@@ -14,10 +13,9 @@ log = logging.getLogger(__name__)
 
 @recorded("daily_reminders")
 def daily_reminders() -> dict[str, int]:
-    """One reminder pass as of today, committed; a rerun the same day sends nothing new.
-    Returns the counts recorded with the run."""
+    """One reminder pass as of today, in the run's unit of work; a rerun the same day sends
+    nothing new. Returns the counts recorded with the run."""
     result = run_reminders(today())
-    db.session.commit()
     log.info(
         "reminders %s: %d new, %d digests, %d sent, %d skipped duplicates",
         result.as_of,
