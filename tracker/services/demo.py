@@ -40,8 +40,8 @@ PLAN_NAME = "新时代慈溪产业工人队伍建设改革实施方案"
 PLAN_PERIOD = (2019, 2025)
 DEMO_PASSWORD = "Cixi@2020demo"
 DEMO_PERIODS = ("2019Q1", "2019Q2", "2019Q3", "2019Q4", "2020Q1", "2020Q2", "2020Q3")
-REPORT_PROGRESS_EVERY = 10
-"""Tasks between two progress lines while the reports are written."""
+PROGRESS_EVERY = 10
+"""Units or tasks between two progress lines while accounts and reports are written."""
 
 Progress = Callable[[str], None]
 """Told one line of Chinese text at each step of the load (``click.echo`` in the CLI)."""
@@ -97,7 +97,7 @@ def load_demo(today: date, progress: Progress | None = None) -> DemoResult:
     plan = db.session.get(Plan, summary.plan_id)
     assert plan is not None
     say("创建演示账号……")
-    _create_accounts(plan)
+    _create_accounts(plan, say)
     result = DemoResult(plan_id=plan.id)
     say(f"生成填报（{DEMO_PERIODS[0]}—{DEMO_PERIODS[-1]}）……")
     result.reports = _create_reports(plan, today, say)
@@ -125,10 +125,11 @@ def _write_instructions(statuses: list[scan.TaskStatus]) -> None:
         )
 
 
-def _create_accounts(plan: Plan) -> None:
+def _create_accounts(plan: Plan, say: Progress) -> None:
     """The office, a leader in charge of every unit, the assessment group, and one reporter
     per unit who is also the unit's head (receives its supervision notices); e-mail at
-    example.org."""
+    example.org. Tells ``say`` the count every few units (each password hash takes a
+    moment)."""
     taken = set(db.session.scalars(sa.select(User.username)))
     names = {Role.OFFICE: "慈溪市产改办", Role.LEADER: "分管副市长", Role.ASSESSOR: "考核组"}
     for username, role in (
@@ -142,7 +143,7 @@ def _create_accounts(plan: Plan) -> None:
                 username, DEMO_PASSWORD, role, display_name=name, email=f"{username}@example.org"
             )
     leader = db.session.scalars(sa.select(User).where(User.username == "leader")).one()
-    units = db.session.scalars(sa.select(Unit).order_by(Unit.id))
+    units = list(db.session.scalars(sa.select(Unit).order_by(Unit.id)))
     for number, unit in enumerate(units, start=1):
         unit.leader_id = unit.leader_id or leader.id
         username = f"unit{number:02d}"
@@ -156,6 +157,8 @@ def _create_accounts(plan: Plan) -> None:
                 email=f"{username}@example.org",
             )
             reporter.is_unit_head = True
+        if number % PROGRESS_EVERY == 0 or number == len(units):
+            say(f"  账号：{number}/{len(units)} 个单位")
 
 
 def _describe_accounts() -> list[tuple[str, str, str]]:
@@ -175,7 +178,7 @@ def _create_reports(plan: Plan, today: date, say: Progress) -> int:
     tasks = list(plan.tasks)
     for number, task in enumerate(tasks, start=1):
         count += _create_task_reports(task, plan, today, calendar, office, rng)
-        if number % REPORT_PROGRESS_EVERY == 0 or number == len(tasks):
+        if number % PROGRESS_EVERY == 0 or number == len(tasks):
             say(f"  填报：{number}/{len(tasks)} 项任务，已写 {count} 份")
     db.session.flush()
     return count
