@@ -84,12 +84,11 @@ def _app_context() -> Iterator[Flask]:
 def start_run(job_id: str) -> int:
     """Write a ``running`` JobRun now, in its own unit of work; returns its id."""
     with unit_of_work() as session:
-        inserted = session.execute(
-            sa.insert(_RUNS).values(
-                job_id=job_id, started_at=utcnow(), outcome="running", counts="", error=""
-            )
-        )
-        return int(inserted.inserted_primary_key[0])
+        return session.execute(
+            sa.insert(_RUNS)
+            .values(job_id=job_id, started_at=utcnow(), outcome="running", counts="", error="")
+            .returning(_RUNS.c.id)
+        ).scalar_one()
 
 
 def finish_run(run_id: int, outcome: str, counts: Counts, error: str) -> None:
