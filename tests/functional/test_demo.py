@@ -20,8 +20,9 @@ from tracker.services.demo import DEMO_PASSWORD, load_demo
 def test_demo_pages_render_for_office_and_units(app: Flask, client: FlaskClient) -> None:
     """Load the demo; the office opens the ledger, every task page and the inbox; a
     cooperating unit's account opens its to-do list and a confirmation still open."""
+    steps: list[str] = []
     with app.app_context():
-        result = load_demo(today(), app_settings.current())
+        result = load_demo(today(), app_settings.current(), progress=steps.append)
         db.session.commit()
         task_ids = list(db.session.scalars(sa.select(Task.id).order_by(Task.id)))
         alerts = db.session.scalar(sa.select(sa.func.count(Alert.id)))
@@ -36,6 +37,8 @@ def test_demo_pages_render_for_office_and_units(app: Flask, client: FlaskClient)
         assert coop_user is not None
         coop_name, request_id = coop_user.username, open_request.id
     assert result.reports > 0
+    assert steps[0] == "同步节假日日历……" and any("导入实施方案" in s for s in steps)
+    assert f"  填报：57/57 项任务，已写 {result.reports} 份" in steps
     assert alerts == result.alerts > 0
 
     assert location(login(client, "office", DEMO_PASSWORD)) == "/"

@@ -1,8 +1,8 @@
 """Scheduled jobs: one table of job id, trigger and function (DESIGN.md §7).
 
-Job functions are module-level (APScheduler pickles references to them), build their
-own app context, commit their own work, are safe to run twice, and record each run
-(``tracker.jobs.runs.recorded``).
+Job functions are module-level (APScheduler pickles references to them), are safe to
+run twice, and are decorated with ``tracker.jobs.runs.recorded``, which gives each run an
+app context, a unit of work and a record (``JobRun``). Jobs never commit.
 """
 
 from __future__ import annotations

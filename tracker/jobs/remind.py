@@ -6,7 +6,6 @@ import logging
 
 from tracker import settings as app_settings
 from tracker.clock import today
-from tracker.extensions import db
 from tracker.jobs.runs import recorded
 from tracker.services.reminders import run_reminders
 
@@ -15,10 +14,9 @@ log = logging.getLogger(__name__)
 
 @recorded("daily_reminders")
 def daily_reminders() -> dict[str, int]:
-    """One reminder pass as of today, committed; a rerun the same day sends nothing new.
-    Returns the counts recorded with the run."""
+    """One reminder pass as of today, in the run's unit of work; a rerun the same day sends
+    nothing new. Returns the counts recorded with the run."""
     result = run_reminders(today(), app_settings.current())
-    db.session.commit()
     log.info(
         "reminders %s: %d new, %d digests, %d sent, %d skipped duplicates",
         result.as_of,

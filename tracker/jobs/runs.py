@@ -1,9 +1,17 @@
-"""The record of every scheduled job run (``JobRun``): ``@recorded("job_id")``.
+"""Running a scheduled job: its app context, its unit of work and its record (``JobRun``).
 
-A recorded job runs inside an app context (the current one, or a fresh app built from
-the environment) and returns its counts as a dict. The run is written in transactions of
-its own, committed before and after the job, so a failing job is still recorded with its
-error and a job's rollback does not touch the record.
+``@recorded("job_id")`` makes a job function run through :func:`run_job`, which
+
+1. writes a ``running`` JobRun in a unit of work of its own (committed at once),
+2. runs the job in one :func:`~tracker.unit_of_work.unit_of_work` — committed when the
+   job returns, rolled back when it raises,
+3. closes the record in another unit of work: "ok" with the job's counts, or "error" with
+   the exception (after the job's writes were rolled back), which is then raised again
+   (APScheduler logs it and keeps running).
+
+A job that writes in chunks (so that a late failure keeps what earlier chunks did) wraps
+each chunk in ``with unit_of_work():`` too: nested in the run's unit of work, it commits
+everything the run has written so far when the chunk ends. Jobs never call commit.
 """
 
 from __future__ import annotations
@@ -19,39 +27,44 @@ from typing import Any, ParamSpec
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 
-from tracker.extensions import db
 from tracker.models._types import utcnow
 from tracker.models.reminder import JobRun
+from tracker.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 Counts = Mapping[str, Any] | None
 MAX_ERROR_CHARS = 4000
-_RUNS = JobRun.__table__  # Core statements: recording needs no ORM session
+_RUNS = JobRun.__table__  # Core statements: the record never shares ORM state with the job
 
 
 def recorded(job_id: str) -> Callable[[Callable[P, Counts]], Callable[P, Counts]]:
-    """Record each run of the decorated job as a ``JobRun`` of ``job_id``; the job's
-    exception is recorded, then raised again (APScheduler logs it and keeps running)."""
+    """Run each call of the decorated job through :func:`run_job` as a run of ``job_id``."""
 
     def decorate(func: Callable[P, Counts]) -> Callable[P, Counts]:
         @functools.wraps(func)
         def run(*args: P.args, **kwargs: P.kwargs) -> Counts:
-            with _app_context():
-                run_id = start_run(job_id)
-                try:
-                    counts = func(*args, **kwargs)
-                except Exception as error:
-                    db.session.rollback()
-                    finish_run(run_id, "error", None, error_summary(error))
-                    raise
-                finish_run(run_id, "ok", counts, "")
-                return counts
+            return run_job(job_id, functools.partial(func, *args, **kwargs))
 
         return run
 
     return decorate
+
+
+def run_job(job_id: str, job: Callable[[], Counts]) -> Counts:
+    """Run ``job`` in one unit of work, recorded as a ``JobRun`` of ``job_id``; returns
+    its counts. Re-raises the job's exception once the failure is recorded."""
+    with _app_context():
+        run_id = start_run(job_id)
+        try:
+            with unit_of_work():
+                counts = job()
+        except Exception as error:
+            finish_run(run_id, "error", None, error_summary(error))
+            raise
+        finish_run(run_id, "ok", counts, "")
+        return counts
 
 
 @contextmanager
@@ -69,20 +82,20 @@ def _app_context() -> Iterator[Flask]:
 
 
 def start_run(job_id: str) -> int:
-    """Write a ``running`` JobRun now, in its own transaction; returns its id."""
-    with db.engine.begin() as connection:
-        inserted = connection.execute(
-            sa.insert(_RUNS).values(
-                job_id=job_id, started_at=utcnow(), outcome="running", counts="", error=""
-            )
-        )
-        return int(inserted.inserted_primary_key[0])
+    """Write a ``running`` JobRun now, in its own unit of work; returns its id."""
+    with unit_of_work() as session:
+        return session.execute(
+            sa.insert(_RUNS)
+            .values(job_id=job_id, started_at=utcnow(), outcome="running", counts="", error="")
+            .returning(_RUNS.c.id)
+        ).scalar_one()
 
 
 def finish_run(run_id: int, outcome: str, counts: Counts, error: str) -> None:
-    """Close the run: end time, outcome ("ok", "error"), counts as JSON, error text."""
-    with db.engine.begin() as connection:
-        connection.execute(
+    """Close the run in its own unit of work: end time, outcome ("ok", "error"), counts as
+    JSON, error text."""
+    with unit_of_work() as session:
+        session.execute(
             sa.update(_RUNS)
             .where(_RUNS.c.id == run_id)
             .values(

@@ -6,7 +6,6 @@ import logging
 
 from tracker import settings as app_settings
 from tracker.clock import today
-from tracker.extensions import db
 from tracker.jobs.runs import recorded
 from tracker.services.scan import run_scan
 
@@ -15,10 +14,10 @@ log = logging.getLogger(__name__)
 
 @recorded("daily_scan")
 def daily_scan() -> dict[str, int]:
-    """Scan every plan as of today and store new alerts; a rerun adds nothing. Returns
-    the counts recorded with the run: tasks scanned and alerts created."""
+    """Scan every plan as of today and store new alerts, in the run's unit of work; a rerun
+    adds nothing. Returns the counts recorded with the run: tasks scanned and alerts
+    created."""
     result = run_scan(today(), lag=app_settings.current().lag)
-    db.session.commit()
     log.info(
         "scan %s: %d tasks, %d new alerts",
         result.as_of,

@@ -7,6 +7,7 @@ behind, some with reports missing — deterministic, so every demo shows the sam
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from config.settings import Settings
+from tracker.domain.calendar import WorkdayCalendar
 from tracker.domain.lag import LagState, expected_to_date
 from tracker.domain.periods import parse_period
 from tracker.domain.policy import Role
@@ -39,6 +41,15 @@ PLAN_NAME = "新时代慈溪产业工人队伍建设改革实施方案"
 PLAN_PERIOD = (2019, 2025)
 DEMO_PASSWORD = "Cixi@2020demo"
 DEMO_PERIODS = ("2019Q1", "2019Q2", "2019Q3", "2019Q4", "2020Q1", "2020Q2", "2020Q3")
+PROGRESS_EVERY = 10
+"""Units or tasks between two progress lines while accounts and reports are written."""
+
+Progress = Callable[[str], None]
+"""Told one line of Chinese text at each step of the load (``click.echo`` in the CLI)."""
+
+
+def _silent(_message: str) -> None:
+    """The progress callback when nobody listens."""
 
 
 @dataclass
@@ -64,31 +75,43 @@ class DemoResult:
         return "\n".join(lines)
 
 
-def load_demo(today: date, settings: Settings) -> DemoResult:
+def load_demo(today: date, settings: Settings, progress: Progress | None = None) -> DemoResult:
     """Load the demo into a migrated database under the app's ``settings``; a second call
     adds nothing.
 
-    Flushes; the caller commits. Raises TableReadError if the seed table is unreadable.
+    ``progress`` is told each step as it starts (calendar, plan import, accounts, the
+    reports every few tasks, scan, reminders, rubric). Flushes; the caller commits.
+    Raises TableReadError if a seed table is unreadable.
     """
+    say = progress or _silent
+    say("同步节假日日历……")
     calendar_service.sync_from_library()
     existing = db.session.scalar(sa.select(Plan).where(Plan.name == PLAN_NAME))
     if existing is not None:
+        say("演示方案已存在，不再重复导入。")
         result = DemoResult(plan_id=existing.id, already_loaded=True)
         result.accounts = _describe_accounts()
         return result
+    say(f"导入实施方案：{SEED_PLAN.name}……")
     table = plans.read_table(SEED_PLAN)
     summary = plans.import_plan(
         table, period=PLAN_PERIOD, defaults=settings.reporting, name=PLAN_NAME
     )
+    say(f"已导入 {summary.tasks} 项任务、{summary.units} 个单位。")
     plan = db.session.get(Plan, summary.plan_id)
     assert plan is not None
-    _create_accounts(plan, settings.passwords.hash_method)
+    say("创建演示账号……")
+    _create_accounts(plan, settings.passwords.hash_method, say)
     result = DemoResult(plan_id=plan.id)
-    result.reports = _create_reports(plan, today)
+    say(f"生成填报（{DEMO_PERIODS[0]}—{DEMO_PERIODS[-1]}）……")
+    result.reports = _create_reports(plan, today, say)
+    say(f"扫描滞后情况（截至 {today.isoformat()}）……")
     scanned = scan.run_scan(today, plan.id, lag=settings.lag)
     result.alerts = scanned.alerts_created
     _write_instructions(scanned.statuses)
+    say("生成今日催办提醒……")
     result.digests = len(run_reminders(today, settings).digests)
+    say(f"导入考核指标体系：{SEED_RUBRIC.name}……")
     indicators.import_indicators(indicators.read_table(SEED_RUBRIC))
     result.accounts = _describe_accounts()
     return result
@@ -106,10 +129,11 @@ def _write_instructions(statuses: list[scan.TaskStatus]) -> None:
         )
 
 
-def _create_accounts(plan: Plan, hash_method: str) -> None:
+def _create_accounts(plan: Plan, hash_method: str, say: Progress) -> None:
     """The office, a leader in charge of every unit, the assessment group, and one reporter
     per unit who is also the unit's head (receives its supervision notices); e-mail at
-    example.org."""
+    example.org. Tells ``say`` the count every few units (each password hash takes a
+    moment)."""
     taken = set(db.session.scalars(sa.select(User.username)))
     names = {Role.OFFICE: "慈溪市产改办", Role.LEADER: "分管副市长", Role.ASSESSOR: "考核组"}
     for username, role in (
@@ -128,7 +152,7 @@ def _create_accounts(plan: Plan, hash_method: str) -> None:
                 hash_method=hash_method,
             )
     leader = db.session.scalars(sa.select(User).where(User.username == "leader")).one()
-    units = db.session.scalars(sa.select(Unit).order_by(Unit.id))
+    units = list(db.session.scalars(sa.select(Unit).order_by(Unit.id)))
     for number, unit in enumerate(units, start=1):
         unit.leader_id = unit.leader_id or leader.id
         username = f"unit{number:02d}"
@@ -143,6 +167,8 @@ def _create_accounts(plan: Plan, hash_method: str) -> None:
                 hash_method=hash_method,
             )
             reporter.is_unit_head = True
+        if number % PROGRESS_EVERY == 0 or number == len(units):
+            say(f"  账号：{number}/{len(units)} 个单位")
 
 
 def _describe_accounts() -> list[tuple[str, str, str]]:
@@ -150,41 +176,60 @@ def _describe_accounts() -> list[tuple[str, str, str]]:
     return [(u.username, str(u.role), u.unit.name if u.unit else "") for u in users]
 
 
-def _create_reports(plan: Plan, today: date) -> int:
+def _create_reports(plan: Plan, today: date, say: Progress) -> int:
     """Reports through the same services as the pages: submitted a few working days after
     each quarter, accepted by the office (the latest sometimes still pending), and
-    answered by most cooperating units."""
+    answered by most cooperating units. Tells ``say`` the count every few tasks; returns
+    the number of reports."""
     calendar = calendar_service.load_calendar()
     rng = random.Random(20201120)
     office = db.session.scalars(sa.select(User).where(User.username == "office")).one()
     count = 0
-    for task in plan.tasks:
-        lead = task.lead_units
-        if not lead or not scan.report_dues(task, [], today, calendar):
-            continue
-        profile = rng.choices(["on_track", "behind", "missing"], weights=[6, 3, 2])[0]
-        periods = DEMO_PERIODS[:5] if profile == "missing" else DEMO_PERIODS
-        reporter = db.session.scalars(sa.select(User).where(User.unit_id == lead[0].id)).first()
-        for index, code in enumerate(periods):
-            period = parse_period(code)
-            submitted_on = calendar.add_workdays(period.end, rng.randint(1, 5))
-            if submitted_on > today or reporter is None:
-                continue
-            data = ReportInput(
-                period=code,
-                value=_demo_value(task, plan, period.end, profile, rng),
-                progress=_progress_text(task, period.label, profile),
-                problems="" if profile == "on_track" else "部分企业推进较慢，基层力量不足。",
-                next_steps="继续加强督促指导，按序时推进。",
-            )
-            report = submit_report(task, lead[0], reporter, data, submitted_on)
-            for contribution in report.contributions:
-                _answer_demo_contribution(contribution, submitted_on, rng)
-            pending = index == len(periods) - 1 and rng.random() < 0.3
-            if not pending:
-                review_report(report, office, True, "", calendar.add_workdays(submitted_on, 2))
-            count += 1
+    tasks = list(plan.tasks)
+    for number, task in enumerate(tasks, start=1):
+        count += _create_task_reports(task, plan, today, calendar, office, rng)
+        if number % PROGRESS_EVERY == 0 or number == len(tasks):
+            say(f"  填报：{number}/{len(tasks)} 项任务，已写 {count} 份")
     db.session.flush()
+    return count
+
+
+def _create_task_reports(
+    task: Task,
+    plan: Plan,
+    today: date,
+    calendar: WorkdayCalendar,
+    office: User,
+    rng: random.Random,
+) -> int:
+    """One task's reports for the demo periods due by ``today`` (a task is on track,
+    behind, or stops reporting after 2020Q1); returns how many were written."""
+    lead = task.lead_units
+    if not lead or not scan.report_dues(task, [], today, calendar):
+        return 0
+    profile = rng.choices(["on_track", "behind", "missing"], weights=[6, 3, 2])[0]
+    periods = DEMO_PERIODS[:5] if profile == "missing" else DEMO_PERIODS
+    reporter = db.session.scalars(sa.select(User).where(User.unit_id == lead[0].id)).first()
+    count = 0
+    for index, code in enumerate(periods):
+        period = parse_period(code)
+        submitted_on = calendar.add_workdays(period.end, rng.randint(1, 5))
+        if submitted_on > today or reporter is None:
+            continue
+        data = ReportInput(
+            period=code,
+            value=_demo_value(task, plan, period.end, profile, rng),
+            progress=_progress_text(task, period.label, profile),
+            problems="" if profile == "on_track" else "部分企业推进较慢，基层力量不足。",
+            next_steps="继续加强督促指导，按序时推进。",
+        )
+        report = submit_report(task, lead[0], reporter, data, submitted_on)
+        for contribution in report.contributions:
+            _answer_demo_contribution(contribution, submitted_on, rng)
+        pending = index == len(periods) - 1 and rng.random() < 0.3
+        if not pending:
+            review_report(report, office, True, "", calendar.add_workdays(submitted_on, 2))
+        count += 1
     return count
 
 

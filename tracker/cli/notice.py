@@ -1,14 +1,13 @@
-"""`flask --app tracker notice …`: supervision notices (督办单) for operators and tests."""
+"""``flask --app tracker notice …``: supervision notices (督办单) for operators and tests."""
 
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
-from tracker.cli_support import echo_json
+from tracker.cli.support import echo_json, group
 from tracker.services import notices as notice_service
 
-notice_cli = AppGroup("notice", help="督办单。")
+notice_cli = group("notice", help="督办单。")
 
 
 @notice_cli.command("list")

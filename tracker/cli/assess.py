@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import click
 import sqlalchemy as sa
-from flask.cli import with_appcontext
 
 from tracker import settings as app_settings
-from tracker.cli_support import echo_json, fail
+from tracker.cli.support import command, echo_json, fail
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.models import Unit
@@ -18,6 +17,7 @@ from tracker.services.errors import ServiceError
 
 
 def _unit_id(name: str | None) -> int | None:
+    """The id of the unit named ``name`` (None for no name); ServiceError if none is."""
     if name is None:
         return None
     unit_id = db.session.scalar(sa.select(Unit.id).where(Unit.name == name.strip()))
@@ -26,26 +26,24 @@ def _unit_id(name: str | None) -> int | None:
     return unit_id
 
 
-@click.command("assess")
+@command("assess")
 @click.option("--set", "set_id", type=int, required=True, help="指标体系编号")
 @click.option("--plan", "plan_id", type=int, required=True, help="方案编号")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="截至日期（默认今天）")
 @click.option("--unit", "unit_name", help="只看一个单位（单位名称）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-@with_appcontext
 def assess_command(
-    set_id: int, plan_id: int, as_of: object, unit_name: str | None, as_json: bool
+    set_id: int, plan_id: int, as_of: datetime | None, unit_name: str | None, as_json: bool
 ) -> None:
     """Propose deductions from lags as of the date (safe to rerun), then print the
     scorecard; proposals not yet decided do not count ("pending")."""
-    day: date = as_of.date() if as_of is not None else today()  # type: ignore[attr-defined]
+    day: date = as_of.date() if as_of is not None else today()
     try:
         unit_id = _unit_id(unit_name)
         settings = app_settings.current()
         created = assessment.propose_from_lags(
             set_id, plan_id, day, settings=settings.assessment, lag=settings.lag
         )
-        db.session.commit()
         grades = settings.assessment.grade_thresholds()
         card = assessment.scorecard(set_id, plan_id, unit_id, grades=grades)
     except ServiceError as error:

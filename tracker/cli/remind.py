@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 import click
-from flask.cli import AppGroup
 
 from tracker import settings as app_settings
-from tracker.cli_support import echo_json
+from tracker.cli.support import echo_json, group
 from tracker.clock import today
-from tracker.extensions import db
 from tracker.services.reminders import run_reminders
 
-remind_cli = AppGroup("remind", help="催办提醒。")
+remind_cli = group("remind", help="催办提醒。")
 
 
 @remind_cli.command("run")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="按此日期催办")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-def remind_run(as_of: Any, as_json: bool) -> None:
+def remind_run(as_of: datetime | None, as_json: bool) -> None:
     """One reminder pass: store the reminders due, one digest per recipient, send them.
     Running it again for the same date sends nothing new."""
     day: date = as_of.date() if as_of else today()
     result = run_reminders(day, app_settings.current())
-    db.session.commit()
     if as_json:
         echo_json(result.to_json())
         return

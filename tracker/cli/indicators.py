@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
-from tracker.cli_support import echo_json, fail
-from tracker.extensions import db
+from tracker.cli.support import echo_json, fail, group
 from tracker.io.tables import TableReadError
 from tracker.services import indicators as indicator_service
 from tracker.services.errors import ServiceError
 
-indicators_cli = AppGroup("indicators", help="考核指标体系：导入与查看。")
+indicators_cli = group("indicators", help="考核指标体系：导入与查看。")
 
 
 @indicators_cli.command("import")
@@ -25,7 +23,6 @@ def import_command(path: Path, name: str | None, as_json: bool) -> None:
     try:
         table = indicator_service.read_table(path)
         summary = indicator_service.import_indicators(table, name=name)
-        db.session.commit()
     except (TableReadError, ServiceError, ValueError) as error:
         fail(str(error))
     if as_json:
