@@ -123,7 +123,7 @@ def _fake_deliveries(monkeypatch: pytest.MonkeyPatch, results: list[object]) -> 
     monkeypatch.setattr(deliver, "CHUNK_SIZE", 1)
     calls, numbers = iter(results), itertools.count(1)
 
-    def deliver_due(_now: object, *, limit: int) -> object:
+    def deliver_due(_now: object, _channels: object, *, limit: int) -> object:
         db.session.add(Unit(name=f"批次{next(numbers)}"))
         result = next(calls)
         if isinstance(result, Exception):
