@@ -19,7 +19,9 @@ from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.base import SettingsError, SettingsGroup, env_field
+from config.operations import BackupSettings, ImportLimits
 
 #: Size limit of one evidence file, in MiB, unless ``TRACKER_MAX_UPLOAD_MB`` says otherwise.
 DEFAULT_MAX_UPLOAD_MB = 20
@@ -30,46 +32,7 @@ TEST_TODAY = date(2020, 11, 20)
 MIB = 1024 * 1024
 
 
-class SettingsError(ValueError):
-    """A ``TRACKER_*`` value of the wrong shape, or an unknown ``TRACKER_*`` override; the
-    message names every variable concerned."""
-
-
-def _variable(name: str, default: Any) -> Any:
-    """A field read from ``name`` (its full variable name) rather than prefix + field."""
-    return Field(default, validation_alias=name)
-
-
-class _Group(BaseSettings):
-    """A group of settings read from ``TRACKER_<FIELD>`` (or the variable a field names)."""
-
-    model_config = SettingsConfigDict(
-        env_prefix="TRACKER_",
-        env_ignore_empty=True,
-        extra="ignore",
-        frozen=True,
-        populate_by_name=True,
-    )
-
-    @classmethod
-    def variables(cls) -> dict[str, str]:
-        """Environment variable → field name, for every field of the group."""
-        found = {}
-        for name, info in cls.model_fields.items():
-            alias = info.validation_alias
-            found[alias if isinstance(alias, str) else f"TRACKER_{name.upper()}"] = name
-        return found
-
-    @classmethod
-    def variable_of(cls, key: object) -> str:
-        """The variable behind an error location's first key (a field name or alias)."""
-        for variable, name in cls.variables().items():
-            if key in (variable, name):
-                return variable
-        return str(key)
-
-
-class WebSettings(_Group):
+class WebSettings(SettingsGroup):
     """What becomes Flask's own keys: ``TRACKER_SECRET_KEY`` (None: a key kept in the
     instance folder), ``TRACKER_DATABASE_URL`` (None: SQLite in the instance folder),
     ``TRACKER_SECURE_COOKIES`` (cookies only over HTTPS)."""
@@ -79,7 +42,7 @@ class WebSettings(_Group):
     secure_cookies: bool = False
 
 
-class ClockSettings(_Group):
+class ClockSettings(SettingsGroup):
     """``TRACKER_TODAY`` (YYYY-MM-DD; only demos and tests fix the date) and
     ``TRACKER_TIMEZONE`` (the office's zone, an IANA name)."""
 
@@ -101,7 +64,7 @@ class ClockSettings(_Group):
         return ZoneInfo(self.timezone)
 
 
-class LagThresholds(_Group):
+class LagThresholds(SettingsGroup):
     """App-wide lag thresholds (working days): a milestone is missed only after its date
     plus ``TRACKER_MISSED_GRACE_WORKDAYS``; an unsubmitted report is due soon within
     ``TRACKER_DUE_SOON_WORKDAYS`` of its due date. The overdue grace is the plan's."""
@@ -110,7 +73,7 @@ class LagThresholds(_Group):
     due_soon_workdays: int = Field(5, ge=0)
 
 
-class ReportingDefaults(_Group):
+class ReportingDefaults(SettingsGroup):
     """What a newly imported plan starts with (working days): reports due
     ``TRACKER_REPORT_DUE_WORKDAYS`` after the period ends, overdue after a further
     ``TRACKER_OVERDUE_GRACE_WORKDAYS``."""
@@ -119,16 +82,16 @@ class ReportingDefaults(_Group):
     overdue_grace_workdays: int = Field(0, ge=0)
 
 
-class ReminderSettings(_Group):
+class ReminderSettings(SettingsGroup):
     """The reminder pass (issue 4): a reminder missed by up to
     ``TRACKER_REMINDER_CATCHUP_WORKDAYS`` still goes out; a supervision notice sets a new
     deadline ``TRACKER_NOTICE_DEADLINE_WORKDAYS`` after it is issued."""
 
-    catchup_workdays: int = _variable("TRACKER_REMINDER_CATCHUP_WORKDAYS", 5)
+    catchup_workdays: int = env_field("TRACKER_REMINDER_CATCHUP_WORKDAYS", 5)
     notice_deadline_workdays: int = Field(5, ge=1)
 
 
-class ChannelSettings(_Group):
+class ChannelSettings(SettingsGroup):
     """The reminder channels (issue 4 §3). E-mail is off while ``TRACKER_SMTP_HOST`` is
     unset; ``TRACKER_SMTP_TLS`` is "starttls" (or a true value), "ssl" (implicit TLS) or
     anything else for none; ``TRACKER_SMTP_PORT`` 0 means the usual port of that mode.
@@ -155,7 +118,7 @@ class ChannelSettings(_Group):
         return value.strip().lower() if isinstance(value, str) else value
 
 
-class AssessmentSettings(_Group):
+class AssessmentSettings(SettingsGroup):
     """Lag deductions and grades (issue 5 §3, §5): ``TRACKER_ASSESS_LEAD_WEIGHT`` /
     ``TRACKER_ASSESS_COOPERATING_WEIGHT`` multiply the points a lag event deducts from a
     lead / cooperating unit; ``TRACKER_ASSESS_LAG_POINTS`` is the points (分) per event
@@ -163,9 +126,9 @@ class AssessmentSettings(_Group):
     grade thresholds in percent of the maximum; a self-assessment text has at most
     ``TRACKER_SELF_ASSESSMENT_MAX_CHARS`` characters."""
 
-    lead_weight: float = _variable("TRACKER_ASSESS_LEAD_WEIGHT", 1.0)
-    cooperating_weight: float = _variable("TRACKER_ASSESS_COOPERATING_WEIGHT", 0.5)
-    lag_points: float = _variable("TRACKER_ASSESS_LAG_POINTS", 1.0)
+    lead_weight: float = env_field("TRACKER_ASSESS_LEAD_WEIGHT", 1.0)
+    cooperating_weight: float = env_field("TRACKER_ASSESS_COOPERATING_WEIGHT", 0.5)
+    lag_points: float = env_field("TRACKER_ASSESS_LAG_POINTS", 1.0)
     grade_excellent: float = 90.0
     grade_good: float = 80.0
     grade_pass: float = 60.0
@@ -176,7 +139,7 @@ class AssessmentSettings(_Group):
         return {"优秀": self.grade_excellent, "良好": self.grade_good, "合格": self.grade_pass}
 
 
-class UploadLimits(_Group):
+class UploadLimits(SettingsGroup):
     """Stored files: ``TRACKER_UPLOAD_DIR`` (None: ``<instance>/uploads``, resolved by
     ``create_app``) and ``TRACKER_MAX_UPLOAD_MB``, the size of one evidence file in MiB."""
 
@@ -208,9 +171,10 @@ class UploadLimits(_Group):
         return self.folder / "notices"
 
 
-class SchedulerSettings(_Group):
+class SchedulerSettings(SettingsGroup):
     """The scheduler process: the daily scan at ``TRACKER_SCAN_HOUR:TRACKER_SCAN_MINUTE``,
-    reminders at ``TRACKER_REMIND_HOUR:TRACKER_REMIND_MINUTE`` (office time), missed runs
+    reminders at ``TRACKER_REMIND_HOUR:TRACKER_REMIND_MINUTE``, the backup at
+    ``TRACKER_BACKUP_HOUR:TRACKER_BACKUP_MINUTE`` (office time), missed runs
     coalesced within ``TRACKER_MISFIRE_GRACE_SECONDS``, the lock retried every
     ``TRACKER_SCHEDULER_LOCK_RETRY_SECONDS``."""
 
@@ -218,16 +182,18 @@ class SchedulerSettings(_Group):
     scan_minute: int = Field(30, ge=0, le=59)
     remind_hour: int = Field(8, ge=0, le=23)
     remind_minute: int = Field(0, ge=0, le=59)
+    backup_hour: int = Field(2, ge=0, le=23)
+    backup_minute: int = Field(30, ge=0, le=59)
     misfire_grace_seconds: int = Field(6 * 3600, ge=1)
     lock_retry_seconds: float = Field(
         30, gt=0, validation_alias="TRACKER_SCHEDULER_LOCK_RETRY_SECONDS"
     )
 
 
-class PasswordSettings(_Group):
+class PasswordSettings(SettingsGroup):
     """``TRACKER_PASSWORD_HASH_METHOD``: werkzeug's hash method for new passwords."""
 
-    hash_method: str = _variable("TRACKER_PASSWORD_HASH_METHOD", "scrypt")
+    hash_method: str = env_field("TRACKER_PASSWORD_HASH_METHOD", "scrypt")
 
 
 class Settings(BaseModel):
@@ -235,7 +201,7 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    GROUPS: ClassVar[dict[str, type[_Group]]] = {
+    GROUPS: ClassVar[dict[str, type[SettingsGroup]]] = {
         "web": WebSettings,
         "clock": ClockSettings,
         "lag": LagThresholds,
@@ -246,6 +212,8 @@ class Settings(BaseModel):
         "uploads": UploadLimits,
         "scheduler": SchedulerSettings,
         "passwords": PasswordSettings,
+        "imports": ImportLimits,
+        "backups": BackupSettings,
     }
 
     profile: str
@@ -259,6 +227,8 @@ class Settings(BaseModel):
     uploads: UploadLimits
     scheduler: SchedulerSettings
     passwords: PasswordSettings
+    imports: ImportLimits
+    backups: BackupSettings
 
     def flask_config(self) -> dict[str, object]:
         """Flask's own keys (``app.config``); the secret and the database may be None
@@ -282,7 +252,7 @@ class Settings(BaseModel):
 
         Raises SettingsError for a value of the wrong shape or an unknown field.
         """
-        current: _Group = getattr(self, group)
+        current: SettingsGroup = getattr(self, group)
         unknown = sorted(set(changes) - set(type(current).model_fields))
         if unknown:
             raise SettingsError(f"unknown {group} settings: {', '.join(unknown)}")
@@ -324,7 +294,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     if unknown:
         raise SettingsError(f"unknown settings: {', '.join(unknown)}")
     values = {**_test_profile(), **given} if profile == "test" else given
-    groups: dict[str, _Group] = {}
+    groups: dict[str, SettingsGroup] = {}
     errors: list[str] = []
     for attr, group in Settings.GROUPS.items():
         try:
@@ -336,7 +306,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     return Settings.model_validate({"profile": profile, **groups})
 
 
-def _build(group: type[_Group], values: Mapping[str, Any], *, by_field: bool) -> _Group:
+def _build(
+    group: type[SettingsGroup], values: Mapping[str, Any], *, by_field: bool
+) -> SettingsGroup:
     """The group from the environment and ``values`` (keyed by variable, or by field when
     ``by_field``); raises SettingsError naming the variables of the wrong shape."""
     names = group.variables()

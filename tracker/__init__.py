@@ -37,7 +37,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
-    settings.install(app, loaded.updated("uploads", upload_dir=_upload_dir(app, loaded)))
+    backups = loaded.backups.backup_dir or Path(app.instance_path) / "backups"
+    loaded = loaded.updated("uploads", upload_dir=_upload_dir(app, loaded))
+    settings.install(app, loaded.updated("backups", backup_dir=backups.resolve()))
 
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
     db.init_app(app)

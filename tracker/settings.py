@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from config.settings import Settings
+from tracker.io.containers import ContainerLimits
 
 EXTENSION = "tracker.settings"
 
@@ -25,3 +26,16 @@ def of(app: Flask) -> Settings:
 def current() -> Settings:
     """The settings of the current app (needs an app context)."""
     return of(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def container_limits() -> ContainerLimits:
+    """The current app's limits of every .docx/.xlsx it reads, as :mod:`tracker.io.containers`
+    takes them."""
+    limits = current().imports
+    return ContainerLimits(
+        max_members=limits.import_max_members,
+        max_total_mb=limits.import_max_total_mb,
+        max_ratio=limits.import_max_ratio,
+        max_rows=limits.import_max_rows,
+        max_columns=limits.import_max_columns,
+    )

@@ -4,17 +4,22 @@ everything, restore → the same rows and the same files."""
 from __future__ import annotations
 
 import io
+import json
+import os
 import tarfile
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskCliRunner
 
 from config.settings import TEST_HASH_METHOD
 from tracker.domain.policy import Role
 from tracker.extensions import db
+from tracker.jobs.backup import daily_backup
 from tracker.services import backup
 from tracker.services.users import create_user
 from tracker.unit_of_work import unit_of_work
@@ -110,3 +115,42 @@ def test_an_existing_target_is_never_overwritten(filled: Path, tmp_path: Path) -
     with pytest.raises(backup.BackupError, match="已存在"):
         backup.create_backup(db.engine, filled, archive, NOW)
     assert archive.read_text() == "keep me"
+
+
+def test_the_commands_round_trip_and_refuse_a_filled_database(
+    filled: Path, tmp_path: Path, runner: FlaskCliRunner, set_settings: Callable[..., object]
+) -> None:
+    set_settings("uploads", upload_dir=filled)
+    archive = tmp_path / "cli.tar"
+    created = runner.invoke(args=["backup", "create", str(archive), "--json"])
+    assert created.exit_code == 0, created.output
+    assert json.loads(created.output)["database"] == db.engine.dialect.name
+    verified = runner.invoke(args=["backup", "verify", str(archive)])
+    assert verified.exit_code == 0 and "校验通过" in verified.output
+
+    refused = runner.invoke(args=["backup", "restore", str(archive)])
+    assert refused.exit_code == 1 and "--force" in refused.output
+    with unit_of_work():
+        create_user("intruder", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
+    restored = runner.invoke(args=["backup", "restore", str(archive), "--force"])
+    assert restored.exit_code == 0, restored.output
+    assert [row[1] for row in _rows()["users"]] == ["office1", "leader1"]
+
+
+def test_the_daily_job_writes_an_archive_and_prunes_old_ones(
+    filled: Path, tmp_path: Path, set_settings: Callable[..., object]
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / "tracker-20200101-023000.tar"
+    old.write_bytes(b"old")
+    long_ago = (datetime.now(UTC) - timedelta(days=30)).timestamp()
+    os.utime(old, (long_ago, long_ago))
+    set_settings("uploads", upload_dir=filled)
+    set_settings("backups", backup_dir=folder, backup_retention_days=14)
+
+    counts = daily_backup()
+
+    assert counts == {"files": 3, "removed": 1}
+    [archive] = folder.glob("*.tar")
+    assert backup.verify_backup(archive).database == db.engine.dialect.name

@@ -7,6 +7,7 @@ import click
 from flask import Flask
 
 from tracker.cli.assess import assess_command
+from tracker.cli.backup import backup_cli
 from tracker.cli.calendar import calendar_cli
 from tracker.cli.demo import demo_cli
 from tracker.cli.indicators import indicators_cli
@@ -29,6 +30,7 @@ COMMANDS: tuple[click.Command, ...] = (
     remind_cli,
     indicators_cli,
     assess_command,
+    backup_cli,
 )
 """Every command and command group of ours."""
 

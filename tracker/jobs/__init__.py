@@ -38,6 +38,12 @@ JOBS: tuple[JobSpec, ...] = (
         settings={"hour": "remind_hour", "minute": "remind_minute"},
     ),
     JobSpec(
+        id="daily_backup",
+        func="tracker.jobs.backup:daily_backup",
+        trigger_args={"hour": 2, "minute": 30},
+        settings={"hour": "backup_hour", "minute": "backup_minute"},
+    ),
+    JobSpec(
         id="deliver_pending",
         func="tracker.jobs.deliver:deliver_pending",
         trigger_args={"minutes": 10},
