@@ -7,9 +7,7 @@
     :data:`MAX_MEDIAN_VIEW_LINES` (the def line through the last line, decorators excluded);
 (c) no module in ``tracker/`` is over :data:`MAX_MODULE_LINES` lines.
 
-The ``KNOWN_*`` lists name the offenders other branches are fixing; each entry must still
-offend (a stale entry fails, so the lists only shrink). Run with ``-s`` to see the figures
-(median and longest view, longest module).
+Run with ``-s`` to see the figures (median and longest view, longest module).
 """
 
 from __future__ import annotations
@@ -34,25 +32,6 @@ UNIT_OF_WORK = "tracker/unit_of_work.py"
 
 #: Decorator names that make a function a view when called on a blueprint (``@bp.get(…)``).
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
-
-# Offenders being fixed on other branches (issue 8); the lead empties these after merging.
-#: (a) modules that still call ``db.session.commit()``.
-KNOWN_COMMITS: frozenset[str] = frozenset(
-    {
-        "tracker/cli.py",
-        "tracker/cli_assess.py",
-        "tracker/cli_indicators.py",
-        "tracker/cli_reminders.py",
-        "tracker/jobs/deliver.py",
-        "tracker/jobs/remind.py",
-        "tracker/jobs/scan.py",
-    }
-)
-#: (b) view functions over :data:`MAX_VIEW_LINES`, as "path::function".
-KNOWN_LONG_VIEWS: frozenset[str] = frozenset({})
-#: (c) modules over :data:`MAX_MODULE_LINES`.
-KNOWN_LONG_MODULES: frozenset[str] = frozenset({})
-
 
 @dataclass(frozen=True, slots=True)
 class View:
@@ -104,13 +83,6 @@ def _views() -> list[View]:
     return found
 
 
-def _check_known(offenders: set[str], known: frozenset[str], what: str) -> None:
-    new = sorted(offenders - known)
-    stale = sorted(known - offenders)
-    assert not new, f"{what}: {new}"
-    assert not stale, f"no longer {what}, remove from the KNOWN list: {stale}"
-
-
 def test_only_the_unit_of_work_commits() -> None:
     offenders = {
         path
@@ -118,7 +90,7 @@ def test_only_the_unit_of_work_commits() -> None:
         if path != UNIT_OF_WORK and any(_is_session_commit(n) for n in ast.walk(tree))
     }
     print(f"\nmodules that commit besides {UNIT_OF_WORK}: {sorted(offenders)}")
-    _check_known(offenders, KNOWN_COMMITS, "modules calling session.commit()")
+    assert sorted(offenders) == [], "modules calling session.commit()"
 
 
 def test_the_finder_sees_views_and_commits() -> None:
@@ -141,7 +113,7 @@ def test_views_are_short() -> None:
     for name, lines in sorted(long_views.items()):
         print(f"  over {MAX_VIEW_LINES}: {name} {lines} lines")
     assert median <= MAX_MEDIAN_VIEW_LINES, figures
-    _check_known(set(long_views), KNOWN_LONG_VIEWS, f"views over {MAX_VIEW_LINES} lines")
+    assert long_views == {}, f"views over {MAX_VIEW_LINES} lines"
 
 
 def test_modules_are_short() -> None:
@@ -151,4 +123,4 @@ def test_modules_are_short() -> None:
     offenders = {path for path, size in sizes.items() if size > MAX_MODULE_LINES}
     for path in sorted(offenders):
         print(f"  over {MAX_MODULE_LINES}: {path} {sizes[path]} lines")
-    _check_known(offenders, KNOWN_LONG_MODULES, f"modules over {MAX_MODULE_LINES} lines")
+    assert sorted(offenders) == [], f"modules over {MAX_MODULE_LINES} lines"
