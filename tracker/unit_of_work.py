@@ -7,9 +7,10 @@ back otherwise.
 - Web: :class:`TrackerFlask` wraps every view in :func:`unit_of_work`, so a view's writes are
   committed before its response goes out, and a commit that fails (a lost race, a locked
   database) reaches the error handlers like any other exception.
-- CLI: :func:`transactional` wraps a click command's callback.
-- Jobs: :func:`tracker.jobs.runs.run_job` opens one unit of work per run (or per chunk, for
-  jobs that write in chunks).
+- CLI: every command is a :class:`tracker.cli.support.UnitOfWorkCommand`, whose callback
+  runs in :func:`unit_of_work` (``register_cli`` refuses any other kind of command).
+- Jobs: :func:`tracker.jobs.runs.run_job` opens one unit of work per run (a job that
+  writes in chunks opens one per chunk inside it), and records the run in units of its own.
 
 Inside a unit of work, :func:`attempt` runs one service call in a savepoint: a
 :class:`~tracker.services.errors.ServiceError` undoes only that call's writes and is handed
@@ -21,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from flask import Flask
@@ -59,17 +59,6 @@ class TrackerFlask(Flask):
     def dispatch_request(self) -> Any:
         with unit_of_work():
             return super().dispatch_request()
-
-
-def transactional(command: Callable[P, T]) -> Callable[P, T]:
-    """Decorate a CLI command's callback so that it runs in one :func:`unit_of_work`."""
-
-    @wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> T:
-        with unit_of_work():
-            return command(*args, **kwargs)
-
-    return run
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.models import User
 from tracker.services.errors import ServiceError
 from tracker.services.users import create_user
-from tracker.unit_of_work import attempt, transactional, unit_of_work
+from tracker.unit_of_work import attempt, unit_of_work
 
 PASSWORD = "Secret@2020x"
 
@@ -81,15 +81,6 @@ def test_unit_of_work_commits_on_success_and_rolls_back_on_error(app_ctx: Flask)
         create_user("lost", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
         raise RuntimeError("crash after the write")
     assert _usernames() == ["saved"]
-
-
-def test_a_transactional_command_commits_once_it_returns(app_ctx: Flask) -> None:
-    @transactional
-    def command(name: str) -> str:
-        return create_user(name, PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD).username
-
-    assert command("by-command") == "by-command"
-    assert _usernames() == ["by-command"]
 
 
 @pytest.fixture
