@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
 migrate = Migrate()
 csrf = CSRFProtect()
 talisman = Talisman()
