@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -31,6 +31,16 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+#: The class every model subclasses. At run time it is ``db.Model``, the class Flask-SQLAlchemy
+#: builds from :class:`Base` (adding ``query``, bind keys and the ``db`` it belongs to); mypy
+#: cannot take that instance attribute as a base (python/mypy#8603), so it checks the models
+#: against :class:`Base`, whose mapping and metadata ``db.Model`` shares.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
 migrate = Migrate()
 csrf = CSRFProtect()
 talisman = Talisman()

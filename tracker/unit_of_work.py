@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from flask import Flask
+from flask_sqlalchemy.session import Session
 from sqlalchemy.orm import scoped_session
 
 from tracker.extensions import db
@@ -35,7 +36,7 @@ T = TypeVar("T")
 
 
 @contextmanager
-def unit_of_work() -> Iterator[scoped_session]:  # type: ignore[type-arg]
+def unit_of_work() -> Iterator[scoped_session[Session]]:
     """Commit the session when the block ends normally, roll it back when it raises.
 
     Yields the scoped session. Re-raises whatever the block or the commit raised.

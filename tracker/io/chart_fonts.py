@@ -35,7 +35,7 @@ def cjk_font_path() -> Path:
     Raises:
         FileNotFoundError: when the ``mplfonts`` wheel or the font file is missing.
     """
-    import mplfonts  # type: ignore[import-untyped]  # local: only the file location is needed
+    import mplfonts  # local: only the file location is needed
 
     path = Path(mplfonts.__file__).resolve().parent / "fonts" / CJK_FONT_FILENAME
     if not path.is_file():

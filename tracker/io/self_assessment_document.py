@@ -31,29 +31,44 @@ WIDTHS_CM = (1.0, 2.4, 2.6, 3.6, 5.0, 5.0, 1.4, 3.6, 1.4)
 FONT = "宋体"
 
 
+# Read-only members (properties), so that the models' Mapped attributes and FormRow match.
 class _Node(Protocol):
-    name: str
-    points: float | None
-    key_points: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def points(self) -> float | None: ...
+    @property
+    def key_points(self) -> str: ...
 
 
 class _Entry(Protocol):
-    text: str
-    proposed_score: float | None
-    opinion: str
-    final_score: float | None
+    @property
+    def text(self) -> str: ...
+    @property
+    def proposed_score(self) -> float | None: ...
+    @property
+    def opinion(self) -> str: ...
+    @property
+    def final_score(self) -> float | None: ...
 
 
 class Row(Protocol):
     """What a row of the form gives (see ``tracker.services.self_assessment.FormRow``)."""
 
-    number: int
-    indicator: _Node
-    level1: _Node | None
-    level2: _Node | None
-    entry: _Entry | None
-    level1_span: int
-    level2_span: int
+    @property
+    def number(self) -> int: ...
+    @property
+    def indicator(self) -> _Node: ...
+    @property
+    def level1(self) -> _Node | None: ...
+    @property
+    def level2(self) -> _Node | None: ...
+    @property
+    def entry(self) -> _Entry | None: ...
+    @property
+    def level1_span(self) -> int: ...
+    @property
+    def level2_span(self) -> int: ...
 
 
 def score_text(value: float | None) -> str:

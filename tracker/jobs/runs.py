@@ -22,7 +22,7 @@ import logging
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 Counts = Mapping[str, Any] | None
 MAX_ERROR_CHARS = 4000
-_RUNS = JobRun.__table__  # Core statements: the record never shares ORM state with the job
+# Core statements: the record never shares ORM state with the job. (SQLAlchemy types
+# __table__ as any FromClause; a declarative class with columns maps a Table.)
+_RUNS = cast(sa.Table, JobRun.__table__)
 
 
 def recorded(job_id: str) -> Callable[[Callable[P, Counts]], Callable[P, Counts]]:

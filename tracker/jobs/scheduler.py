@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 from types import FrameType
+from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
@@ -24,7 +25,7 @@ from tracker.services.job_runs import ScheduledJob
 log = logging.getLogger(__name__)
 
 
-def _trigger_args(job: JobSpec, settings: Settings) -> dict[str, object]:
+def _trigger_args(job: JobSpec, settings: Settings) -> dict[str, Any]:
     """The job's trigger arguments, overridden by the scheduler settings it names."""
     args = dict(job.trigger_args)
     args.update({name: getattr(settings.scheduler, field) for name, field in job.settings.items()})

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.lag import LagState
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import enum_column, utcnow
 from tracker.models.plan import Task
 from tracker.models.unit import Unit
 
 
-class Alert(db.Model):
+class Alert(Model):
     """One lag event of one task (a missed milestone, an overdue report …).
 
     ``key`` identifies the event ("missed:milestone:12"), so a second scan of the same

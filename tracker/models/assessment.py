@@ -8,12 +8,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model, db
 from tracker.models._types import utcnow
 from tracker.models.unit import Unit
 
 
-class IndicatorSet(db.Model):
+class IndicatorSet(Model):
     """An imported indicator table (a national rubric, a district's duty table …)."""
 
     __tablename__ = "indicator_sets"
@@ -28,7 +28,7 @@ class IndicatorSet(db.Model):
     )
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     """One node of the indicator tree: level 1, 2 or 3, with points (分值; None when the
     table gives none), key points (考核要点), inspection requirements (检查要求) and, for
     level 3, scoring rules and assessed/responsible units."""
@@ -69,7 +69,7 @@ indicator_units = sa.Table(
 )
 
 
-class ScoringRule(db.Model):
+class ScoringRule(Model):
     """A scoring line of a level-3 indicator, parsed by :mod:`tracker.domain.scoring`:
     ``kind`` and its numbers (points per occurrence, cap, base …) as JSON text in
     ``params``; ``kind`` "text" when the grammar could not read it (scored by hand).
@@ -90,7 +90,7 @@ class ScoringRule(db.Model):
     indicator: Mapped[Indicator] = relationship(back_populates="rules")
 
 
-class TaskIndicator(db.Model):
+class TaskIndicator(Model):
     """The office's mapping of a task to an indicator its lags count against."""
 
     __tablename__ = "task_indicators"
@@ -104,7 +104,7 @@ class TaskIndicator(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class ScoreAdjustment(db.Model):
+class ScoreAdjustment(Model):
     """A proposed or manual deduction/bonus on an indicator for a unit (or the whole plan
     when ``unit_id`` is None), in points (negative = deduction). Lag events propose them
     (``event_key`` unique per set and plan); an assessor confirms, changes or rejects each
@@ -137,7 +137,7 @@ class ScoreAdjustment(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class SelfAssessment(db.Model):
+class SelfAssessment(Model):
     """A unit's self-assessment (自评) of one indicator in an assessment of a set: a short
     text, a proposed score, then the reviewer's opinion (审核意见) and final score."""
 

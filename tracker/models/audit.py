@@ -7,12 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import utcnow
 from tracker.models.user import User
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what, when, to which record, with the record's fields before and after
     (JSON text; empty for a creation's before). Entries are only ever added."""
 

@@ -7,10 +7,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Model
 
 
-class CalendarDay(db.Model):
+class CalendarDay(Model):
     """A day that differs from the Monday–Friday rule: a holiday (``is_workday`` False) or
     an adjusted workday (调休, ``is_workday`` True). ``source`` is "chinesecalendar" for days
     taken from the library and "office" for days the office entered."""
@@ -23,7 +23,7 @@ class CalendarDay(db.Model):
     source: Mapped[str] = mapped_column(sa.String(20), default="office")
 
 
-class CalendarYear(db.Model):
+class CalendarYear(Model):
     """A year whose holidays are known (loaded from the library or confirmed by the office)."""
 
     __tablename__ = "calendar_years"

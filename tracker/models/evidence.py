@@ -7,12 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import utcnow
 from tracker.models.report import Contribution, ProgressReport
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     """A stored file: kept outside the web root under ``stored_name`` (generated), with
     the name the user gave, the content type found from its bytes, its size in bytes and
     SHA-256. Removing it only sets ``removed_at``: nothing is deleted."""

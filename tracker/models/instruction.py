@@ -7,14 +7,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import utcnow
 from tracker.models.plan import Task
 from tracker.models.report import ProgressReport
 from tracker.models.user import User
 
 
-class Instruction(db.Model):
+class Instruction(Model):
     """A leader's instruction on a task (and optionally one of its reports). The lead unit
     answers it in its next report: ``answer_report_id`` and ``answer`` record where and
     what."""

@@ -7,14 +7,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import utcnow
 from tracker.models.plan import Task
 from tracker.models.unit import Unit
 from tracker.models.user import User
 
 
-class SupervisionNotice(db.Model):
+class SupervisionNotice(Model):
     """A notice numbered in a yearly sequence ("慈产改督〔2020〕3号": ``prefix``, ``year``,
     ``sequence``) naming the task, the unit, what is overdue and the new deadline; stored
     as .docx and PDF; the unit signs for it (签收) and answers."""

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.domain.milestones import MilestoneKind, MilestoneSpec
 from tracker.domain.periods import Cadence
 from tracker.domain.policy import UnitRole
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import enum_column, utcnow
 from tracker.models.unit import Unit
 
 
-class Plan(db.Model):
+class Plan(Model):
     """A reform plan (实施方案) with its period in years and its reporting rules: the
     cadence, the report due rule (working days after a period ends), the grace before a
     report is overdue, the contribution deadline (working days after it is asked) and
@@ -71,7 +71,7 @@ class Plan(db.Model):
         return date(self.last_year, 12, 31)
 
 
-class Category(db.Model):
+class Category(Model):
     """A first grouping of the table (主要举措, "（一）…")."""
 
     __tablename__ = "categories"
@@ -87,7 +87,7 @@ class Category(db.Model):
     )
 
 
-class Measure(db.Model):
+class Measure(Model):
     """A numbered measure (举措, "1.…") under a category."""
 
     __tablename__ = "measures"
@@ -103,7 +103,7 @@ class Measure(db.Model):
     )
 
 
-class Task(db.Model):
+class Task(Model):
     """One row of the responsibility table (责任分解) with its schedule text."""
 
     __tablename__ = "tasks"
@@ -165,7 +165,7 @@ class Task(db.Model):
         return [line for line in self.review_reasons.splitlines() if line.strip()]
 
 
-class TaskUnit(db.Model):
+class TaskUnit(Model):
     """The relation of a unit to a task: lead or cooperating, in the table's order."""
 
     __tablename__ = "task_units"
@@ -181,7 +181,7 @@ class TaskUnit(db.Model):
     unit: Mapped[Unit] = relationship(lazy="joined")
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     """A dated target of a task (节点 / 年度目标), stored from a :class:`MilestoneSpec`.
 
     ``target_value`` holds numeric targets (%, 倍, 人, 家, 元, growth factors); ``target_text``
@@ -218,7 +218,9 @@ class Milestone(db.Model):
             due=spec.due,
             start=spec.start,
             comparator=spec.comparator,
-            target_value=float(spec.target) if numeric else None,
+            target_value=float(spec.target)
+            if numeric and isinstance(spec.target, int | float)
+            else None,
             target_text=None if numeric or spec.target is None else str(spec.target),
             upper=spec.upper,
             unit=spec.unit,

@@ -8,13 +8,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import utcnow
 from tracker.models.plan import Task
 from tracker.models.user import User
 
 
-class Digest(db.Model):
+class Digest(Model):
     """The one message a recipient gets on a day, listing all their reminders. Shown in
     the in-app inbox (``read_at``) and sent through the other channels."""
 
@@ -34,7 +34,7 @@ class Digest(db.Model):
     deliveries: Mapped[list[Delivery]] = relationship(back_populates="digest")
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """One reminder of one thing at one step to one recipient. ``key`` names all three
     ("overdue:report:task12:2020Q3:user5"), so it is never sent twice, across reruns and
     restarts alike."""
@@ -58,7 +58,7 @@ class Reminder(db.Model):
     digest: Mapped[Digest | None] = relationship(back_populates="reminders")
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """A digest sent through one channel ("inbox", "email", "webhook"): attempts, the last
     error, when to try again (backoff), and when it went out."""
 
@@ -77,7 +77,7 @@ class Delivery(db.Model):
     digest: Mapped[Digest] = relationship(back_populates="deliveries")
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """One run of a scheduled job: start, end, outcome ("ok", "error") and its counts
     (JSON text), shown to admins."""
 

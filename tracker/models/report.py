@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import enum_column, utcnow
 from tracker.models.plan import Task
 from tracker.models.unit import Unit
@@ -37,7 +37,7 @@ REPORT_STATUS_LABELS = {
 }
 
 
-class ProgressReport(db.Model):
+class ProgressReport(Model):
     """A lead unit's report for one task and one reporting period (e.g. "2020Q3").
 
     ``value`` is the figure the task's milestones measure, in ``value_unit`` (%, 倍, 人, 家,
@@ -77,7 +77,7 @@ class ProgressReport(db.Model):
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
-    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": version}
+    __mapper_args__: Mapping[str, object] = {"version_id_col": version}
 
     task: Mapped[Task] = relationship()
     unit: Mapped[Unit] = relationship()
@@ -106,7 +106,7 @@ CONTRIBUTION_STATUS_LABELS = {
 }
 
 
-class Contribution(db.Model):
+class Contribution(Model):
     """A cooperating unit's confirmation (or dispute, with a reason) of its part in a report."""
 
     __tablename__ = "contributions"

@@ -7,12 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import utcnow
 from tracker.models.user import User
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token of a user. Only its SHA-256 is stored; the token is shown once."""
 
     __tablename__ = "api_tokens"

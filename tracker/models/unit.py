@@ -7,11 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import utcnow
 
 
-class Unit(db.Model):
+class Unit(Model):
     """An organisation (市总工会, 市人力社保局, an enterprise …), with aliases, a parent and
     the leader in charge of it (``leader_id``, a user of role leader), who hears of reports
     long overdue."""
@@ -33,7 +33,7 @@ class Unit(db.Model):
         return f"<Unit {self.name}>"
 
 
-class UnitAlias(db.Model):
+class UnitAlias(Model):
     """Another name of a unit ("市委人才办" for 市委组织部); unique across all units."""
 
     __tablename__ = "unit_aliases"

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.domain.policy import Role
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models._types import enum_column, utcnow
 from tracker.models.unit import Unit
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who logs in: office, unit reporter, leader, assessor or admin.
 
     A ``unit`` user belongs to exactly one unit; their rights on a task come from that

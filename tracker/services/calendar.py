@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import chinese_calendar  # type: ignore[import-untyped]
+import chinese_calendar
 import sqlalchemy as sa
 from flask import g
 

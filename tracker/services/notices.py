@@ -262,7 +262,7 @@ def get_notice(notice_id: int) -> SupervisionNotice:
     return notice
 
 
-def _listing() -> sa.Select[tuple[SupervisionNotice]]:
+def _listing() -> sa.Select[SupervisionNotice]:
     return (
         sa.select(SupervisionNotice)
         .options(joinedload(SupervisionNotice.unit), joinedload(SupervisionNotice.task))

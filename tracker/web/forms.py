@@ -8,7 +8,9 @@ from typing import Any
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import Form
-from wtforms.fields.choices import SelectChoice
+
+# types-WTForms 3.2 predates WTForms 3.3's SelectChoice.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.meta import DefaultMeta
 
 from tracker.services.errors import ServiceError

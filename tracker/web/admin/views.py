@@ -98,7 +98,7 @@ def _settings_of(form: PlanSettingsForm) -> PlanSettings:
 def _year_arg() -> int:
     """``?year=`` when it is a year the calendar accepts, else the clock's year."""
     year = request.args.get("year", type=int)
-    return year if year in calendar_service.YEARS else today().year
+    return year if year is not None and year in calendar_service.YEARS else today().year
 
 
 def _year_url(year: int) -> str:

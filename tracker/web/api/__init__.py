@@ -23,6 +23,8 @@ where the API's contract is kept: a validation error becomes our ``{"error", "fi
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Blueprint, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
@@ -42,7 +44,7 @@ _FALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 @bp.route("/", endpoint="fallback", methods=_FALLBACK_METHODS, defaults={"rest": ""})
 @bp.route("/<path:rest>", endpoint="fallback", methods=_FALLBACK_METHODS)
-def fallback(rest: str) -> None:
+def fallback(rest: str) -> NoReturn:
     """Any other path under ``/api/v1``: a JSON 405 (with Allow) when another API route
     has this path with other methods, else a JSON 404."""
     allowed = _allowed_methods()

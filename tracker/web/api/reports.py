@@ -45,10 +45,11 @@ def create_report(task: Task, json: NewReport) -> Created:
     period already has a report (with ``report_id`` and both contents) or is locked;
     422 a period outside the plan or a bad value."""
     user = api_user()
-    if user.unit is None:  # the policy lets only unit users report; never true here
+    unit = user.unit
+    if unit is None:  # the policy lets only unit users report; never true here
         raise ApiError(403)
     data = ReportInput(json.period, json.value, **json.texts())
-    outcome = attempt(lambda: report_service.save_draft(task, user.unit, user, data, today(), 0))
+    outcome = attempt(lambda: report_service.save_draft(task, unit, user, data, today(), 0))
     if isinstance(outcome.error, EditConflict):
         raise _period_taken(task, json.period, outcome.error)
     if outcome.error is not None:

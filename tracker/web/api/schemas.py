@@ -37,14 +37,12 @@ def _storable(text: str) -> str:
     return text
 
 
-def text(limit: int) -> Any:
-    """A string of at most ``limit`` characters that a database can store."""
-    return Annotated[str, Field(max_length=limit), AfterValidator(_storable)]
-
-
-ReportText = text(MAX_REPORT_TEXT)
-Reason = text(MAX_REASON)
-ContributionText = text(MAX_CONTRIBUTION_TEXT)
+#: Strings of at most so many characters that a database can store (type aliases, so that
+#: mypy sees them as types).
+_STORABLE = AfterValidator(_storable)
+ReportText = Annotated[str, Field(max_length=MAX_REPORT_TEXT), _STORABLE]
+Reason = Annotated[str, Field(max_length=MAX_REASON), _STORABLE]
+ContributionText = Annotated[str, Field(max_length=MAX_CONTRIBUTION_TEXT), _STORABLE]
 Value = Annotated[float, Field(ge=0, description="数值（单位见任务的 value_unit）")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 

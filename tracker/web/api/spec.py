@@ -23,7 +23,7 @@ from flask import Request
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from spectree import Response, SpecTree
-from spectree.models import SecurityScheme, SecuritySchemeData
+from spectree.models import SecureType, SecurityScheme, SecuritySchemeData
 from spectree.plugins.flask_plugin import FlaskPlugin
 
 from tracker.web.api.errors import ApiError
@@ -153,7 +153,9 @@ spec = SpecTree(
         "日期为 YYYY-MM-DD，时间为带时区的 RFC 3339（UTC，+00:00）。"
     ),
     security_schemes=[
-        SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer"))
+        SecurityScheme(
+            name="bearer", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer")
+        )
     ],
     security={"bearer": []},
 )
