@@ -94,6 +94,15 @@ def ole_threat(data: bytes, name: str, *, embedded: bool = False) -> str | None:
     return None
 
 
+def ole_streams(data: bytes) -> frozenset[str]:
+    """The names of the streams at the root of an OLE compound file ("WordDocument",
+    "Workbook", "PowerPoint Document" …); raises OSError or ValueError when olefile cannot
+    parse it."""
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        paths = ole.listdir(streams=True, storages=False)
+    return frozenset(path[0] for path in paths if len(path) == 1)
+
+
 def _holds_windows_program(data: bytes) -> bool:
     """Whether ``data`` holds a Windows program anywhere: "MZ" whose e_lfanew (at +0x3C)
     points at "PE\\0\\0" (an Ole10Native package wraps its file after a name and paths)."""
