@@ -153,3 +153,25 @@ def test_object_streams_without_actions_pass_and_unreadable_ones_are_refused() -
     assert "对象流无法解压检查" in (pdf_threat(unreadable, "加密.pdf") or "")
     lzw = _with_object(b"6 0 obj<</Type/ObjStm/N 1/First 4/Filter/LZWDecode>>stream\nx\nendstream")
     assert "对象流无法解压检查" in (pdf_threat(lzw, "旧.pdf") or "")
+
+
+def test_a_chart_workbook_embedded_in_word_is_checked_like_the_file() -> None:
+    """Word keeps a chart's data as word/embeddings/…xlsx: a clean one passes, one carrying
+    a program is refused naming where it sits."""
+
+    def word_with(embedded: bytes) -> bytes:
+        return zip_bytes(
+            {
+                "[Content_Types].xml": CONTENT_TYPES,
+                "word/document.xml": b"<w/>",
+                "word/charts/chart1.xml": b"<c:chartSpace/>",
+                "word/embeddings/Microsoft_Excel_Worksheet.xlsx": embedded,
+            }
+        )
+
+    assert ooxml_threat(word_with(xlsx_bytes()), "图表.docx") is None
+    bad = zip_bytes({"[Content_Types].xml": CONTENT_TYPES, "xl/run.exe": EXE})
+    refusal = ooxml_threat(word_with(bad), "图表.docx")
+    assert refusal is not None
+    assert "图表.docx 中的 word/embeddings/Microsoft_Excel_Worksheet.xlsx" in refusal
+    assert "xl/run.exe" in refusal

@@ -20,14 +20,23 @@ import olefile
 
 from tracker.io.containers import ContainerLimits, ContainerRefused, check_container
 
-#: Part extensions an Office document is made of (XML, relationships, pictures, fonts and
-#: printer settings); anything else (.exe, .dll, .js …) is refused.
+#: Part extensions an Office document is made of (XML, relationships, pictures, audio and
+#: video, fonts and printer settings, embedded packages); anything else (.exe, .dll, .js,
+#: .xlsm …) is refused.
 KNOWN_PART_EXTENSIONS = frozenset(
     {
         "xml", "rels", "vml", "png", "jpeg", "jpg", "gif", "bmp", "tif", "tiff", "emf",
-        "wmf", "svg", "wdp", "odttf", "fntdata", "bin", "jfif",
+        "wmf", "svg", "wdp", "odttf", "fntdata", "bin", "jfif", "ico", "pict", "webp",
+        "mp4", "m4v", "mov", "wmv", "avi", "mp3", "m4a", "wav", "wma",
+        "docx", "xlsx", "pptx",
     }
 )  # fmt: skip
+#: Embedded packages (a Word chart keeps its data as word/embeddings/…xlsx) are checked
+#: like the file itself, down to this depth.
+_EMBEDDED_PACKAGES = frozenset({"docx", "xlsx", "pptx"})
+_MAX_DEPTH = 2
+#: An embedded package is read into memory to be checked: at most this many bytes of it.
+_MAX_EMBEDDED_BYTES = 32 << 20
 #: Content types and part names that carry code.
 _MACRO_MARKERS = ("vbaproject", "macroenabled", "activex", "vbadata", "ms-office.vba")
 #: OLE storages that hold VBA macros.
@@ -52,10 +61,16 @@ _PDF_FILTER = re.compile(
 _OBJECT_STREAM_BUDGET = 32 << 20
 
 
-def ooxml_threat(data: bytes, name: str, limits: ContainerLimits | None = None) -> str | None:
-    """Why an Office Open XML package (.docx/.xlsx/.pptx) is refused, or None if it is clean."""
+def ooxml_threat(
+    data: bytes, name: str, limits: ContainerLimits | None = None, *, depth: int = 0
+) -> str | None:
+    """Why an Office Open XML package (.docx/.xlsx/.pptx) is refused, or None if it is clean.
+
+    ``depth`` counts the packages this one is embedded in (embedded .docx/.xlsx/.pptx parts
+    are checked the same way, at most two levels deep)."""
+    limits = limits or ContainerLimits()
     try:
-        members = check_container(data, name, limits or ContainerLimits())
+        members = check_container(data, name, limits)
     except ContainerRefused as error:
         return str(error)
     if "[Content_Types].xml" not in members:
@@ -65,13 +80,15 @@ def ooxml_threat(data: bytes, name: str, limits: ContainerLimits | None = None) 
         if any(marker in content_types for marker in _MACRO_MARKERS):
             return f"文件「{name}」含有宏或 ActiveX 控件，请另存为不含宏的文档后再上传"
         for member in members:
-            reason = _part_threat(archive, member, name)
+            reason = _part_threat(archive, member, name, limits, depth)
             if reason:
                 return reason
     return None
 
 
-def _part_threat(archive: zipfile.ZipFile, member: str, name: str) -> str | None:
+def _part_threat(
+    archive: zipfile.ZipFile, member: str, name: str, limits: ContainerLimits, depth: int
+) -> str | None:
     if member.endswith("/"):
         return None
     lowered = member.lower()
@@ -84,6 +101,13 @@ def _part_threat(archive: zipfile.ZipFile, member: str, name: str) -> str | None
         head = part.read(8)
     if head.startswith(_EXECUTABLE_MAGIC):
         return f"文件「{name}」的部件 {member} 是可执行程序"
+    if extension in _EMBEDDED_PACKAGES:
+        inner = f"{name} 中的 {member}"
+        if depth >= _MAX_DEPTH:
+            return f"文件「{inner}」嵌套过深"
+        if archive.getinfo(member).file_size > _MAX_EMBEDDED_BYTES:
+            return f"文件「{inner}」超过 {_MAX_EMBEDDED_BYTES >> 20} MB，无法检查"
+        return ooxml_threat(archive.read(member), inner, limits, depth=depth + 1)
     if head.startswith(b"\xd0\xcf\x11\xe0") and extension == "bin":
         return ole_threat(archive.read(member), f"{name} 中的 {member}", embedded=True)
     return None
