@@ -42,6 +42,16 @@ _MACRO_MARKERS = ("vbaproject", "macroenabled", "activex", "vbadata", "ms-office
 #: OLE storages that hold VBA macros.
 _OLE_MACRO_STREAMS = frozenset({"macros", "_vba_project_cur", "vba", "_vba_project"})
 _EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF")
+#: What reading a damaged or encrypted zip member raises.
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
 #: How much of each OLE stream is searched for an embedded program.
 _SCAN_BYTES = 1 << 16
 _PDF_ACTIVE = re.compile(
@@ -75,6 +85,15 @@ def ooxml_threat(
         return str(error)
     if "[Content_Types].xml" not in members:
         return f"文件「{name}」缺少 [Content_Types].xml，不是有效的 Office 文档"
+    try:
+        return _package_threat(data, members, name, limits, depth)
+    except _UNREADABLE as error:
+        return f"文件「{name}」已损坏或加密，无法检查（{type(error).__name__}），请重新保存后再上传"
+
+
+def _package_threat(
+    data: bytes, members: list[str], name: str, limits: ContainerLimits, depth: int
+) -> str | None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace").lower()
         if any(marker in content_types for marker in _MACRO_MARKERS):

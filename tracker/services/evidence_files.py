@@ -109,7 +109,7 @@ def _office_open_xml(data: bytes) -> FileType | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, NotImplementedError):
         return None
     if "[Content_Types].xml" not in names:
         return None
