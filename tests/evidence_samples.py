@@ -91,6 +91,55 @@ def docm_bytes() -> bytes:
     )
 
 
-def ole_bytes(stream: str) -> bytes:
-    """An OLE compound file whose directory names ``stream`` (e.g. "WordDocument")."""
-    return OLE_SIGNATURE + bytes(504) + stream.encode("utf-16-le") + b"\x00\x00" + bytes(512)
+def fake_ole(stream: str = "WordDocument") -> bytes:
+    """An OLE signature and the UTF-16 name of ``stream`` in front of a Windows program:
+    no compound file olefile can parse (once stored as a .doc for the name alone)."""
+    return OLE_SIGNATURE + bytes(504) + stream.encode("utf-16-le") + b"\x00\x00" + EXE
+
+
+#: A content types part as Office writes it.
+CONTENT_TYPES = b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+
+
+def docx_with_program() -> bytes:
+    """A ZIP with the parts of a Word package and a program beside them."""
+    return zip_bytes(
+        {
+            "[Content_Types].xml": CONTENT_TYPES,
+            "word/document.xml": b"<w:document/>",
+            "word/setup.exe": EXE,
+        }
+    )
+
+
+def docx_with_hidden_macro() -> bytes:
+    """A Word package whose macro part has an innocent name but is declared a VBA project
+    in ``[Content_Types].xml``."""
+    return zip_bytes(
+        {
+            "[Content_Types].xml": b'<Types><Override PartName="/word/styles2.xml" '
+            b'ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+            "word/document.xml": b"<w:document/>",
+            "word/styles2.xml": b"\x00macro",
+        }
+    )
+
+
+def pdf_with_javascript() -> bytes:
+    """A PDF that runs JavaScript when opened."""
+    return PDF.replace(
+        b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>"
+    )
+
+
+def docx_bomb(inflated_mb: int = 4) -> bytes:
+    """A Word package whose document part inflates to ``inflated_mb`` MiB of zeros from a
+    few KB (ratio ~1000:1)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            chunk = bytes(1 << 20)
+            for _ in range(inflated_mb):
+                part.write(chunk)
+    return buffer.getvalue()

@@ -88,3 +88,19 @@ def ole_file(
 def word_97(text: str = "三季度工作进展") -> bytes:
     """An OLE file with the streams of a Word 97–2003 document."""
     return ole_file({"WordDocument": text.encode("utf-16-le"), "1Table": b"\0" * 64})
+
+
+def excel_97() -> bytes:
+    """An OLE file with the stream of an Excel 97–2003 workbook (a BIFF8 BOF record)."""
+    bof = bytes.fromhex("0908100000060500") + bytes(12)
+    return ole_file({"Workbook": bof, "\x05SummaryInformation": b"\0" * 48})
+
+
+def powerpoint_97() -> bytes:
+    """An OLE file with the streams of a PowerPoint 97–2003 presentation."""
+    return ole_file({"PowerPoint Document": b"\0" * 64, "Current User": b"\0" * 32})
+
+
+def summary_only() -> bytes:
+    """A valid OLE file holding only a summary stream: no Word, Excel or PowerPoint."""
+    return ole_file({"\x05SummaryInformation": b"\0" * 48})

@@ -179,6 +179,9 @@ def test_unit_attaches_evidence_others_are_refused(
     status, html = _upload(client, path, "规划.pdf", samples.EXE)
     assert status == 200 and "不是允许的类型" in html
     assert _entries(app) == []
+    status, html = _upload(client, path, "规划.pdf", samples.pdf_with_javascript())
+    assert status == 200 and "文件「规划.pdf」含有脚本" in html
+    assert _entries(app) == []
     assert _upload(client, path, "规划.pdf", samples.PDF) == (
         302,
         f"/assessment/{world.set_id}/self",

@@ -215,6 +215,32 @@ def test_bad_files_are_explained_and_not_stored(app: Flask, ids: Ids, uploads: P
     assert not uploads.exists() or list(uploads.iterdir()) == []
 
 
+#: (name, bytes, the reason shown) of files whose kind is accepted but whose content is not.
+THREATS = (
+    ("总结.docx", samples.docx_with_program(), "含有不属于 Office 文档的部件 word/setup.exe"),
+    ("总结.docx", samples.docx_with_hidden_macro(), "含有宏或 ActiveX 控件"),
+    ("旧版.doc", samples.fake_ole(), "不是有效的 Office 文档"),
+    ("进展.pdf", samples.pdf_with_javascript(), "含有脚本、启动动作或嵌入文件（/JavaScript）"),
+    ("台账.docx", samples.docx_bomb(), "疑似压缩炸弹"),
+)
+
+
+def test_hidden_programs_macros_scripts_and_bombs_are_refused_beside_the_field(
+    app: Flask, ids: Ids, uploads: Path
+) -> None:
+    """A Word file carrying a program or a macro, a fake .doc, a PDF with JavaScript, a zip
+    bomb: the upload page again (200), the reason beside the file field; nothing stored."""
+    lead = client_of(app, "lead")
+    for name, data, reason in THREATS:
+        response = post_file(lead, f"/reports/{ids.report}/evidence", name, data)
+        assert response.status_code == 200
+        assert f'<p class="error" role="alert">文件「{name}」' in response.text  # beside the field
+        assert reason in response.text
+        assert 'enctype="multipart/form-data"' in response.text
+    assert evidence_rows(app) == []
+    assert not uploads.exists() or list(uploads.iterdir()) == []
+
+
 def test_oversized_files_name_the_limit(
     app: Flask,
     ids: Ids,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 from werkzeug.test import TestResponse
 
+from config.settings import Settings
 from tests.conftest import csrf_token
 from tests.functional.helpers import LEAD_UNIT, add_user, import_cixi, location, login
 from tracker.domain.policy import Role, UnitRole
@@ -270,4 +272,20 @@ def test_a_small_file_declaring_a_million_rows_is_refused_quickly(
     assert time.perf_counter() - started < 2
     assert response.status_code == 200
     assert "第 1048576 行，超过上限 100000 行" in response.text
+    assert q3_reports(app) == {}
+
+
+def test_a_lowered_row_limit_refuses_a_longer_sheet(
+    app: Flask, client: FlaskClient, world: World, set_settings: Callable[..., Settings]
+) -> None:
+    """With ``TRACKER_IMPORT_MAX_ROWS=10`` a workbook of a header and 11 rows (sheet row 12)
+    is refused naming the limit."""
+    set_settings("imports", import_max_rows=10)
+    book = openpyxl.Workbook()
+    book.active.append(list(HEADERS))
+    for number in range(11):
+        book.active.append([world.task_id, "2020Q3", 30 + number, f"进展{number}"])
+    response = upload(client, saved(book), name="long.xlsx")
+    assert response.status_code == 200
+    assert "用到第 12 行，超过上限 10 行" in response.text
     assert q3_reports(app) == {}

@@ -17,11 +17,13 @@ from flask.testing import FlaskCliRunner
 
 from config.settings import TEST_HASH_METHOD, load_settings
 from tests import evidence_samples as samples
+from tests import ole_samples
 from tests.functional.helpers import COOPERATING_UNITS, LEAD_UNIT, import_cixi
 from tracker import create_app
 from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
+from tracker.io.containers import ContainerLimits
 from tracker.models import (
     AuditEntry,
     Contribution,
@@ -37,6 +39,7 @@ from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.services.users import create_user
 
 LIMIT = 64 * 1024
+DEFAULT_LIMITS = ContainerLimits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,13 @@ def world(app_ctx: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Iterator[Wo
     yield World(report, contribution, lead, coop, tmp_path / "uploads")
 
 
-def attach(world: World, name: str | None, data: bytes, target: object = None) -> Evidence:
+def attach(
+    world: World,
+    name: str | None,
+    data: bytes,
+    target: object = None,
+    limits: ContainerLimits = DEFAULT_LIMITS,
+) -> Evidence:
     """Attach ``data`` to the report (or ``target``) as the lead unit's user."""
     return evidence.attach(
         target or world.report,
@@ -111,6 +120,7 @@ def attach(world: World, name: str | None, data: bytes, target: object = None) -
         world.lead,
         storage_dir=world.storage,
         max_bytes=LIMIT,
+        limits=limits,
     )
 
 
@@ -141,9 +151,9 @@ ACCEPTED = (
         samples.pptx_bytes(),
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ),
-    ("旧文档.doc", samples.ole_bytes("WordDocument"), "application/msword"),
-    ("旧表格.xls", samples.ole_bytes("Workbook"), "application/vnd.ms-excel"),
-    ("旧演示.ppt", samples.ole_bytes("PowerPoint Document"), "application/vnd.ms-powerpoint"),
+    ("旧文档.doc", ole_samples.word_97(), "application/msword"),
+    ("旧表格.xls", ole_samples.excel_97(), "application/vnd.ms-excel"),
+    ("旧演示.ppt", ole_samples.powerpoint_97(), "application/vnd.ms-powerpoint"),
 )
 
 #: (name, bytes) of files that are not what their names say, or not accepted at all.
@@ -152,9 +162,24 @@ IMPOSTORS = (
     ("x.pdf", b"#!/bin/sh\nrm -rf /\n"),
     ("x.png", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
     ("x.docx", samples.zip_bytes({"a.txt": b"not office"})),
-    ("x.docm", samples.docm_bytes()),
-    ("x.doc", samples.ole_bytes("SummaryInformationOnly")),
+    ("x.doc", ole_samples.summary_only()),
     ("late.pdf", b"junk before %PDF-1.4\n%%EOF\n"),
+)
+
+#: (name, bytes, what the refusal says) of accepted kinds carrying a program, a macro or a
+#: script, or inflating far beyond their size.
+THREATS = (
+    ("工作总结.docx", samples.docx_with_program(), "不属于 Office 文档的部件 word/setup.exe"),
+    ("工作总结.docx", samples.docx_with_hidden_macro(), "含有宏或 ActiveX 控件"),
+    ("x.docm", samples.docm_bytes(), "含有宏部件 word/vbaProject.bin"),
+    (
+        "旧文档.doc",
+        ole_samples.ole_file({"WordDocument": b"x"}, ("Macros", {"VBA": b"Attribute"})),
+        "含有宏",
+    ),
+    ("旧文档.doc", samples.fake_ole(), "不是有效的 Office 文档"),
+    ("进展.pdf", samples.pdf_with_javascript(), "/JavaScript"),
+    ("台账.docx", samples.docx_bomb(), "疑似压缩炸弹"),
 )
 
 
@@ -210,6 +235,31 @@ def test_impostors_are_refused_naming_the_file(world: World) -> None:
     assert stored_files(world) == []
 
 
+@pytest.mark.parametrize(("name", "data", "reason"), THREATS)
+def test_programs_macros_scripts_and_bombs_are_refused(
+    world: World, name: str, data: bytes, reason: str
+) -> None:
+    """A file of an accepted kind holding a program, a macro or a script, or a zip bomb, is
+    refused naming the file and the reason; no row, no file."""
+    with pytest.raises(ServiceError) as refused:
+        attach(world, name, data)
+    assert refused.value.field == "file"
+    assert f"「{name}」" in refused.value.message
+    assert reason in refused.value.message and "未上传" in refused.value.message
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Evidence.id))) == 0
+    assert stored_files(world) == []
+
+
+def test_container_limits_are_the_callers(world: World) -> None:
+    """The limits passed in decide: a two-row workbook passes the defaults and is refused
+    with ``max_rows=1``, the limit named."""
+    with pytest.raises(ServiceError, match="超过上限 1 行"):
+        attach(world, "台账.xlsx", samples.xlsx_bytes(), limits=ContainerLimits(max_rows=1))
+    assert stored_files(world) == []
+    assert attach(world, "台账.xlsx", samples.xlsx_bytes()).size_bytes > 0
+
+
 def test_empty_file_is_refused(world: World) -> None:
     """Zero bytes: refused, named, nothing stored."""
     with pytest.raises(ServiceError) as refused:
@@ -263,6 +313,7 @@ def test_contribution_evidence_is_listed_apart(world: World) -> None:
         world.coop,
         storage_dir=world.storage,
         max_bytes=LIMIT,
+        limits=DEFAULT_LIMITS,
     )
     db.session.commit()
     assert (item.report_id, item.contribution_id) == (None, world.contribution.id)

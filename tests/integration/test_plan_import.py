@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from config.settings import Settings
 from tests.paths import SEEDS
 from tracker.extensions import db
 from tracker.models import Plan, Task, Unit
@@ -259,5 +261,17 @@ def test_a_zip_bomb_is_refused_before_parsing_and_nothing_is_imported(
     assert time.perf_counter() - started < 2
     assert result.exit_code == 1
     assert "方案.docx" in result.output and "超过上限 100 MB" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0
+
+
+def test_the_configured_limits_reach_the_import(
+    app: Flask, runner: FlaskCliRunner, set_settings: Callable[..., Settings]
+) -> None:
+    """``TRACKER_IMPORT_MAX_MEMBERS=3``: the Cixi .docx (more parts) is refused naming it."""
+    set_settings("imports", import_max_members=3)
+    result = runner.invoke(args=["plan", "import", str(CIXI_DOCX), "--period", "2019-2025"])
+    assert result.exit_code == 1
+    assert CIXI_DOCX.name in result.output and "超过上限 3 个" in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0

@@ -13,7 +13,12 @@ import openpyxl
 import pytest
 
 from tests.paths import SEEDS
-from tracker.io.containers import ContainerLimits, ContainerRefused, check_container
+from tracker.io.containers import (
+    ContainerLimits,
+    ContainerRefused,
+    NotAContainer,
+    check_container,
+)
 
 MB = 1 << 20
 
@@ -106,3 +111,36 @@ def test_a_file_that_is_not_a_zip_is_refused_by_name() -> None:
 def test_the_real_tables_pass(name: str) -> None:
     members = check_container(Path(SEEDS / name), name)
     assert "[Content_Types].xml" in members
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        b"<worksheet><row r='1'",  # cut off
+        b"<!DOCTYPE x [<!ENTITY a 'b'>]><worksheet>&a;</worksheet>",  # entities
+    ],
+)
+def test_a_sheet_that_cannot_be_read_is_refused_before_a_parser(sheet: bytes) -> None:
+    data = _zip({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": sheet})
+    with pytest.raises(ContainerRefused, match=r"「坏表\.xlsx」的工作表 sheet1 无法读取"):
+        check_container(data, "坏表.xlsx")
+
+
+def test_a_corrupt_sheet_is_refused_by_name() -> None:
+    data = bytearray(_zip({"xl/worksheets/sheet1.xml": b"<worksheet>" + b"<row/>" * 500}))
+    data[40:60] = bytes(20)  # inside the deflated sheet
+    with pytest.raises(ContainerRefused, match="无法读取"):
+        check_container(bytes(data), "坏表.xlsx")
+
+
+def test_a_missing_file_is_left_to_the_parser_to_name(tmp_path: Path) -> None:
+    with pytest.raises(NotAContainer):
+        check_container(tmp_path / "不存在.docx", "不存在.docx")

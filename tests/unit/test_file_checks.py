@@ -3,6 +3,8 @@ file is called; clean Word, Excel, PowerPoint, old Office and PDF files pass."""
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 
 from tests.evidence_samples import (
@@ -112,3 +114,64 @@ def test_pdfs_with_scripts_launches_or_attachments_are_refused(action: bytes) ->
     data = PDF.replace(b"/Type/Catalog", b"/Type/Catalog" + action)
     refusal = pdf_threat(data, "报告.pdf")
     assert refusal is not None and "报告.pdf" in refusal
+
+
+def _with_object(obj: bytes) -> bytes:
+    return PDF.replace(b"trailer", obj + b"\ntrailer")
+
+
+def _object_stream(objects: bytes, dictionary: bytes = b"/Type/ObjStm/N 1/First 4") -> bytes:
+    packed = zlib.compress(objects)
+    return _with_object(
+        b"6 0 obj<<" + dictionary + b"/Length %d/Filter/FlateDecode>>stream\n" % len(packed)
+        + packed + b"\nendstream endobj"
+    )  # fmt: skip
+
+
+def test_image_bytes_that_happen_to_read_js_pass() -> None:
+    """Compressed image data holds "/JS" by chance about once in 20 MB: not a script."""
+    body = b"\x8f\x02/JS\x07\x91\xee" * 3 + b"/JSP" + b"\x00" * 64
+    image = b"4 0 obj<</Length %d/Filter/DCTDecode>>stream\n" % len(body) + body
+    assert pdf_threat(_with_object(image + b"\nendstream endobj"), "扫描件.pdf") is None
+
+
+@pytest.mark.parametrize(
+    "dictionary", [b"/Type/ObjStm/N 1/First 4", b"/N 1/First 4", b"/Type/Obj#53tm/N 1/First 4"]
+)
+def test_a_script_packed_in_a_compressed_object_stream_is_refused(dictionary: bytes) -> None:
+    data = _object_stream(b"5 0 <</S/JavaScript/JS(app.alert(1))>>", dictionary)
+    refusal = pdf_threat(data, "压缩.pdf")
+    assert refusal is not None and "/JavaScript" in refusal and "压缩.pdf" in refusal
+
+
+def test_object_streams_without_actions_pass_and_unreadable_ones_are_refused() -> None:
+    assert pdf_threat(_object_stream(b"5 0 <</Type/Font/Subtype/Type1>>"), "a.pdf") is None
+    unreadable = _with_object(
+        b"6 0 obj<</Type/ObjStm/N 1/First 4/Length 9/Filter/FlateDecode>>stream\n"
+        b"encrypted\nendstream endobj"
+    )
+    assert "对象流无法解压检查" in (pdf_threat(unreadable, "加密.pdf") or "")
+    lzw = _with_object(b"6 0 obj<</Type/ObjStm/N 1/First 4/Filter/LZWDecode>>stream\nx\nendstream")
+    assert "对象流无法解压检查" in (pdf_threat(lzw, "旧.pdf") or "")
+
+
+def test_a_chart_workbook_embedded_in_word_is_checked_like_the_file() -> None:
+    """Word keeps a chart's data as word/embeddings/…xlsx: a clean one passes, one carrying
+    a program is refused naming where it sits."""
+
+    def word_with(embedded: bytes) -> bytes:
+        return zip_bytes(
+            {
+                "[Content_Types].xml": CONTENT_TYPES,
+                "word/document.xml": b"<w/>",
+                "word/charts/chart1.xml": b"<c:chartSpace/>",
+                "word/embeddings/Microsoft_Excel_Worksheet.xlsx": embedded,
+            }
+        )
+
+    assert ooxml_threat(word_with(xlsx_bytes()), "图表.docx") is None
+    bad = zip_bytes({"[Content_Types].xml": CONTENT_TYPES, "xl/run.exe": EXE})
+    refusal = ooxml_threat(word_with(bad), "图表.docx")
+    assert refusal is not None
+    assert "图表.docx 中的 word/embeddings/Microsoft_Excel_Worksheet.xlsx" in refusal
+    assert "xl/run.exe" in refusal

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from tracker import settings as app_settings
 from tracker.cli.support import echo_json, fail, group
 from tracker.io.tables import TableReadError
 from tracker.services import indicators as indicator_service
@@ -21,7 +22,7 @@ indicators_cli = group("indicators", help="考核指标体系：导入与查看�
 def import_command(path: Path, name: str | None, as_json: bool) -> None:
     """Import an indicator table (.docx/.xlsx). All or nothing: on any error, exit 1."""
     try:
-        table = indicator_service.read_table(path)
+        table = indicator_service.read_table(path, limits=app_settings.container_limits())
         summary = indicator_service.import_indicators(table, name=name)
     except (TableReadError, ServiceError, ValueError) as error:
         fail(str(error))

@@ -43,7 +43,7 @@ def plan_import(
     terminal; otherwise the missing period is an error).
     """
     try:
-        table = plans.read_table(path)
+        table = plans.read_table(path, limits=app_settings.container_limits())
         try:
             chosen = plans.choose_period(table, period)
         except plans.PeriodMissing:

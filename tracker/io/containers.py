@@ -12,10 +12,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
 #: Default limits; the settings object may override them (``TRACKER_IMPORT_*``).
@@ -55,20 +57,31 @@ def check_container(
 ) -> list[str]:
     """Check a .docx/.xlsx (a path or its bytes) against ``limits``; return its member names.
 
-    Raises :class:`ContainerRefused` naming ``name`` and the limit broken, or when the file
-    is not a readable zip at all.
+    Raises :class:`ContainerRefused` naming ``name`` and the limit broken, or a sheet that
+    cannot be read (corrupt data, malformed XML, DTD entities, an encrypted part);
+    :class:`NotAContainer` when the file is not a readable zip at all.
     """
-    stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+    try:
+        stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+    except OSError as error:  # the parser names a missing or unreadable file in its words
+        raise NotAContainer(f"文件「{name}」无法打开（{error}）") from error
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             _check_sizes(infos, name, limits)
             for info in infos:
                 if _is_worksheet(info.filename):
-                    _check_sheet(archive, info, name, limits)
+                    _check_readable_sheet(archive, info, name, limits)
             return [info.filename for info in infos]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
+    except ContainerRefused:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
         raise NotAContainer(f"文件「{name}」不是有效的 Office 文档（{error}）") from error
+    except (zipfile.LargeZipFile, NotImplementedError, ValueError) as error:
+        # a zip directory the parsers would fail on with these same errors: refuse it here
+        raise ContainerRefused(
+            f"文件「{name}」已损坏，无法读取（{error}），请重新保存后再上传"
+        ) from error
     finally:
         stream.close()
 
@@ -92,6 +105,27 @@ def _check_sizes(infos: list[zipfile.ZipInfo], name: str, limits: ContainerLimit
                 f"文件「{name}」的部件 {info.filename} 压缩比 {ratio:.0f}:1，"
                 f"超过上限 {limits.max_ratio}:1（疑似压缩炸弹）"
             )
+
+
+def _check_readable_sheet(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: ContainerLimits
+) -> None:
+    """:func:`_check_sheet`, a sheet that cannot be read refused too (before a parser tries)."""
+    try:
+        _check_sheet(archive, info, name, limits)
+    except (
+        SafeElementTree.ParseError,
+        DefusedXmlException,
+        zlib.error,
+        zipfile.BadZipFile,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+    ) as error:
+        raise ContainerRefused(
+            f"文件「{name}」的工作表 {_sheet_label(info.filename)} 无法读取"
+            f"（已损坏、加密或含有不允许的 XML 内容：{type(error).__name__}），请重新保存后再上传"
+        ) from error
 
 
 def _is_worksheet(member: str) -> bool:

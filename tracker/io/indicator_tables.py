@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.domain.units import UnitName, split_units
+from tracker.io.containers import ContainerLimits
 from tracker.io.indicator_header import (
     INSPECTION_NAMES,
     IndicatorColumns,
@@ -79,8 +80,9 @@ class IndicatorTable:
     rows: tuple[IndicatorRow, ...]
 
 
-def read_indicator_table(path: Path) -> IndicatorTable:
-    """Read the indicator table of a .docx or .xlsx file.
+def read_indicator_table(path: Path, limits: ContainerLimits | None = None) -> IndicatorTable:
+    """Read the indicator table of a .docx or .xlsx file, checked against ``limits``
+    (:func:`~tracker.io.table_grid.read_grids`; None: the defaults).
 
     Raises:
         TableReadError: unsupported or unreadable file, no table, no header, a missing
@@ -88,7 +90,7 @@ def read_indicator_table(path: Path) -> IndicatorTable:
             value, or no indicator at all (errors name the file, row and column).
     """
     path = Path(path)
-    grids = read_grids(path)
+    grids = read_grids(path, limits)
     if not grids:
         raise TableReadError("文件中没有表格", path.name)
     for grid in grids:

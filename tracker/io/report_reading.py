@@ -13,6 +13,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 
@@ -68,7 +69,16 @@ def read_filled(data: bytes, limits: ContainerLimits | None = None) -> list[Fill
 def _open_sheet(data: bytes) -> Worksheet:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        zlib.error,
+    ) as error:
         raise WorkbookError(
             ["文件不是有效的 Excel（.xlsx）文件，请下载填报模板填写后再上传"]
         ) from error

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.domain.units import UnitName, split_units
+from tracker.io.containers import ContainerLimits
 from tracker.io.responsibility_header import PlanColumns, find_header, plan_columns
 from tracker.io.table_grid import (
     LINE_SPLIT_RE,
@@ -89,11 +90,14 @@ class ResponsibilityTable:
     source: str
 
 
-def read_responsibility_table(path: Path) -> ResponsibilityTable:
+def read_responsibility_table(
+    path: Path, limits: ContainerLimits | None = None
+) -> ResponsibilityTable:
     """Read the responsibility table of a .docx or .xlsx file.
 
     Args:
         path: the file; its suffix chooses the reader.
+        limits: the container's limits (:func:`read_grids`; None: the defaults).
 
     Returns:
         ResponsibilityTable(title, rows, source=path.name).
@@ -104,7 +108,7 @@ def read_responsibility_table(path: Path) -> ResponsibilityTable:
             task cell (the error names the row and the column).
     """
     path = Path(path)
-    return _interpret(read_grids(path), path.name)
+    return _interpret(read_grids(path, limits), path.name)
 
 
 # ---------------------------------------------------------------------------

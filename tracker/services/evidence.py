@@ -18,6 +18,7 @@ from typing import IO, Protocol
 import sqlalchemy as sa
 
 from tracker.extensions import db
+from tracker.io.containers import ContainerLimits
 from tracker.io.files import store_new_file
 from tracker.models import (
     Contribution,
@@ -35,13 +36,16 @@ from tracker.services.evidence_files import (  # the file rules, re-exported for
     ACCEPT_ATTRIBUTE as ACCEPT_ATTRIBUTE,
 )
 from tracker.services.evidence_files import (
-    ACCEPTED_LABEL,
+    ACCEPTED_LABEL as ACCEPTED_LABEL,
+)
+from tracker.services.evidence_files import MIB as MIB
+from tracker.services.evidence_files import (
+    FileRefused,
     clean_name,
     detect_type,
     format_size,
     type_label,
 )
-from tracker.services.evidence_files import MIB as MIB
 
 _CHUNK = 64 * 1024
 STORED_NAME = re.compile(r"[0-9a-f]{32}")
@@ -88,30 +92,31 @@ def attach(
     *,
     storage_dir: Path,
     max_bytes: int,
+    limits: ContainerLimits,
 ) -> Evidence:
     """Store ``upload`` as evidence of a report, a contribution or a self-assessment
     entry (自评), and audit it.
 
-    ``max_bytes`` is the size limit of one file in bytes. The file is written to
+    ``max_bytes`` is the size limit of one file in bytes; ``limits`` those of a .docx/
+    .xlsx/.pptx container (the ``imports`` settings). The file is written to
     ``storage_dir`` (created if missing) under a generated name; the row records the
     user's file name, the content type found from the bytes, the size and the SHA-256.
     Flushes; the caller commits.
 
     Raises ServiceError (field "file") naming the file when it is empty, larger than
-    ``max_bytes`` or not an accepted type; Conflict when the report is already accepted.
+    ``max_bytes``, not an accepted type, or an accepted type holding a macro, a program,
+    a script or breaking ``limits`` (:func:`~tracker.services.evidence_files.detect_type`);
+    Conflict when the report is already accepted. Nothing is stored then.
     """
     report = None if isinstance(target, SelfAssessment) else _report_of_target(target)
     if report is not None:
         _check_open(report)
     name = clean_name(upload.filename)
     data = _read_limited(upload.stream, max_bytes, name)
-    kind = detect_type(data)
-    if kind is None:
-        raise ServiceError(
-            f"文件“{name}”的内容不是允许的类型（{ACCEPTED_LABEL}），未上传。"
-            "系统按文件内容判断类型，改扩展名无效。",
-            "file",
-        )
+    try:
+        kind = detect_type(data, name, limits=limits)
+    except FileRefused as refused:
+        raise ServiceError(str(refused), "file") from refused
     stored_name = store_new_file(data, storage_dir)
     try:
         evidence = Evidence(

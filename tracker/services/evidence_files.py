@@ -1,5 +1,5 @@
-"""What evidence files may be, judged by their bytes alone, and how their names and sizes
-are shown (see :mod:`tracker.services.evidence`)."""
+"""What evidence files may be, judged by their bytes and what they hold, and how their
+names and sizes are shown (see :mod:`tracker.services.evidence`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import zipfile
 from dataclasses import dataclass
 
 import puremagic
+
+from tracker.io.containers import ContainerLimits
+from tracker.io.file_checks import ole_streams, ole_threat, ooxml_threat, pdf_threat
 
 MIB = 1024 * 1024
 
@@ -48,7 +51,7 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 _OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 #: Folders of the Office Open XML packages (a .docx is a ZIP with word/…).
 _OOXML_FOLDERS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
-#: Streams of the old OLE compound documents, named in UTF-16 in the file's directory.
+#: Root streams of the old OLE compound documents, in order of precedence.
 _OLE_STREAMS = (
     ("WordDocument", DOC),
     ("Workbook", XLS),
@@ -57,22 +60,48 @@ _OLE_STREAMS = (
 )
 
 
+class FileRefused(ValueError):
+    """A file that may not be kept as evidence; the message (Chinese) names the file and
+    the reason: not an accepted kind, or a macro, program, script or over-limit container
+    inside an accepted one."""
+
+
 # ---------------------------------------------------------------------------- detection
 
 
-def detect_type(data: bytes) -> FileType | None:
-    """The accepted file type of ``data`` judged by its bytes alone, or None.
+def detect_type(data: bytes, name: str, *, limits: ContainerLimits) -> FileType:
+    """The accepted file type of ``data`` (called ``name`` in messages), judged by its bytes
+    alone and by what it holds.
 
     ZIP files count only as Word/Excel/PowerPoint packages (``[Content_Types].xml`` and a
-    ``word/``, ``xl/`` or ``ppt/`` folder, no macros); OLE files (D0 CF 11 E0 …) only when
-    they hold a Word, Excel or PowerPoint stream; everything else is asked of puremagic
-    and must be a PDF or a JPEG/PNG/GIF/WebP image.
+    ``word/``, ``xl/`` or ``ppt/`` folder) and must pass :func:`~tracker.io.file_checks.
+    ooxml_threat` with ``limits`` (members, inflated size, ratio, a sheet's rows/columns; no
+    macro or ActiveX part, no program under any name). OLE files (D0 CF 11 E0 …) must parse
+    and pass :func:`~tracker.io.file_checks.ole_threat`; their kind comes from their root
+    streams (WordDocument → .doc, Workbook/Book → .xls, PowerPoint Document → .ppt).
+    Everything else is asked of puremagic and must be a JPEG/PNG/GIF/WebP image or a PDF
+    that passes :func:`~tracker.io.file_checks.pdf_threat` (no JavaScript, launch action or
+    embedded file).
+
+    Raises :class:`FileRefused` naming ``name`` and the reason.
     """
     if data.startswith(_ZIP_SIGNATURE):
-        return _office_open_xml(data)
-    if data.startswith(_OLE_SIGNATURE):
-        return _ole_document(data)
-    return _by_magic(data)
+        kind = _office_open_xml(data)
+        reason = ooxml_threat(data, name, limits) if kind else None
+    elif data.startswith(_OLE_SIGNATURE):
+        reason = ole_threat(data, name)
+        kind = None if reason else _ole_document(data)
+    else:
+        kind = _by_magic(data)
+        reason = pdf_threat(data, name) if kind is PDF else None
+    if reason:
+        raise FileRefused(f"{reason}，未上传。")
+    if kind is None:
+        raise FileRefused(
+            f"文件“{name}”的内容不是允许的类型（{ACCEPTED_LABEL}），未上传。"
+            "系统按文件内容判断类型，改扩展名无效。"
+        )
+    return kind
 
 
 def _office_open_xml(data: bytes) -> FileType | None:
@@ -80,9 +109,9 @@ def _office_open_xml(data: bytes) -> FileType | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, NotImplementedError):
         return None
-    if "[Content_Types].xml" not in names or any("vbaproject" in n.lower() for n in names):
+    if "[Content_Types].xml" not in names:
         return None
     for folder, kind in _OOXML_FOLDERS:
         if any(name.startswith(folder) for name in names):
@@ -91,10 +120,14 @@ def _office_open_xml(data: bytes) -> FileType | None:
 
 
 def _ole_document(data: bytes) -> FileType | None:
-    """DOC/XLS/PPT by the stream names of the compound file; other OLE files (installers,
-    …) are refused."""
+    """DOC/XLS/PPT by the root streams of the compound file; other OLE files (installers,
+    summary-only files …) are refused."""
+    try:
+        streams = ole_streams(data)
+    except (OSError, ValueError):
+        return None
     for stream, kind in _OLE_STREAMS:
-        if stream.encode("utf-16-le") + b"\x00\x00" in data:
+        if stream in streams:
             return kind
     return None
 

@@ -12,12 +12,14 @@ from sqlalchemy.orm import selectinload
 
 from tracker.domain.scoring import parse_rule
 from tracker.extensions import db
+from tracker.io.containers import ContainerLimits
 from tracker.io.indicator_tables import IndicatorRow, IndicatorTable, read_indicator_table
 from tracker.models.assessment import Indicator, IndicatorSet, ScoringRule
 from tracker.services.errors import NotFound
 from tracker.services.units import UnitDirectory
 
 _NAME_LENGTH = 200
+DEFAULT_LIMITS = ContainerLimits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +46,13 @@ class IndicatorImportSummary:
         }
 
 
-def read_table(path: Path) -> IndicatorTable:
-    """Read a .docx/.xlsx indicator table; raises :class:`tracker.io.tables.TableReadError`."""
-    return read_indicator_table(path)
+def read_table(path: Path, *, limits: ContainerLimits = DEFAULT_LIMITS) -> IndicatorTable:
+    """Read a .docx/.xlsx indicator table, refused before parsing when it breaks ``limits``
+    (the ``imports`` settings; the defaults for the project's own seed files).
+
+    Raises :class:`tracker.io.tables.TableReadError` naming the file (and the limit broken).
+    """
+    return read_indicator_table(path, limits)
 
 
 @dataclass

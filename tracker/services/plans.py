@@ -15,11 +15,14 @@ from tracker.domain.schedule import parse_schedule
 from tracker.domain.titles import period_from_title
 from tracker.domain.units import UnitName
 from tracker.extensions import db
+from tracker.io.containers import ContainerLimits
 from tracker.io.tables import PlanRow, ResponsibilityTable, read_responsibility_table
 from tracker.models import Category, Measure, Milestone, Plan, Task, TaskUnit
 from tracker.services import calendar as calendar_service
 from tracker.services.errors import NotFound, ServiceError
 from tracker.services.units import UnitDirectory
+
+DEFAULT_LIMITS = ContainerLimits()
 
 
 class PeriodMissing(ServiceError):
@@ -52,9 +55,13 @@ class ImportSummary:
         }
 
 
-def read_table(path: Path) -> ResponsibilityTable:
-    """Read a .docx/.xlsx responsibility table; raises :class:`tracker.io.tables.TableReadError`."""
-    return read_responsibility_table(path)
+def read_table(path: Path, *, limits: ContainerLimits = DEFAULT_LIMITS) -> ResponsibilityTable:
+    """Read a .docx/.xlsx responsibility table, refused before parsing when it breaks
+    ``limits`` (the ``imports`` settings; the defaults for the project's own seed files).
+
+    Raises :class:`tracker.io.tables.TableReadError` naming the file (and the limit broken).
+    """
+    return read_responsibility_table(path, limits)
 
 
 def choose_period(table: ResponsibilityTable, period: tuple[int, int] | None) -> tuple[int, int]:

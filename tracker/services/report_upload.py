@@ -15,6 +15,7 @@ from config.settings import LagThresholds
 from tracker.domain.periods import Period, parse_period
 from tracker.domain.policy import UnitRole
 from tracker.extensions import db
+from tracker.io.containers import ContainerLimits
 from tracker.io.report_workbook import FilledRow, TemplateRow, WorkbookError, read_filled
 from tracker.models import ProgressReport, ReportStatus, Task, Unit, User
 from tracker.services import reports
@@ -85,15 +86,23 @@ def _template_row(obligation: Obligation) -> TemplateRow:
 
 
 def import_workbook(
-    unit: Unit, user: User, data: bytes, today: date, submit: bool = True
+    unit: Unit,
+    user: User,
+    data: bytes,
+    today: date,
+    submit: bool = True,
+    *,
+    limits: ContainerLimits,
 ) -> UploadResult:
-    """:func:`import_filled` of the rows of an uploaded template (the .xlsx file's bytes).
+    """:func:`import_filled` of the rows of an uploaded template (the .xlsx file's bytes),
+    refused before openpyxl opens it when it breaks ``limits`` (the ``imports`` settings).
 
     Raises :class:`UploadError` listing every fault of a file that cannot be read
-    (:func:`~tracker.io.report_workbook.read_filled`) or of its rows (nothing changed).
+    (:func:`~tracker.io.report_workbook.read_filled`; a broken limit is named) or of its
+    rows (nothing changed).
     """
     try:
-        rows = read_filled(data)
+        rows = read_filled(data, limits)
     except WorkbookError as error:
         raise UploadError(error.errors) from error
     return import_filled(unit, user, rows, today, submit=submit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.io.containers import ContainerLimits
 from tracker.models import Evidence, Indicator, SelfAssessment, Unit, User
 from tracker.services import evidence as evidence_service
 from tracker.services import self_assessment as sa_service
@@ -102,10 +103,12 @@ def attach_evidence(
     storage_dir: Path,
     max_bytes: int,
     max_chars: int,
+    limits: ContainerLimits,
 ) -> Evidence:
     """Attach ``upload`` to the unit's entry for ``indicator``, first creating the entry
     empty if the unit has not filled it (see :func:`tracker.services.evidence.attach`
-    for ``storage_dir`` and ``max_bytes``, the size limit in bytes).
+    for ``storage_dir``, ``max_bytes`` (the size limit in bytes) and ``limits``, those of a
+    .docx/.xlsx/.pptx container).
 
     Raises ServiceError (field "file") for an empty, too large or unaccepted file.
     """
@@ -115,5 +118,5 @@ def attach_evidence(
             set_id, unit, indicator, user, "", None, max_chars=max_chars
         )
     return evidence_service.attach(
-        entry, upload, user, storage_dir=storage_dir, max_bytes=max_bytes
+        entry, upload, user, storage_dir=storage_dir, max_bytes=max_bytes, limits=limits
     )

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.io.self_assessment_document import self_assessment_docx
 from tracker.models import Evidence, Indicator, SelfAssessment, Unit
@@ -127,6 +128,7 @@ def _attach(unit: Unit, indicator: Indicator, form: EvidenceForm) -> Evidence:
         storage_dir=upload_dir(),
         max_bytes=max_upload_mb() * evidence_service.MIB,
         max_chars=max_chars(),
+        limits=app_settings.container_limits(),
     )
 
 

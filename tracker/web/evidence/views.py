@@ -180,6 +180,7 @@ def _attach(target: ProgressReport | Contribution, form: EvidenceForm) -> Eviden
         current_user,
         storage_dir=storage_dir(),
         max_bytes=max_upload_mb() * evidence_service.MIB,
+        limits=app_settings.container_limits(),
     )
 
 

@@ -106,7 +106,10 @@ def upload() -> str | BaseResponse:
 
 def _import(unit: Unit, form: UploadForm, as_draft: bool) -> report_upload.UploadResult:
     data = form.file.data.read()
-    return report_upload.import_workbook(unit, current_user, data, today(), submit=not as_draft)
+    limits = app_settings.container_limits()
+    return report_upload.import_workbook(
+        unit, current_user, data, today(), submit=not as_draft, limits=limits
+    )
 
 
 def _imported_message(count: int, as_draft: bool) -> str:
