@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -167,12 +168,16 @@ def _upload(client: FlaskClient, path: str, name: str, data: bytes) -> tuple[int
 
 
 def test_unit_attaches_evidence_others_are_refused(
-    app: Flask, client: FlaskClient, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: Flask,
+    client: FlaskClient,
+    world: World,
+    tmp_path: Path,
+    set_settings: Callable[..., object],
 ) -> None:
     """The unit attaches a PDF to an indicator it has not filled (an empty entry is made)
     and downloads it; a renamed executable is refused in Chinese and leaves no entry;
     another unit gets 403 on the file, the assessor downloads it."""
-    monkeypatch.setitem(app.config, "TRACKER_UPLOAD_DIR", str(tmp_path / "uploads"))
+    set_settings("uploads", upload_dir=tmp_path / "uploads")
     login(client, "filler")
     path = f"/assessment/{world.set_id}/self/{world.indicator_id}/evidence"
     assert client.get(path).status_code == 200

@@ -33,6 +33,7 @@ UNIT_OF_WORK = "tracker/unit_of_work.py"
 #: Decorator names that make a function a view when called on a blueprint (``@bp.get(…)``).
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 
+
 @dataclass(frozen=True, slots=True)
 class View:
     """A view function: where it is ("path::name") and its length in lines."""
