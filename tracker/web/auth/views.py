@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -30,7 +30,9 @@ def _prepare(state: BlueprintSetupState) -> None:
     from tracker.extensions import login_manager
 
     login_manager.user_loader(sessions.load_user)
-    logins.dummy_hash(app_settings.of(state.app).passwords.hash_method)
+    app = state.app
+    assert isinstance(app, Flask)
+    logins.dummy_hash(app_settings.of(app).passwords.hash_method)
 
 
 @bp.route("/login", methods=["GET", "POST"])
