@@ -3,12 +3,14 @@ session tokens, the password history ("none of the last 5") and the policy at cr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskCliRunner
 
-from config.settings import TEST_HASH_METHOD
+from config.settings import TEST_HASH_METHOD, Settings, SettingsError, load_settings
 from tracker.domain.passwords import BASIC, DENGBAO
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -150,3 +152,58 @@ def test_new_users_follow_the_policy(app_ctx: Flask) -> None:
         )
     for name, policy in (("demo1", BASIC), ("demo2", DENGBAO)):
         create_user(name, DEMO_PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD, policy=policy)
+
+
+def test_user_create_follows_the_configured_profile(
+    runner: FlaskCliRunner, set_settings: Callable[..., Settings]
+) -> None:
+    """``user create`` refuses what the profile refuses, with the rule in Chinese."""
+    short = runner.invoke(
+        args=["user", "create", "a1", "--role", "office", "--password", "nine-char"]
+    )
+    assert (short.exit_code, "密码至少 10 位" in short.output) == (1, True)
+    set_settings("accounts", password_profile="dengbao")
+    plain = ["user", "create", "a2", "--role", "office", "--password", "alllowercase"]
+    refused = runner.invoke(args=plain)
+    assert (refused.exit_code, "至少 3 类" in refused.output) == (1, True)
+    made = runner.invoke(
+        args=["user", "create", "a3", "--role", "office", "--password", DEMO_PASSWORD]
+    )
+    assert made.exit_code == 0, made.output
+
+
+def test_the_account_settings_are_read_from_their_variables() -> None:
+    """Defaults 5 / 15 / 15, basic, 30 min, 12 h, 14 days; each variable read; a wrong
+    profile stops start-up naming the variable."""
+    defaults = load_settings({"TRACKER_SETTINGS": "test"}).accounts
+    assert (
+        defaults.login_max_failures,
+        defaults.login_window_minutes,
+        defaults.login_lock_minutes,
+        defaults.password_profile,
+        defaults.session_idle_minutes,
+        defaults.session_max_hours,
+        defaults.remember_days,
+    ) == (5, 15, 15, "basic", 30, 12, 14)
+    given = {
+        "TRACKER_SETTINGS": "test",
+        "TRACKER_LOGIN_MAX_FAILURES": "7",
+        "TRACKER_LOGIN_WINDOW_MINUTES": "10",
+        "TRACKER_LOGIN_LOCK_MINUTES": "30",
+        "TRACKER_PASSWORD_PROFILE": "dengbao",
+        "TRACKER_SESSION_IDLE_MINUTES": "20",
+        "TRACKER_SESSION_MAX_HOURS": "8",
+        "TRACKER_REMEMBER_DAYS": "0",
+    }
+    read = load_settings(given).accounts
+    assert read.model_dump() == {
+        "login_max_failures": 7,
+        "login_window_minutes": 10,
+        "login_lock_minutes": 30,
+        "password_profile": "dengbao",
+        "session_idle_minutes": 20,
+        "session_max_hours": 8,
+        "remember_days": 0,
+    }
+    with pytest.raises(SettingsError, match="TRACKER_PASSWORD_PROFILE"):
+        load_settings({"TRACKER_SETTINGS": "test", "TRACKER_PASSWORD_PROFILE": "weak"})
