@@ -118,6 +118,7 @@ def _remember_header(response_headers: list[str]) -> str:
 
 
 def test_the_remember_cookie_lives_14_days_by_default(client: FlaskClient, office: str) -> None:
+    assert "记住我（14 天内免登录，退出即失效）" in client.get("/login").text
     header = _remember_header(login_remembered(client, office).headers.getlist("Set-Cookie"))
     expires = parsedate_to_datetime(header.split("Expires=")[1].split(";")[0])
     assert abs(expires - (datetime.now(UTC) + timedelta(days=14))) < timedelta(minutes=1)
