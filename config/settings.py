@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from config.accounts import AccountSettings
 from config.base import SettingsError, SettingsGroup, env_field
 from config.operations import BackupSettings, ImportLimits
 
@@ -214,6 +215,7 @@ class Settings(BaseModel):
         "passwords": PasswordSettings,
         "imports": ImportLimits,
         "backups": BackupSettings,
+        "accounts": AccountSettings,
     }
 
     profile: str
@@ -229,6 +231,7 @@ class Settings(BaseModel):
     passwords: PasswordSettings
     imports: ImportLimits
     backups: BackupSettings
+    accounts: AccountSettings
 
     def flask_config(self) -> dict[str, object]:
         """Flask's own keys (``app.config``); the secret and the database may be None
@@ -244,6 +247,8 @@ class Settings(BaseModel):
             "SESSION_COOKIE_SECURE": self.web.secure_cookies,
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.web.secure_cookies,
+            "REMEMBER_COOKIE_DURATION": self.accounts.remember_duration,
             "MAX_CONTENT_LENGTH": self.uploads.max_content_length,
         }
 

@@ -157,3 +157,35 @@ def test_next_parameter_stays_on_site(app: Flask, office: str, subtests: pytest.
                 },
             )
             assert location(response) == landing
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [("nobody", PASSWORD), ("office", "wrong-password"), ("office", PASSWORD)],
+    ids=["unknown-user", "wrong-password", "right-password"],
+)
+def test_every_login_checks_exactly_one_password_hash(
+    client: FlaskClient,
+    office: str,
+    monkeypatch: pytest.MonkeyPatch,
+    username: str,
+    password: str,
+) -> None:
+    """An unknown name costs the same work as a known one: one hash check, for an unknown
+    name against a dummy hash made with the configured method (the test profile's)."""
+    from config.settings import TEST_HASH_METHOD
+    from tracker.services import logins
+
+    checked: list[str] = []
+    real = logins.check_password_hash
+
+    def spy(stored: str, given: str) -> bool:
+        checked.append(stored)
+        return real(stored, given)
+
+    monkeypatch.setattr(logins, "check_password_hash", spy)
+    login(client, username, password)
+    assert len(checked) == 1
+    assert checked[0].startswith(f"{TEST_HASH_METHOD}$")
+    if username == "nobody":
+        assert checked[0] == logins.dummy_hash(TEST_HASH_METHOD)

@@ -131,6 +131,10 @@ CASES: tuple[Case, ...] = (
          (LOGIN, 200, 403, 403, 200, 403, 403, 403)),
     Case("GET", "/admin/jobs", "admin.jobs", "",
          (LOGIN, 200, 403, 403, 200, 403, 403, 403)),
+    Case("GET", "/admin/accounts", "admin.accounts", "",
+         (LOGIN, 200, 403, 403, 200, 403, 403, 403)),
+    Case("GET", "/account/password", "auth.change_password", "",
+         (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     Case("GET", "/evidence/{missing}", "evidence.download", "",
          (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
     Case("GET", "/notices", "notices.index", "",
@@ -272,6 +276,19 @@ CASES: tuple[Case, ...] = (
          (LOGIN, 403, 403, 404, 403, 403, 403, 403)),
     Case("POST", "/assessment/{missing}/mapping", "assessment.mapping", "token",
          (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    # Accounts: the office and the admin lift locks (the lead user's account is not locked:
+    # refused with a message); everyone changes their own password (a wrong current one
+    # shows the form again).
+    Case("POST", "/admin/accounts/{lead_user}/unlock", "admin.unlock_account", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
+    Case("POST", "/admin/accounts/{lead_user}/unlock", "admin.unlock_account", "token",
+         (LOGIN, "→/admin/accounts", 403, 403, "→/admin/accounts", 403, 403, 403)),
+    Case("POST", "/admin/accounts/{missing}/unlock", "admin.unlock_account", "token",
+         (LOGIN, 404, 403, 403, 404, 403, 403, 403)),
+    Case("POST", "/account/password", "auth.change_password", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
+    Case("POST", "/account/password", "auth.change_password", "password",
+         (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     # Anonymous: a wrong password shows the form again; others log in as themselves.
     Case("POST", "/login", "auth.login", "credentials",
          (200, "→/", "→/", "→/", "→/", "→/", "→/", "→/")),
@@ -328,6 +345,7 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
             "alert": alert,
             "digest": digest.id,
             "notice": notice.id,
+            "lead_user": lead.id,
             "missing": MISSING,
         }
 
@@ -362,6 +380,8 @@ def _body(kind: str, role: str, client: FlaskClient) -> dict[str, str]:
             "overdue_grace_workdays": "0",
             "contribution_due_workdays": "5",
         }
+    elif kind == "password":
+        fields |= {"current_password": "wrong", "new_password": "x", "confirm": "x"}
     elif kind == "calendar-day":
         fields |= {"day": "2099-10-01", "kind": "holiday", "name": "国庆节"}
     elif kind == "credentials":
@@ -436,6 +456,7 @@ def test_table_paths_reach_their_endpoints(app: Flask) -> None:
             alert=1,
             digest=1,
             notice=1,
+            lead_user=1,
             missing=MISSING,
         )
         method = "POST" if case.endpoint == "auth.logout" else case.method

@@ -154,3 +154,65 @@ def test_0005_keeps_every_record_and_stops_deletes_from_cascading(
     assert milestones == [(1, None)]
     assert history == [(1, 1)]
     assert tasks_left == 1
+
+
+def _drop_filled_database(app: Flask, url: str) -> None:
+    """Drop the PostgreSQL database :func:`_filled_database_url` made (SQLite: nothing)."""
+    if not url.startswith("postgresql"):
+        return
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE "{sa.make_url(url).database}"')
+    engine.dispose()
+
+
+def test_0006_gives_every_user_a_session_token_and_keeps_them(app: Flask, tmp_path: Path) -> None:
+    """On a filled database (SQLite file or PostgreSQL): users and their history survive;
+    each gets its own session token, no failures, no lock, and its creation as the last
+    password change; the downgrade keeps the users too."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0005")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO units (id, name, created_at) VALUES (1, 'u', '2020-01-01')",
+                "INSERT INTO users (id, username, display_name, password_hash, role, unit_id,"
+                " active, is_approver, is_unit_head, created_at) VALUES (1, 'office', 'o',"
+                " 'pbkdf2:sha256:1000$x$y', 'office', NULL, true, false, false,"
+                " '2020-01-01 08:00:00+00:00')",
+                "INSERT INTO users (id, username, display_name, password_hash, role, unit_id,"
+                " active, is_approver, is_unit_head, created_at) VALUES (2, 'unit01', 'u',"
+                " 'pbkdf2:sha256:1000$x$z', 'unit', 1, true, true, true,"
+                " '2020-02-01 08:00:00+00:00')",
+                "INSERT INTO audit_entries (id, user_id, entity, entity_id, action, summary,"
+                " before, after, at) VALUES (1, 1, 'calendar_days', 1, 'create', '', '', '{}',"
+                " '2020-01-01')",
+            ):
+                connection.execute(sa.text(statement))
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            users = connection.exec_driver_sql(
+                "SELECT id, username, session_token, failed_logins, failed_since, locked_until,"
+                " password_changed_at, created_at FROM users ORDER BY id"
+            ).all()
+            history = connection.exec_driver_sql("SELECT id, user_id FROM audit_entries").all()
+            tables = set(sa.inspect(connection).get_table_names())
+        downgrade(directory=MIGRATIONS, revision="0005")
+        with db.engine.connect() as connection:
+            kept = connection.exec_driver_sql("SELECT id, username FROM users ORDER BY id").all()
+            tables_after = set(sa.inspect(connection).get_table_names())
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert [(u.id, u.username) for u in users] == [(1, "office"), (2, "unit01")]
+    tokens = [u.session_token for u in users]
+    assert len(set(tokens)) == 2 and all(len(t) == 64 and int(t, 16) >= 0 for t in tokens)
+    assert [(u.failed_logins, u.failed_since, u.locked_until) for u in users] == [
+        (0, None, None),
+        (0, None, None),
+    ]
+    assert [str(u.password_changed_at) for u in users] == [str(u.created_at) for u in users]
+    assert history == [(1, 1)]
+    assert "password_history" in tables and "password_history" not in tables_after
+    assert kept == [(1, "office"), (2, "unit01")]

@@ -89,6 +89,12 @@ TABLE: dict[tuple[Action, Role], tuple[bool, bool, bool]] = {
     (Action.IMPORT_PLAN, Role.ASSESSOR):           (N, N, N),
     (Action.IMPORT_PLAN, Role.ADMIN):              (Y, Y, Y),
 
+    (Action.MANAGE_ACCOUNTS, Role.OFFICE):         (Y, Y, Y),
+    (Action.MANAGE_ACCOUNTS, Role.UNIT):           (N, N, N),
+    (Action.MANAGE_ACCOUNTS, Role.LEADER):         (N, N, N),
+    (Action.MANAGE_ACCOUNTS, Role.ASSESSOR):       (N, N, N),
+    (Action.MANAGE_ACCOUNTS, Role.ADMIN):          (Y, Y, Y),
+
     (Action.MANAGE_CALENDAR, Role.OFFICE):         (Y, Y, Y),
     (Action.MANAGE_CALENDAR, Role.UNIT):           (N, N, N),
     (Action.MANAGE_CALENDAR, Role.LEADER):         (N, N, N),

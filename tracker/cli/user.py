@@ -7,7 +7,7 @@ import click
 from tracker import settings as app_settings
 from tracker.cli.support import echo_json, fail, group
 from tracker.domain.policy import Role
-from tracker.services import tokens, users
+from tracker.services import passwords, tokens, users
 from tracker.services.errors import ServiceError
 from tracker.services.units import UnitDirectory
 
@@ -44,9 +44,15 @@ def user_create(
     if unit_name and unit is None:
         fail(f"没有名为「{unit_name}」的单位")
     try:
-        hash_method = app_settings.current().passwords.hash_method
+        current = app_settings.current()
         users.create_user(
-            username, password, Role(role), unit=unit, email=email, hash_method=hash_method
+            username,
+            password,
+            Role(role),
+            unit=unit,
+            email=email,
+            hash_method=current.passwords.hash_method,
+            policy=passwords.policy_named(current.accounts.password_profile),
         )
     except ServiceError as error:
         fail(str(error))

@@ -67,6 +67,7 @@ class Action(StrEnum):
     VIEW_SCORECARD = "view_scorecard"
     VIEW_ALL_SCORECARDS = "view_all_scorecards"
     MAP_INDICATORS = "map_indicators"
+    MANAGE_ACCOUNTS = "manage_accounts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,8 @@ _BY_ROLE: dict[Action, frozenset[Role]] = {
     Action.VIEW_SCORECARD: frozenset({Role.OFFICE, Role.LEADER, Role.ASSESSOR, Role.UNIT}),
     Action.VIEW_ALL_SCORECARDS: frozenset({Role.OFFICE, Role.LEADER, Role.ASSESSOR}),
     Action.MAP_INDICATORS: frozenset({Role.OFFICE}),
+    # Locked accounts and the account history (issue 9 §4): the office and the admin.
+    Action.MANAGE_ACCOUNTS: frozenset({Role.OFFICE, Role.ADMIN}),
 }
 
 

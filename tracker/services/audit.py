@@ -18,7 +18,9 @@ from tracker.extensions import db
 from tracker.models import AuditEntry, User
 
 #: Columns never copied into the trail (secrets, bookkeeping).
-_SKIPPED = frozenset({"password_hash", "token_hash", "version", "created_at", "updated_at"})
+_SKIPPED = frozenset(
+    {"password_hash", "token_hash", "session_token", "version", "created_at", "updated_at"}
+)
 
 
 def snapshot(record: object) -> dict[str, Any]:

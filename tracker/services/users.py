@@ -1,4 +1,5 @@
-"""Users: creation, lookup and login checks."""
+"""Users: creation and lookup (logins: :mod:`tracker.services.logins`; passwords:
+:mod:`tracker.services.passwords`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from tracker.domain.passwords import BASIC, PasswordPolicy
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Unit, User
 from tracker.services.errors import ServiceError
+from tracker.services.passwords import require_acceptable, store_password
 
 
 def create_user(
@@ -21,20 +24,22 @@ def create_user(
     display_name: str = "",
     email: str | None = None,
     hash_method: str,
+    policy: PasswordPolicy = BASIC,
 ) -> User:
     """Add a user, the password hashed with werkzeug's ``hash_method`` (the setting
-    ``PasswordSettings.hash_method``). A ``unit`` user needs a unit; other roles have none.
+    ``PasswordSettings.hash_method``) and checked against ``policy`` (the setting
+    ``AccountSettings.password_profile``; "basic" unless given). A ``unit`` user needs a
+    unit; other roles have none.
 
-    Raises :class:`ServiceError` for a taken username, a short password (< 8 characters)
-    or a unit user without a unit.
+    Raises :class:`ServiceError` for a taken username, a password ``policy`` refuses or a
+    unit user without a unit.
     """
     username = username.strip()
     if not username:
         raise ServiceError("用户名不能为空", field="username")
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise ServiceError(f"用户名「{username}」已存在", field="username")
-    if len(password) < 8:
-        raise ServiceError("密码至少 8 位", field="password")
+    require_acceptable(policy, password)
     if role is Role.UNIT and unit is None:
         raise ServiceError("单位填报员必须属于一个单位", field="unit")
     user = User(
@@ -44,18 +49,8 @@ def create_user(
         display_name=display_name or username,
         email=email,
     )
-    user.set_password(password, hash_method)
     db.session.add(user)
-    db.session.flush()
-    return user
-
-
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with this username and password, or None. Records the login time."""
-    user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
-    if user is None or not user.active or not user.check_password(password):
-        return None
-    user.last_login_at = datetime.now(UTC)
+    store_password(user, password, hash_method=hash_method, now=datetime.now(UTC))
     return user
 
 

@@ -11,8 +11,7 @@ from tracker import clock
 from tracker.domain.lag import LAG_COLOURS, LAG_LABELS
 from tracker.domain.periods import parse_period
 from tracker.domain.policy import ROLE_LABELS, Action
-from tracker.extensions import db, login_manager, talisman
-from tracker.models import User
+from tracker.extensions import talisman
 from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.web import labels
 from tracker.web.access import allowed
@@ -44,10 +43,7 @@ def register_web(app: Flask) -> None:
     app.before_request(_ids_in_range)
     _security_headers(app)
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
+    # The user loader (session tokens) is registered by the auth blueprint.
     # Globals rather than a context processor, so that imported macros see them too.
     app.jinja_env.globals.update(
         lag_labels=LAG_LABELS,

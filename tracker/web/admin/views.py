@@ -195,3 +195,6 @@ def jobs() -> str:
     settings = app_settings.current()
     table = job_runs.job_table(describe_jobs(settings), settings.clock.zone)
     return render_template("admin/jobs.html", jobs=table, runs=job_runs.latest_runs(100))
+
+
+from tracker.web.admin import accounts  # noqa: E402, F401  (its routes join this blueprint)
