@@ -44,9 +44,10 @@ USERS = {
 }
 
 
-@pytest.fixture
-def world(app: Flask, runner: FlaskCliRunner) -> tuple[Cixi, dict[str, str]]:
+@pytest.fixture(scope="module")
+def world(app: Flask, shared_db: None) -> tuple[Cixi, dict[str, str]]:
     """The Cixi plan, the users above, and a CLI token for each."""
+    runner = app.test_cli_runner()
     cixi = import_cixi(app, runner)
     for name, (role, unit) in USERS.items():
         add_user(app, name, role, unit)
