@@ -27,7 +27,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -44,12 +44,17 @@ TABLES_NOT_OURS = ("apscheduler_jobs",)
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "commits: commits for real (other processes or connections read the data); "
-        "every table is emptied after the test",
-    )
+def in_ci() -> bool:
+    """True under CI (``CI=true``), where a missing browser, font or database fails."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skip the test with ``reason``; under CI, fail it with the same message instead,
+    since there everything the suite needs must be installed."""
+    if in_ci():
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
