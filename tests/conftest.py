@@ -13,8 +13,11 @@ transaction, each test runs in a SAVEPOINT of its own on top of it, and the modu
 transaction is rolled back after its last test. Tests that need nothing shared run first.
 
 Tests marked ``commits`` commit for real and every table is emptied after them: they start
-other processes, read the database through another engine or connection, or serve the app
-to threads (the browser tests are such tests too).
+other processes, read the database through another engine or connection (``db.engine``
+directly, as job-run records do), or serve the app to threads (``e2e`` and ``live_server``
+tests are such tests without the mark). A test that waits on "database is locked" on SQLite,
+or misses rows on PostgreSQL, is one of these. Apps a test builds on the test database's
+URL join the test's transaction too.
 
 Under ``pytest-xdist`` each worker has a database of its own: the SQLite file sits in the
 worker's temporary directory; on PostgreSQL the worker uses ``<database>_<worker>``,
@@ -204,9 +207,12 @@ def _empty_every_table(app: Flask) -> None:
 
 
 def _commits(request: pytest.FixtureRequest) -> bool:
+    """Marked ``commits`` or ``e2e``, or serving the app to other threads (``live_server``)."""
     node = request.node
-    return node.get_closest_marker("commits") is not None or (
-        node.get_closest_marker("e2e") is not None
+    return (
+        node.get_closest_marker("commits") is not None
+        or node.get_closest_marker("e2e") is not None
+        or "live_server" in request.fixturenames
     )
 
 
