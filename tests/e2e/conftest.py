@@ -1,5 +1,6 @@
 """Browser fixtures: the app served on a loopback port, and Debian's chromium driven by
-Playwright (never a downloaded browser). Without chromium the tests skip and say why."""
+Playwright (never a downloaded browser). Without chromium, its CJK font or Playwright the
+tests skip and say why; under CI (``CI=true``) they fail with the same message."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+from tests.conftest import skip_or_fail
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -22,6 +26,21 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: Where Debian's fonts-noto-cjk puts Noto Sans CJK (pages are Chinese: without it chromium
+#: draws boxes).
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+FONT_PATTERN = "NotoSansCJK*"
+INSTALL_HINT = "apt-get install chromium fonts-noto-cjk 后可运行浏览器测试"
+
+
+def cjk_font() -> Path | None:
+    """The installed Noto Sans CJK font file, or None."""
+    for folder in FONT_DIRS:
+        if folder.is_dir():
+            found = next(folder.rglob(FONT_PATTERN), None)
+            if found is not None:
+                return found
+    return None
 
 
 @pytest.fixture
@@ -39,13 +58,16 @@ def live_server(app: Flask) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Debian's chromium under Playwright; skips when either is missing."""
+    """Debian's chromium under Playwright; skips (fails under CI) when chromium, the CJK
+    font or Playwright is missing."""
     if not os.path.exists(CHROMIUM):
-        pytest.skip(
-            f"没有找到 chromium（{CHROMIUM}）："
-            "apt-get install chromium fonts-noto-cjk 后可运行浏览器测试"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api")
+        skip_or_fail(f"没有找到 chromium（{CHROMIUM}）：{INSTALL_HINT}")
+    if cjk_font() is None:
+        skip_or_fail(f"没有找到中文字体 Noto Sans CJK（fonts-noto-cjk）：{INSTALL_HINT}")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        skip_or_fail("没有安装 playwright：pip install -e '.[dev]' 后可运行浏览器测试")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield launched

@@ -30,10 +30,10 @@ from tracker.models import ApiToken, Task, User
 from tracker.services import tokens
 
 
-@pytest.fixture
-def world(app: Flask, runner: FlaskCliRunner) -> World:
-    """The Cixi plan, the API users, and a CLI token for each."""
-    return make_world(app, runner)
+@pytest.fixture(scope="module")
+def world(app: Flask, shared_db: None) -> World:
+    """The Cixi plan, the API users, and a CLI token for each (built once per module)."""
+    return make_world(app, app.test_cli_runner())
 
 
 # --- tokens and the CLI ------------------------------------------------------------

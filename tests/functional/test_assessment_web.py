@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 from flask import Flask
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from tests import evidence_samples as samples
@@ -52,10 +52,11 @@ class World:
     adjustment_id: int
 
 
-@pytest.fixture
-def world(app: Flask, runner: FlaskCliRunner) -> World:
+@pytest.fixture(scope="module")
+def world(app: Flask, shared_db: None) -> World:
     """Cixi plan and national rubric imported with the CLIs; the first task mapped to the
     first indicator; a missed milestone proposed as a deduction; users of every role."""
+    runner = app.test_cli_runner()
     cixi = import_cixi(app, runner)
     result = runner.invoke(args=["indicators", "import", str(RUBRIC), "--json"])
     assert result.exit_code == 0, result.output

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from config.settings import Settings
@@ -52,10 +52,10 @@ def uploads(tmp_path: Path, set_settings: Callable[..., Settings]) -> Path:
     return folder
 
 
-@pytest.fixture
-def ids(app: Flask, runner: FlaskCliRunner, uploads: Path) -> Ids:
+@pytest.fixture(scope="module")
+def imported(app: Flask, shared_db: None) -> Ids:
     """The Cixi plan, users of every side, a submitted report asking 市总工会 to confirm."""
-    cixi = import_cixi(app, runner)
+    cixi = import_cixi(app, app.test_cli_runner())
     add_user(app, "lead", Role.UNIT, LEAD_UNIT)
     add_user(app, "coop", Role.UNIT, COOPERATING_UNITS[0])
     add_user(app, "coop2", Role.UNIT, COOPERATING_UNITS[1])
@@ -86,6 +86,12 @@ def ids(app: Flask, runner: FlaskCliRunner, uploads: Path) -> Ids:
         db.session.add_all(contributions)
         db.session.commit()
         return Ids(cixi.task_id, report.id, contributions[0].id)
+
+
+@pytest.fixture
+def ids(imported: Ids, uploads: Path) -> Ids:
+    """The ids of :func:`imported`, files stored under the test's own folder."""
+    return imported
 
 
 def client_of(app: Flask, username: str) -> FlaskClient:

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 from werkzeug.test import TestResponse
@@ -43,10 +43,11 @@ class World:
     foreign_task_id: int
 
 
-@pytest.fixture
-def world(app: Flask, runner: FlaskCliRunner, client: FlaskClient) -> World:
-    """The Cixi plan and calendar, the lead unit's reporter (logged in) and the office."""
-    cixi = import_cixi(app, runner)
+@pytest.fixture(scope="module")
+def imported(app: Flask, shared_db: None) -> World:
+    """The Cixi plan and calendar, the lead unit's reporter and the office, an accepted
+    2020Q2 report."""
+    cixi = import_cixi(app, app.test_cli_runner())
     add_user(app, "lead", Role.UNIT, LEAD_UNIT)
     add_user(app, "office", Role.OFFICE)
     with app.app_context():
@@ -66,8 +67,14 @@ def world(app: Flask, runner: FlaskCliRunner, client: FlaskClient) -> World:
         )
         assert foreign is not None
         db.session.commit()
-    assert login(client, "lead").status_code == 302
     return World(task_id=cixi.task_id, foreign_task_id=foreign)
+
+
+@pytest.fixture
+def world(imported: World, client: FlaskClient) -> World:
+    """:func:`imported`, the lead unit's reporter logged in."""
+    assert login(client, "lead").status_code == 302
+    return imported
 
 
 def download(client: FlaskClient, period: str = "2020Q3") -> openpyxl.Workbook:

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 
 from tests.functional.helpers import (
     COOPERATING_UNITS,
@@ -77,9 +77,10 @@ def milestone_rows(app: Flask, task_id: int) -> list[tuple[object, ...]]:
         return [tuple(row) for row in rows] + [(task.needs_review, task.baseline_value)]
 
 
-@pytest.fixture
-def cixi(app: Flask, runner: FlaskCliRunner) -> Cixi:
+@pytest.fixture(scope="module")
+def cixi(app: Flask, shared_db: None) -> Cixi:
     """The Cixi plan with a user of the first task's lead unit."""
+    runner = app.test_cli_runner()
     found = import_cixi(app, runner)
     add_user(app, "lead", Role.UNIT, LEAD_UNIT)
     return found

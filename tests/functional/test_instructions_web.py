@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from flask import Flask, render_template_string
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 
 from tests.functional.helpers import (
     COOPERATING_UNITS,
@@ -29,9 +29,10 @@ from tracker.services import instructions
 TEXT = "请牵头单位加快推进，年底前实现全覆盖。"
 
 
-@pytest.fixture
-def cixi(app: Flask, runner: FlaskCliRunner) -> Cixi:
+@pytest.fixture(scope="module")
+def cixi(app: Flask, shared_db: None) -> Cixi:
     """The Cixi plan, a leader, the office, and users of the lead and a cooperating unit."""
+    runner = app.test_cli_runner()
     plan = import_cixi(app, runner)
     add_user(app, "leader", Role.LEADER)
     add_user(app, "office", Role.OFFICE)

@@ -8,7 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 
 from tests.functional.helpers import (
     COOPERATING_UNITS,
@@ -51,9 +51,10 @@ def all_tasks(app: Flask, plan_id: int) -> set[int]:
         return set(db.session.scalars(sa.select(Task.id).where(Task.plan_id == plan_id)))
 
 
-@pytest.fixture
-def cixi(app: Flask, runner: FlaskCliRunner) -> Cixi:
+@pytest.fixture(scope="module")
+def cixi(app: Flask, shared_db: None) -> Cixi:
     """The Cixi plan, no reports."""
+    runner = app.test_cli_runner()
     return import_cixi(app, runner)
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 
 from tests.functional.helpers import add_user, form_fields, import_cixi, location, login
 from tracker.domain.policy import Role
@@ -19,10 +19,11 @@ SECOND_TASK = "在产业园区、大型建设工地、劳动密集型企业等�
 REASON = "“2025年全覆盖”的基数不明，请核对"
 
 
-@pytest.fixture
-def flagged(app: Flask, runner: FlaskCliRunner) -> int:
+@pytest.fixture(scope="module")
+def flagged(app: Flask, shared_db: None) -> int:
     """The Cixi plan with its second task (25 % 2019, 50 % 2020, 100 % 2025) flagged for
     review (the Cixi grammar reads every schedule, so the flag is set here); its id."""
+    runner = app.test_cli_runner()
     import_cixi(app, runner)
     with app.app_context():
         task = db.session.scalar(sa.select(Task).where(Task.text.startswith(SECOND_TASK)))

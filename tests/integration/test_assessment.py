@@ -38,14 +38,26 @@ def _rubric_path() -> str:
     return str(path if path.exists() else "/work/shared/documents/national-assessment-rubric.docx")
 
 
-@pytest.fixture
-def ids(runner: FlaskCliRunner, app_ctx: Flask) -> dict[str, int]:
+@pytest.fixture(scope="module")
+def imported(app: Flask, shared_db: None) -> dict[str, int]:
     """Cixi and the rubric imported by the CLIs, office/assessor users, the first Cixi task
     mapped to 产改专项规划 and its 2019 milestone missed (accepted low reports)."""
+    runner = app.test_cli_runner()
     result = runner.invoke(
         args=["plan", "import", str(SEEDS / "cixi-key-tasks.docx"), "--period", "2019-2025"]
     )
     assert result.exit_code == 0, result.output
+    with app.app_context():
+        return _mapped_and_missed(runner)
+
+
+@pytest.fixture
+def ids(imported: dict[str, int], app_ctx: Flask) -> dict[str, int]:
+    """The ids of :func:`imported`, with the test's app context pushed."""
+    return imported
+
+
+def _mapped_and_missed(runner: FlaskCliRunner) -> dict[str, int]:
     result = runner.invoke(args=["indicators", "import", _rubric_path(), "--json"])
     assert result.exit_code == 0, result.output
     set_id = json.loads(result.output)["set_id"]

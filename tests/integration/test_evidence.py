@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskCliRunner
 
 from config.settings import TEST_HASH_METHOD, load_settings
 from tests import evidence_samples as samples
 from tests import ole_samples
-from tests.functional.helpers import COOPERATING_UNITS, LEAD_UNIT, import_cixi
+from tests.functional.helpers import COOPERATING_UNITS, LEAD_UNIT, Cixi, import_cixi
 from tracker import create_app
 from tracker import settings as app_settings
 from tracker.domain.policy import Role
@@ -66,10 +65,16 @@ class World:
     storage: Path
 
 
-@pytest.fixture
-def world(app_ctx: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Iterator[World]:
-    """The Cixi plan, a lead user and a cooperating user, a submitted 2020Q3 report."""
-    cixi = import_cixi(app_ctx, runner)
+@pytest.fixture(scope="module")
+def ids(app: Flask, shared_db: None) -> tuple[int, int]:
+    """The Cixi plan, a lead user and a cooperating user, a submitted 2020Q3 report; the
+    ids of the report and of its contribution request."""
+    cixi = import_cixi(app, app.test_cli_runner())
+    with app.app_context():
+        return _submitted_report(cixi)
+
+
+def _submitted_report(cixi: Cixi) -> tuple[int, int]:
     task = db.session.get(Task, cixi.task_id)
     assert task is not None
 
@@ -103,6 +108,18 @@ def world(app_ctx: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Iterator[Wo
     )
     db.session.add(contribution)
     db.session.commit()
+    return report.id, contribution.id
+
+
+@pytest.fixture
+def world(app_ctx: Flask, ids: tuple[int, int], tmp_path: Path) -> Iterator[World]:
+    """The report and contribution request of :func:`ids`, their users, files under
+    ``tmp_path``."""
+    report = db.session.get(ProgressReport, ids[0])
+    contribution = db.session.get(Contribution, ids[1])
+    assert report is not None and contribution is not None
+    lead = db.session.scalars(sa.select(User).where(User.username == "lead")).one()
+    coop = db.session.scalars(sa.select(User).where(User.username == "coop")).one()
     yield World(report, contribution, lead, coop, tmp_path / "uploads")
 
 

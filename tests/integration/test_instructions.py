@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskCliRunner
 
 from config.settings import TEST_HASH_METHOD
 from tests.paths import SEEDS
@@ -36,22 +35,36 @@ class World:
     reporter: User
 
 
-@pytest.fixture
-def world(runner: FlaskCliRunner, app_ctx: Flask) -> World:
-    """The Cixi plan and the people of :class:`World`."""
+@pytest.fixture(scope="module")
+def task_ids(app: Flask, shared_db: None) -> list[int]:
+    """The Cixi plan and the people of :class:`World`; the ids of the first two tasks."""
+    runner = app.test_cli_runner()
     result = runner.invoke(
         args=["plan", "import", str(SEEDS / "cixi-key-tasks.docx"), "--period", "2019-2025"]
     )
     assert result.exit_code == 0, result.output
-    tasks = list(db.session.scalars(sa.select(Task).order_by(Task.id).limit(2)))
-    leader = create_user(
-        "leader", PASSWORD, Role.LEADER, display_name="张副市长", hash_method=TEST_HASH_METHOD
+    with app.app_context():
+        tasks = list(db.session.scalars(sa.select(Task).order_by(Task.id).limit(2)))
+        create_user(
+            "leader", PASSWORD, Role.LEADER, display_name="张副市长", hash_method=TEST_HASH_METHOD
+        )
+        create_user(
+            "lead", PASSWORD, Role.UNIT, unit=tasks[0].lead_units[0], hash_method=TEST_HASH_METHOD
+        )
+        db.session.commit()
+        return [task.id for task in tasks]
+
+
+@pytest.fixture
+def world(task_ids: list[int], app_ctx: Flask) -> World:
+    """The :class:`World` of :func:`task_ids`, in the test's session."""
+    task, other_task = (db.session.get(Task, task_id) for task_id in task_ids)
+    assert task is not None and other_task is not None
+    leader, reporter = (
+        db.session.scalars(sa.select(User).where(User.username == name)).one()
+        for name in ("leader", "lead")
     )
-    reporter = create_user(
-        "lead", PASSWORD, Role.UNIT, unit=tasks[0].lead_units[0], hash_method=TEST_HASH_METHOD
-    )
-    db.session.commit()
-    return World(tasks[0], tasks[1], leader, reporter)
+    return World(task, other_task, leader, reporter)
 
 
 def add_report(task: Task, period: str, end: date, status: ReportStatus) -> ProgressReport:

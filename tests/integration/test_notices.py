@@ -19,7 +19,7 @@ from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 
 from config.settings import load_settings
-from tests.functional.helpers import LEAD_UNIT, UNRELATED_UNIT, add_user, import_cixi
+from tests.functional.helpers import LEAD_UNIT, UNRELATED_UNIT, Cixi, add_user, import_cixi
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import AuditEntry, SupervisionNotice, Task, Unit, User
@@ -52,15 +52,22 @@ def _user(username: str) -> User:
     return user
 
 
-@pytest.fixture
-def world(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Iterator[World]:
-    """The Cixi plan, users "lead" and "other", notices stored under ``tmp_path``."""
-    cixi = import_cixi(app, runner)
+@pytest.fixture(scope="module")
+def cixi(app: Flask, shared_db: None) -> Cixi:
+    """The Cixi plan, users "lead" and "other", the 2019–2021 calendar."""
+    cixi = import_cixi(app, app.test_cli_runner())
     add_user(app, "lead", Role.UNIT, LEAD_UNIT)
     add_user(app, "other", Role.UNIT, UNRELATED_UNIT)
     with app.app_context():
         calendar_service.sync_from_library(range(2019, 2022))
         db.session.commit()
+    return cixi
+
+
+@pytest.fixture
+def world(app: Flask, cixi: Cixi, tmp_path: Path) -> Iterator[World]:
+    """The Cixi plan, users "lead" and "other", notices stored under ``tmp_path``."""
+    with app.app_context():
         task = db.session.get(Task, cixi.task_id)
         assert task is not None
         yield World(

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskCliRunner
 
 from config.settings import TEST_HASH_METHOD, LagThresholds
 from tests.paths import SEEDS
@@ -36,18 +35,29 @@ PASSWORD = "secret-pass-1"
 LEAD = "市委组织部"
 
 
-@pytest.fixture
-def plan(runner: FlaskCliRunner, app_ctx: Flask) -> Plan:
-    """The Cixi plan with the 2019–2021 calendar, a 市委组织部 reporter and the office."""
+@pytest.fixture(scope="module")
+def plan_id(app: Flask, shared_db: None) -> int:
+    """The Cixi plan with the 2019–2021 calendar, a 市委组织部 reporter and the office; the
+    plan's id."""
+    runner = app.test_cli_runner()
     result = runner.invoke(
         args=["plan", "import", str(SEEDS / "cixi-key-tasks.docx"), "--period", "2019-2025"]
     )
     assert result.exit_code == 0, result.output
-    calendar_service.sync_from_library([2019, 2020, 2021])
-    create_user("lead", PASSWORD, Role.UNIT, unit=unit(LEAD), hash_method=TEST_HASH_METHOD)
-    create_user("office", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
-    db.session.commit()
-    return db.session.scalars(sa.select(Plan)).one()
+    with app.app_context():
+        calendar_service.sync_from_library([2019, 2020, 2021])
+        create_user("lead", PASSWORD, Role.UNIT, unit=unit(LEAD), hash_method=TEST_HASH_METHOD)
+        create_user("office", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
+        db.session.commit()
+        return db.session.scalars(sa.select(Plan.id)).one()
+
+
+@pytest.fixture
+def plan(plan_id: int, app_ctx: Flask) -> Plan:
+    """The plan of :func:`plan_id`, in the test's session."""
+    found = db.session.get(Plan, plan_id)
+    assert found is not None
+    return found
 
 
 def unit(name: str) -> Unit:

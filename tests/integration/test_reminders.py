@@ -214,6 +214,7 @@ def test_escalation_notice_to_the_head_then_the_leader_in_charge(
     assert ("leader1", cixi.task_id) not in leaders  # 市委组织部 has its leader in charge
 
 
+@pytest.mark.commits  # the job builds an app (and engine) of its own
 def test_daily_job_runs_the_pass_on_the_configured_database_once_a_day(
     app: Flask, runner: FlaskCliRunner, cixi: Cixi, monkeypatch: pytest.MonkeyPatch
 ) -> None:

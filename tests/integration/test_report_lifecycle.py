@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskCliRunner
 
 from config.settings import TEST_HASH_METHOD, LagThresholds
 from tests.paths import SEEDS
@@ -78,12 +77,18 @@ class Cast:
         )
 
 
-@pytest.fixture
-def cast(runner: FlaskCliRunner, app_ctx: Flask) -> Cast:
+@pytest.fixture(scope="module")
+def cixi(app: Flask, shared_db: None) -> None:
+    """The Cixi plan, imported once for the module."""
+    runner = app.test_cli_runner()
     result = runner.invoke(
         args=["plan", "import", str(SEEDS / "cixi-key-tasks.docx"), "--period", "2019-2025"]
     )
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def cast(cixi: None, app_ctx: Flask) -> Cast:
     return Cast()
 
 

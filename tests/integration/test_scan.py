@@ -26,17 +26,27 @@ LAG = LagThresholds()
 PASSWORD = "secret-pass-1"
 
 
-@pytest.fixture
-def cixi(runner: FlaskCliRunner, app_ctx: Flask) -> Plan:
-    """The Cixi plan with the 2019–2020 calendar and an office user."""
+@pytest.fixture(scope="module")
+def cixi_id(app: Flask, shared_db: None) -> int:
+    """The Cixi plan with the 2019–2021 calendar and an office user; the plan's id."""
+    runner = app.test_cli_runner()
     result = runner.invoke(
         args=["plan", "import", str(SEEDS / "cixi-key-tasks.docx"), "--period", "2019-2025"]
     )
     assert result.exit_code == 0, result.output
-    calendar_service.sync_from_library([2019, 2020, 2021])
-    create_user("office", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
-    db.session.commit()
-    return db.session.scalars(sa.select(Plan)).one()
+    with app.app_context():
+        calendar_service.sync_from_library([2019, 2020, 2021])
+        create_user("office", PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
+        db.session.commit()
+        return db.session.scalars(sa.select(Plan.id)).one()
+
+
+@pytest.fixture
+def cixi(cixi_id: int, app_ctx: Flask) -> Plan:
+    """The plan of :func:`cixi_id`, in the test's session."""
+    plan = db.session.get(Plan, cixi_id)
+    assert plan is not None
+    return plan
 
 
 def first_task(plan: Plan) -> Task:

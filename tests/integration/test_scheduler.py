@@ -19,6 +19,8 @@ from tracker.jobs.scan import daily_scan
 from tracker.jobs.scheduler import build_scheduler
 from tracker.models import Alert
 
+pytestmark = pytest.mark.commits  # other engines and processes read the database
+
 
 def start_and_stop() -> SQLAlchemyJobStore:
     """Start a scheduler paused (jobs are written to the store, none runs), then stop it;

@@ -26,6 +26,8 @@ from tracker.jobs.runs import recorded
 from tracker.jobs.scheduler import build_scheduler
 from tracker.models.reminder import JobRun
 
+pytestmark = pytest.mark.commits  # other engines and processes read the database
+
 ROOT = Path(__file__).resolve().parents[2]
 RETRY_SECONDS = 1
 STARTED = "scheduler started with jobs"

@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 from flask import Flask
-from flask.testing import FlaskCliRunner
 
 from config.settings import TEST_HASH_METHOD, Settings
 from tests.paths import SEEDS
@@ -30,9 +29,10 @@ FIRST = "纳入当地国民经济和社会发展规划"  # 15 分
 AWARDS = "科技创新表彰奖项"  # 10 分: base 4, bonuses capped at 4, 2
 
 
-@pytest.fixture
-def rubric(app: Flask, runner: FlaskCliRunner) -> int:
+@pytest.fixture(scope="module")
+def rubric(app: Flask, shared_db: None) -> int:
     """Import the national rubric with the CLI; its set id."""
+    runner = app.test_cli_runner()
     result = runner.invoke(args=["indicators", "import", str(RUBRIC), "--json"])
     assert result.exit_code == 0, result.output
     return int(json.loads(result.output)["set_id"])
