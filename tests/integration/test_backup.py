@@ -24,6 +24,9 @@ from tracker.services import backup
 from tracker.services.users import create_user
 from tracker.unit_of_work import unit_of_work
 
+#: The archives are read and written by other connections (the backup API, pg_dump): real commits.
+pytestmark = pytest.mark.commits
+
 NOW = datetime(2020, 11, 20, 8, 0, tzinfo=UTC)
 PASSWORD = "Secret@2020x"
 
