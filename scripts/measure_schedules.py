@@ -42,8 +42,9 @@ def classify(case: dict[str, object]) -> tuple[str, str]:
     """The outcome of one case and a line describing what the grammar read."""
     period = tuple(case["period"])  # type: ignore[arg-type]
     try:
-        parsed = parse_schedule(str(case["schedule"]), str(case.get("task", "")), period)  # type: ignore[arg-type]
-    except Exception as error:  # noqa: BLE001 - any exception is a crash to report
+        task = str(case.get("task", ""))
+        parsed = parse_schedule(str(case["schedule"]), task, period)  # type: ignore[arg-type]
+    except Exception as error:  # any exception is a crash to report
         return "crashed", f"{type(error).__name__}: {error}"
     expected = case["expected"]
     got = [m.to_json() for m in parsed.milestones]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from tracker.domain.milestones import ParsedSchedule, ScheduleParseError
+from datetime import date
+
+from tracker.domain.milestones import (
+    MilestoneKind,
+    MilestoneSpec,
+    ParsedSchedule,
+    ScheduleParseError,
+)
 from tracker.domain.schedule.clauses import read_clause
-from tracker.domain.schedule.items import Context
+from tracker.domain.schedule.items import Context, Fixed, Governing, Item, Unreadable
 from tracker.domain.schedule.quantities import single_task_quantity
 from tracker.domain.schedule.resolve import out_of_period_reasons, resolve
 from tracker.domain.schedule.text import normalize, split_clauses
@@ -38,10 +45,7 @@ def parse_schedule(schedule_text: str, task_text: str, period: tuple[int, int]) 
         return ParsedSchedule(milestones=(), needs_review=True, reasons=("时间进度为空",))
     task = normalize(task_text) if isinstance(task_text, str) else ""
     context = Context(first_year, last_year, single_task_quantity(task, first_year))
-    items = [
-        item for clause in split_clauses(text, first_year) for item in read_clause(clause, context)
-    ]
-    milestones, reasons = resolve(items, context)
+    milestones, reasons = resolve(_read_clauses(split_clauses(text, first_year), context), context)
     reasons.extend(out_of_period_reasons(milestones, context))
     if not milestones and not reasons:
         reasons.append(f"未识别出任何节点：「{text}」")
@@ -49,6 +53,41 @@ def parse_schedule(schedule_text: str, task_text: str, period: tuple[int, int]) 
     unique_reasons = tuple(dict.fromkeys(reasons))
     return ParsedSchedule(
         milestones=ordered, needs_review=bool(unique_reasons), reasons=unique_reasons
+    )
+
+
+def _read_clauses(clauses: list[str], context: Context) -> list[Item]:
+    """The readings of all clauses; a clause that is only a time governs those after it, and
+    one that governs nothing is the deadline of the whole task in a one-year work plan."""
+    items: list[Item] = []
+    governing = Governing()
+    open_head: tuple[tuple[date, ...], str] | None = None
+    for clause in clauses:
+        reading = read_clause(clause, context, governing)
+        items.extend(reading.items)
+        if open_head is not None and not reading.is_head:
+            open_head = None
+        if reading.is_head:
+            if open_head is not None:
+                items.append(_unused_head(*open_head, context))
+            governing = Governing(head=reading.own)
+            open_head = (reading.own, clause)
+        elif reading.own:
+            governing = Governing(last=reading.own if len(reading.own) == 1 else ())
+    if open_head is not None:
+        items.append(_unused_head(*open_head, context))
+    return items
+
+
+def _unused_head(dates: tuple[date, ...], source: str, context: Context) -> Item:
+    """A time alone: the task is due then in a one-year work plan ("11月底前"), else unread."""
+    if context.plan_year is None:
+        return Unreadable(f"只有时间，没有内容：「{source}」")
+    return Fixed(
+        tuple(
+            MilestoneSpec(kind=MilestoneKind.STAGE, due=due, target="完成", source=source)
+            for due in dates
+        )
     )
 
 

@@ -11,6 +11,8 @@ ONGOING_RE = re.compile(
     r"常态化(?:开展|推进|实施|运行|管理)?|长期坚持|长期开展|持续推进|持续开展|坚持开展|长效推进"
 )
 RESPECTIVELY = "分别"
+#: Words that join dates or targets: "2022年和2025年", "道路180公里、绿道130公里".
+JOINERS_RE = re.compile(r"以及|[、和及与]")
 _BARE_YEAR_RE = re.compile(r"(?:到|至)?[0-9]{4}年?度?")
 _NEW_YEAR_START_RE = re.compile(r"(?:到|至|截至)?[0-9]{4}")
 _FILLER = " 、,;:。.…的\"'“”‘’()（）《》"
@@ -18,9 +20,10 @@ _LEFTOVER_JOINERS = re.compile(r"(?:并|且|后|之后|然后|同时)$")
 
 
 def normalize(text: str) -> str:
-    """Full-width forms to ASCII (NFKC), dashes to "-", whitespace removed."""
+    """Full-width forms to ASCII (NFKC), dashes to "-", "㎡" to "平方米", whitespace removed."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"[—–‒―~〜]", "-", text)
+    text = re.sub(r"(?<=[0-9万千亿])m[2²]", "平方米", text)  # "200万㎡" (NFKC: "m2")
     return re.sub(r"\s+", "", text)
 
 
