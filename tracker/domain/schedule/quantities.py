@@ -42,6 +42,8 @@ _UNITS = (
     "人次",
     "场次",
     "家次",
+    "个工作日",
+    "工作日",
     "课时",
     "小时",
     "个月",
@@ -74,6 +76,7 @@ _UNITS = (
     "届",
 )
 _UNIT_ALIASES = {
+    "工作日": "个工作日",
     "名": "人",
     "位": "人",
     "个百分点": "百分点",
@@ -83,13 +86,21 @@ _UNIT_ALIASES = {
     "千克": "公斤",
 }
 RATIO_UNIT = ":1"
+#: Durations are levels ("办理时间压缩到3个工作日"), never running totals.
+DURATION_UNITS = frozenset({"个工作日", "工作日", "个月", "天", "小时", "年"})
 SHARE_UNITS = frozenset({"%", "倍", RATIO_UNIT})
-_MULTIPLIERS = {"千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_MULTIPLIERS = {
+    "千": Decimal(1000),
+    "万": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "万亿": Decimal(1_000_000_000_000),
+}
 
 _NUMBER = r"(?<![0-9])(?<![0-9]\.)([0-9]{1,12}(?:\.[0-9]{1,6})?)(?![0-9])"
 _UNIT_ALTERNATIVES = "|".join(re.escape(unit) for unit in sorted(_UNITS, key=len, reverse=True))
 _QUANTITY_RE = re.compile(
-    _NUMBER + r"(?:(?:-|至|到)" + _NUMBER + r")?(千|万|亿)?(" + _UNIT_ALTERNATIVES + r")?"
+    _NUMBER + r"(?:(?:-|至|到)" + _NUMBER + r")?(万亿|千|万|亿)?(" + _UNIT_ALTERNATIVES + r")?"
+    r"(/[\u4e00-\u9fff]{1,2})?"
 )
 # Chinese numerals only for occurrences ("每年至少开展一次"); "一批"/"一个主题" stay words,
 # and so do "第二期" and "(二期)".
@@ -107,6 +118,11 @@ _PREFIX_COMPARATORS = {
     "增至": ">=",
     "达": ">=",
     "突破": ">",
+    "压缩到": "<=",
+    "压缩至": "<=",
+    "缩短到": "<=",
+    "缩短至": "<=",
+    "减至": "<=",
     "降低到": "<=",
     "降低至": "<=",
     "下降到": "<=",
@@ -217,7 +233,7 @@ def _quantity_from(match: re.Match[str], text: str, window_start: int) -> Quanti
         multiplier = _MULTIPLIERS.get(match[3] or "", Decimal(1))
         value = Decimal(match[1]) * multiplier
         upper = Decimal(match[2]) * multiplier if match[2] else None
-        unit = match[4]
+        unit = match[4] + match[5] if match[4] and match[5] else match[4]
         if unit == "年" and "." not in match[1]:
             return None  # "10.8年" is a duration; "2年" is left for the year readers
     unit = _UNIT_ALIASES.get(unit, unit) if unit else None

@@ -3,9 +3,9 @@ grammar must not read on its own: relative targets and per-capita ratios.
 
 Scope: "46个重点城市" (where the work happens), "5G"/"4G"/"3A级"/"PM2.5" (names),
 "0-3岁婴幼儿"/"60岁以上老年人" (who it is for), "15分钟生活圈" (a planning concept),
-"328国道", "9大工程", "第3批", "10千伏线路", "35蒸吨以下". :func:`mask_scope` replaces
-the digits of such spans by "#" so that no quantity is read from them; the text keeps its
-length, so spans found in the masked text are valid in the original one.
+"328国道", "9大工程", "第3批", "10千伏线路", "35蒸吨以下", "数字政府2.0".
+:func:`mask_scope` replaces the digits of such spans by "#" so that no quantity is read from
+them; the text keeps its length, so spans found in the masked text are valid in the original.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ _SCOPE_RES = (
     re.compile(r"第[0-9]+"),
     re.compile(r"[0-9]+(?:星级|级)"),
     re.compile(r"[0-9]+(?:\.[0-9]+)?(?:千伏|蒸吨)"),
+    # a version, "数字政府2.0", "工业互联网3.0版"
+    re.compile(r"(?<=[\u4e00-\u9fff])(?<![达到于过至为比])[0-9]\.0(?=$|版|时代|”|\")"),
     re.compile(
         r"(?:(?<=在)|(?<=于)|(?<=面向)|(?<=聚焦)|(?<=选取)|(?<=选择)|(?<=涉及)|(?<=全国)|^)"
         r"[0-9]+个" + _PLACE_NOUNS

@@ -15,7 +15,13 @@ from decimal import Decimal
 
 from tracker.domain.milestones import MilestoneKind, MilestoneSpec
 from tracker.domain.schedule.items import Context, Fixed, Item, Unreadable
-from tracker.domain.schedule.quantities import APPROXIMATE, EVERY_RE, SHARE_UNITS, Quantity
+from tracker.domain.schedule.quantities import (
+    APPROXIMATE,
+    DURATION_UNITS,
+    EVERY_RE,
+    SHARE_UNITS,
+    Quantity,
+)
 from tracker.domain.schedule.text import JOINERS_RE, RESPECTIVELY, words_of
 from tracker.domain.schedule.times import When, month_end
 
@@ -26,6 +32,7 @@ FULL_RE = re.compile(
 _ALL_DONE_RE = re.compile(r"全部完成|全面完成")
 _MAINTAIN_RE = re.compile(r"保持|维持|稳定在|控制在")
 _PER_HEAD_RE = re.compile(r"人均")
+_RATE_UNITS = frozenset({"元/人"})
 _FROM_VALUE_RE = re.compile(r"从")
 _TO_RE = re.compile(r"到|至")
 
@@ -91,6 +98,8 @@ def _separate_targets(quantities: list[Quantity], text: str) -> bool:
 def _read_one(clause: str, when: When, quantity: Quantity, rest: str, context: Context) -> Item:
     if quantity.unit is None:
         return Unreadable(f"数量缺少单位：「{clause}」")
+    if "/" in quantity.unit and quantity.unit not in _RATE_UNITS:
+        return Unreadable(f"单位「{quantity.unit}」是比率，请确认考核口径：「{clause}」")
     if quantity.unit == "百分点":
         return Unreadable(f"按百分点增减的要求需要基期数值，请人工核对：「{clause}」")
     if quantity.comparator == "?":
@@ -104,7 +113,8 @@ def _read_one(clause: str, when: When, quantity: Quantity, rest: str, context: C
         return _read_maintain(clause, when, quantity, context)
     if quantity.unit in SHARE_UNITS:
         return _read_share(clause, when, quantity, context)
-    return _read_total(clause, when, quantity, per_head=_PER_HEAD_RE.search(rest) is not None)
+    as_level = quantity.unit in DURATION_UNITS or _PER_HEAD_RE.search(rest) is not None
+    return _read_total(clause, when, quantity, as_level=as_level)
 
 
 def _read_respectively(clause: str, when: When, quantities: list[Quantity]) -> Item:
@@ -188,15 +198,15 @@ def _read_share(clause: str, when: When, quantity: Quantity, context: Context) -
     return Unreadable(f"时间不止一个，无法对应：「{clause}」")
 
 
-def _read_total(clause: str, when: When, quantity: Quantity, *, per_head: bool) -> Item:
+def _read_total(clause: str, when: When, quantity: Quantity, *, as_level: bool) -> Item:
     """A count by a date ("2025年达到50家"), or over a year range (due at its end); a count
-    per head ("人均公园面积达到15平方米") is a level."""
+    per head ("人均公园面积达到15平方米") or a duration ("压缩到3个工作日") is a level."""
     if time_count(when) != 1 or when.from_years or when.from_dates:
         if not when.has_time:
             return Unreadable(f"未写明完成数量的时间：「{clause}」")
         return Unreadable(f"累计数量的截止时间不明确：「{clause}」")
     due = when.points[0] if when.points else date(when.ranges[0][1], 12, 31)
-    kind = MilestoneKind.LEVEL if per_head else MilestoneKind.CUMULATIVE
+    kind = MilestoneKind.LEVEL if as_level else MilestoneKind.CUMULATIVE
     return Fixed((_numeric(kind, quantity, due, None, clause),))
 
 

@@ -37,7 +37,10 @@ _MONTH_RE = re.compile(
 _PART_OF_YEAR_RE = re.compile(
     _BY + _YEAR + r"年(上半年|下半年|第?[一二三四1-4]季度?)(?:末|底)?" + _BEFORE + r"(起|开始)?"
 )
-_WITHIN_RE = re.compile(r"(?<![0-9])([0-9]{1,3}|[" + CN_DIGITS + r"]{1,3})年(?:之内|以内|内)")
+_WITHIN_RE = re.compile(
+    r"(?<![0-9])(?:未来)?([0-9]{1,3}|[" + CN_DIGITS + r"]{1,3})年(?:之内|以内|内)"
+    r"|未来([0-9]{1,3}|[" + CN_DIGITS + r"]{1,3})年(?:时间|期间|间)?"
+)
 _POINT_RE = re.compile(_BY + _YEAR + r"年度?(?:年底|年末|底|末|内)?" + _BEFORE)
 _DAY_RE = re.compile(
     _BY + r"(?:" + _YEAR + r"年)?(?<![0-9])([0-9]{1,2})月([0-9]{1,2})[日号](?:前|之前|以前)?"
@@ -247,7 +250,7 @@ def _last_month_of(part: str) -> int:
 
 
 def _take_within(when: When, match: re.Match[str], first_year: int) -> str:
-    years = small_number(match[1])
+    years = small_number(match[1] or match[2])
     if years is None or not 1 <= years <= _LONGEST_WITHIN_YEARS:
         when.problems.append(f"「{match[0]}」年数无法识别")
     elif first_year + years - 1 > MAX_YEAR:
