@@ -361,3 +361,39 @@ def test_collected_phrasings(case: dict[str, object]) -> None:
     else:
         assert not parsed.needs_review, parsed.reasons
         assert _same([m.to_json() for m in parsed.milestones], expected)  # type: ignore[arg-type]
+
+
+# Plan context: the period guessed from the schedules, shown for confirmation -------------------
+
+
+@pytest.mark.parametrize(
+    ("schedules", "expected"),
+    [
+        (["2021年启动，2023年全覆盖", "常态化开展", "2021.8"], (2021, 2023)),
+        (["2019-2025年全覆盖开展"], (2019, 2025)),
+        (["11月底前", "年底前建成"], None),
+    ],
+)
+def test_years_the_schedules_mention(
+    schedules: list[str], expected: tuple[int, int] | None
+) -> None:
+    from tracker.domain.schedule.period import years_mentioned
+
+    assert years_mentioned(schedules) == expected
+
+
+def test_a_missing_period_names_the_years_of_the_schedules_for_confirmation() -> None:
+    from tracker.io.tables import PlanRow, ResponsibilityTable
+    from tracker.services.plans import PeriodMissing, choose_period
+
+    rows = tuple(
+        PlanRow(n, "一", "（一）", "任务", schedule, (), ())
+        for n, schedule in enumerate(["2024年6月底前完成", "2024年底前建成"], start=2)
+    )
+    table = ResponsibilityTable("某区2024年工作要点任务分解", rows, "plan.docx")
+
+    with pytest.raises(PeriodMissing) as raised:
+        choose_period(table, None)
+
+    assert raised.value.guess == (2024, 2024)
+    assert "2024–2024" in str(raised.value) and "--period 2024-2024" in str(raised.value)
