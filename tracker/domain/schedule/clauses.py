@@ -43,7 +43,7 @@ from tracker.domain.schedule.targets import (
     time_count,
 )
 from tracker.domain.schedule.text import JOINERS_RE, ONGOING_RE, RESPECTIVELY, words_of
-from tracker.domain.schedule.times import When, read_when
+from tracker.domain.schedule.times import LAST_YEAR, When, read_when
 
 _YEARLY_CHANGE_RE = re.compile(r"逐年|每年|年均")
 _INCREASE = r"递增|增长|提高|提升|增加|扩大|上升"
@@ -74,7 +74,7 @@ def read_clause(clause: str, context: Context, governing: Governing) -> ClauseRe
     if when.has_base and not words_of(when.rest):
         start = when.base_start if when.base_start is not None else _only(when.from_years)
         return ClauseReading((*problems, Base(start, clause)))
-    if when.relative_base is not None or DOUBLING_RE.search(when.rest):
+    if when.relative_base not in (None, LAST_YEAR) or DOUBLING_RE.search(when.rest):
         base = when.relative_base or "基期"
         reason = f"目标是相对{base}的增减，需先有{base}的实际值，请人工核对：「{clause}」"
         return ClauseReading((*problems, Unreadable(reason)))
@@ -168,7 +168,7 @@ def _read_growth(clause: str, when: When, quantities: list[Quantity]) -> Item | 
         return None
     change = _CHANGE_RE.search(when.rest)
     going_up = change is not None and change["up"] is not None
-    if len(quantities) > 1 or time_count(when) > 1 or when.points or when.from_dates:
+    if len(quantities) > 1 or time_count(when) > 1 or when.from_dates:
         return Unreadable(f"增长要求的时间或幅度不明确：「{clause}」")
     if not quantities:
         return Growth(">" if going_up else "<", 1.0, *_growth_years(when), clause)
@@ -186,9 +186,12 @@ def _read_change(
     """A change without "每年" ("增长7.5%左右", "下降3%以上") in a one-year work plan: that
     year's growth on the year before.
 
-    In a plan of several years the base is not written, so the clause goes to review.
+    Also "2024年比上年增长8%" in any plan. Otherwise, in a plan of several years, the base
+    is not written, so the clause goes to review.
     """
     year = context.plan_year
+    if year is None and when.relative_base == LAST_YEAR and len(when.points) == 1:
+        year = when.points[0].year  # "2024年比上年增长8%"
     if year is None:
         return Unreadable(f"增长或下降的幅度未写明与哪一年相比，请人工核对：「{clause}」")
     if len(quantities) != 1 or time_count(when) > 1 or when.from_years or when.ranges:
@@ -205,6 +208,8 @@ def _read_change(
 
 
 def _growth_years(when: When) -> tuple[int | None, int | None]:
+    if when.points:  # "到2025年年均增长6%": every year up to 2025
+        return None, when.points[0].year
     if when.ranges:
         return when.ranges[0]
     if when.from_years:

@@ -113,7 +113,11 @@ def _read_one(clause: str, when: When, quantity: Quantity, rest: str, context: C
         return _read_maintain(clause, when, quantity, context)
     if quantity.unit in SHARE_UNITS:
         return _read_share(clause, when, quantity, context)
-    as_level = quantity.unit in DURATION_UNITS or _PER_HEAD_RE.search(rest) is not None
+    as_level = (
+        quantity.unit in DURATION_UNITS
+        or "/" in quantity.unit
+        or _PER_HEAD_RE.search(rest) is not None
+    )
     return _read_total(clause, when, quantity, as_level=as_level)
 
 

@@ -20,6 +20,8 @@ MIN_YEAR = 1900
 MAX_YEAR = 2199
 
 _LONGEST_WITHIN_YEARS = 100
+#: ``When.relative_base`` of "比上年…"/"较去年…": the year before, which growth already means.
+LAST_YEAR = "上年"
 
 _YEAR = r"(?<![0-9])([0-9]{4})"
 _BY = r"(?:到|至|截至|截止|于|在)?"
@@ -107,7 +109,7 @@ def read_when(clause: str, first_year: int, plan_year: int | None = None) -> Whe
 
 
 def _take_relative_base(when: When, match: re.Match[str]) -> str:
-    when.relative_base = f"{match[1]}年" if match[1] else "上年"
+    when.relative_base = f"{match[1]}年" if match[1] else LAST_YEAR
     return " "
 
 
