@@ -25,7 +25,9 @@ def parse_schedule(schedule_text: str, task_text: str, period: tuple[int, int]) 
     - ``task_text``: the 责任分解 cell; its quantity is used only when the schedule says
       "全部完成" and the task names exactly one count ("培育150名…" → cumulative ≥150 人).
     - ``period``: the plan's (first_year, last_year), e.g. (2019, 2025); open-ended kinds
-      (每年…, 保持…, 常态化…) cover these years and "3年内" counts from first_year.
+      (每年…, 保持…, 常态化…) cover these years and "3年内" counts from first_year. A period
+      of one year, (2024, 2024), is a one-year work plan: dates and targets written without
+      a year ("11月底前", "新增就业6000人", a cell that is only "9月底前") take that year.
 
     Returns a :class:`ParsedSchedule` whose milestones are in due order. Dates: "2019年" is
     2019-12-31, "2021年6月底前" is 2021-06-30; per-year milestones start on 1 January.
