@@ -334,6 +334,10 @@ def test_steps_without_a_date_need_review() -> None:
     assert reasons("试点先行、全面推开", (2023, 2025))
 
 
+def test_a_step_longer_than_the_stored_words_needs_review() -> None:
+    assert any("超过100字" in r for r in reasons("2024年" + "完善制度" * 30, (2023, 2025)))
+
+
 # The collected phrasings ------------------------------------------------------------------------
 
 

@@ -61,6 +61,8 @@ _HELD_RE = re.compile(r"保持|维持|稳定在")
 _LEADING_HEDGES_RE = re.compile(r"^(?:力争|确保|争取|努力|力求|计划|从|并|于|和|及|与)+")
 _START_WORDS_RE = re.compile(r"^(?:启动|开始|开工|试点|实施)")
 _FLIPPED = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+#: The longest step kept as a stage's words (the milestones table holds 100 characters).
+MAX_STAGE_WORDS = 100
 
 
 def read_clause(clause: str, context: Context, governing: Governing) -> ClauseReading:
@@ -230,6 +232,8 @@ def _read_stage(clause: str, when: When, rest: str) -> Item:
         return Unreadable(f"只有时间，没有内容：「{clause}」")
     if not when.has_time:
         return Unreadable(f"无法识别：「{clause}」")
+    if len(words) > MAX_STAGE_WORDS:
+        return Unreadable(f"阶段性要求超过{MAX_STAGE_WORDS}字，请人工核对节点：「{clause}」")
     if len(when.from_years) == 1 and time_count(when) == 1 and _START_WORDS_RE.match(words):
         due = date(when.from_years[0], 12, 31)  # "从2023年开始启动"
         return Fixed((_stage(due, words, clause),))
