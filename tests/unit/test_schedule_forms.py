@@ -167,6 +167,10 @@ def test_year_less_dates_take_the_year_of_a_one_year_plan(
     assert read(schedule, ONE_YEAR) == expected
 
 
+def test_a_dotted_number_with_a_unit_is_not_a_date() -> None:
+    assert read("2024年投资2020.5万元", ONE_YEAR) == [total("2024-12-31", ">=", 20205000, "元")]
+
+
 @pytest.mark.parametrize("schedule", ["9月底前完成", "3月10日前完成", "上半年完成"])
 def test_year_less_dates_in_a_plan_of_several_years_need_review(schedule: str) -> None:
     assert any("未写明年份" in reason for reason in reasons(schedule, (2023, 2025)))
