@@ -171,6 +171,24 @@ def test_a_dotted_number_with_a_unit_is_not_a_date() -> None:
     assert read("2024年投资2020.5万元", ONE_YEAR) == [total("2024-12-31", ">=", 20205000, "元")]
 
 
+@pytest.mark.parametrize(
+    ("schedule", "due"),
+    [
+        ("2023年12月底前", "2023-12-31"),
+        ("2024年6月", "2024-06-30"),
+        ("2024年上半年", "2024-06-30"),
+        ("2024年11月30日前", "2024-11-30"),
+        ("2025年第三季度", "2025-09-30"),
+    ],
+)
+def test_a_deadline_alone_is_the_task_s_deadline_in_any_plan(schedule: str, due: str) -> None:
+    assert read(schedule, (2023, 2025)) == [stage(due, "完成")]
+
+
+def test_a_year_alone_in_a_plan_of_several_years_needs_review() -> None:
+    assert reasons("2025年", (2023, 2025)) == ("只有时间，没有内容：「2025年」",)
+
+
 @pytest.mark.parametrize("schedule", ["9月底前完成", "3月10日前完成", "上半年完成"])
 def test_year_less_dates_in_a_plan_of_several_years_need_review(schedule: str) -> None:
     assert any("未写明年份" in reason for reason in reasons(schedule, (2023, 2025)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from tracker.domain.milestones import (
@@ -58,6 +59,9 @@ def parse_schedule(schedule_text: str, task_text: str, period: tuple[int, int]) 
     )
 
 
+_DEADLINE_RE = re.compile(r"(?:前|底|末|月|日|号|季度|半年)$")
+
+
 def _read_clauses(clauses: list[str], context: Context) -> list[Item]:
     """The readings of all clauses; a clause that is only a time governs those after it, and
     one that governs nothing is the deadline of the whole task in a one-year work plan."""
@@ -82,8 +86,10 @@ def _read_clauses(clauses: list[str], context: Context) -> list[Item]:
 
 
 def _unused_head(dates: tuple[date, ...], source: str, context: Context) -> Item:
-    """A time alone: the task is due then in a one-year work plan ("11月底前"), else unread."""
-    if context.plan_year is None:
+    """A time alone is the task's deadline when it is written as one ("2023年12月底前",
+    "11月30日", "上半年") or when the plan is a one-year work plan ("2024年"); "到2025年"
+    alone in a plan of several years says nothing of what is due and is not read."""
+    if context.plan_year is None and not _DEADLINE_RE.search(source):
         return Unreadable(f"只有时间，没有内容：「{source}」")
     return Fixed(
         tuple(
