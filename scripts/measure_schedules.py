@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from tracker.domain.schedule import parse_schedule
+from tracker.domain.schedule.text import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 CIXI = ROOT / "seeds" / "cixi-key-tasks.docx"
@@ -30,12 +31,18 @@ def _key(milestone: dict[str, object]) -> str:
 
 
 def _normalised(milestones: list[dict[str, object]]) -> list[str]:
-    """Milestones as sorted JSON strings, numbers as floats (20 and 20.0 are the same)."""
-    as_floats = [
-        {k: float(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in m.items()}
-        for m in milestones
-    ]
+    """Milestones as sorted JSON strings, numbers as floats (20 and 20.0 are the same) and a
+    stage's words normalised as the grammar normalises all text ("Ⅴ类" is "V类")."""
+    as_floats = [{k: _value(v) for k, v in m.items()} for m in milestones]
     return sorted(_key(m) for m in as_floats)
+
+
+def _value(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        return normalize(value)
+    return value
 
 
 def classify(case: dict[str, object]) -> tuple[str, str]:

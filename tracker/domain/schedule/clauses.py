@@ -35,7 +35,7 @@ from tracker.domain.schedule.quantities import (
     cut_quantities,
     find_quantities,
 )
-from tracker.domain.schedule.scope import DOUBLING_RE, PER_UNIT_RE, mask_scope
+from tracker.domain.schedule.scope import DOUBLING_RE, PER_UNIT_RE, STANDARD_RE, mask_scope
 from tracker.domain.schedule.targets import (
     FULL_RE,
     read_full,
@@ -105,6 +105,8 @@ def _read_meaning(clause: str, when: When, context: Context, governing: Governin
         return [Unreadable(f"含无法识别的数字：「{clause}」")]
     if quantities and PER_UNIT_RE.search(rest):
         return [Unreadable(f"按每千人、每个单位等计的比率指标，请确认考核口径：「{clause}」")]
+    if quantities and STANDARD_RE.search(rest):
+        return [Unreadable(f"写的是补助或收费标准，不是考核目标，请人工核对：「{clause}」")]
     change = _CHANGE_RE.search(rest)
     if change is not None and _YEARLY_CHANGE_RE.search(rest):
         growth = _read_growth(clause, when, quantities)

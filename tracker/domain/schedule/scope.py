@@ -36,7 +36,11 @@ _SCOPE_RES = (
 )
 
 #: Ratios per head of population or per unit: "每千人口拥有执业医师3.4人", "每个乡镇建有1所".
-PER_UNIT_RE = re.compile(r"每(?:千|万|百|十万)|每(?:个|家|所|村|户|名|位)(?!季度|月|年|周|工作日)")
+PER_UNIT_RE = re.compile(
+    r"每(?:千|万|百|十万)|每(?:个|家|所|村|户|名|位|人|院|校|镇|乡)(?!季度|月|年|周|工作日)"
+)
+#: A rate of a grant or fee, not a target: "按1500元/人的标准发放", "按照每院5万元的标准".
+STANDARD_RE = re.compile(r"按(?:照)?[^,;]*标准")
 #: Targets against a base that the schedule does not give: "翻一番", "提高5个百分点".
 DOUBLING_RE = re.compile(r"翻一番|翻番|翻两番|翻了一番")
 

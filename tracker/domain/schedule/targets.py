@@ -32,6 +32,8 @@ FULL_RE = re.compile(
 _ALL_DONE_RE = re.compile(r"全部完成|全面完成")
 _MAINTAIN_RE = re.compile(r"保持|维持|稳定在|控制在")
 _PER_HEAD_RE = re.compile(r"人均")
+# A second requirement after "、" that states a result: "…550万户、厕所粪污基本得到处理".
+_STATE_RE = re.compile(r"基本|得到|实现|完成|建立|形成|消除|达到")
 _RATE_UNITS = frozenset({"元/人"})
 _FROM_VALUE_RE = re.compile(r"从")
 _TO_RE = re.compile(r"到|至")
@@ -70,7 +72,7 @@ def read_quantity_clause(
             return unread[0]
         return Fixed(tuple(m for r in readings if isinstance(r, Fixed) for m in r.milestones))
     after = re.sub(r"\([^)]*\)", "", when.rest[quantities[0].end :])  # "县(市、区)"
-    if "、" in after and len(words_of(after.split("、")[-1])) >= 4:
+    if "、" in after and _STATE_RE.search(after.split("、")[-1]):
         return Unreadable(f"一句中既有数量又有其他要求，请拆分：「{clause}」")
     return _read_one(clause, when, quantities[0], rest, context)
 

@@ -17,13 +17,20 @@ JOINERS_RE = re.compile(r"以及|[、和及与]")
 _BARE_YEAR_RE = re.compile(r"(?:到|至)?[0-9]{4}年?度?")
 _NEW_YEAR_START_RE = re.compile(r"(?:到|至|截至)?[0-9]{4}")
 _FILLER = " 、,;:。.…的\"'“”‘’()（）《》"
+# Traditional forms of the characters the grammar reads (counters, units, comparators); the
+# rest of a traditional text is kept as written.
+_SIMPLIFIED = str.maketrans(
+    "個萬億兩歲畝條項場處臺輛間戶張噸達於過內長實標準額",
+    "个万亿两岁亩条项场处台辆间户张吨达于过内长实标准额",
+)
 _PAIRS = (("《", "》"), ("“", "”"), ("(", ")"), ("‘", "’"))
 _LEFTOVER_JOINERS = re.compile(r"(?:并|且|后|之后|然后|同时)$")
 
 
 def normalize(text: str) -> str:
-    """Full-width forms to ASCII (NFKC), dashes to "-", "㎡" to "平方米", whitespace removed."""
-    text = unicodedata.normalize("NFKC", text)
+    """Full-width forms to ASCII (NFKC), dashes to "-", "㎡" to "平方米", the traditional
+    forms of counters and comparators to simplified ("萬"/"個"/"達到"), whitespace removed."""
+    text = unicodedata.normalize("NFKC", text).translate(_SIMPLIFIED)
     text = re.sub(r"[—–‒―~〜]", "-", text)
     text = re.sub(r"(?<=[0-9万千亿])m[2²]", "平方米", text)  # "200万㎡" (NFKC: "m2")
     return re.sub(r"\s+", "", text)
