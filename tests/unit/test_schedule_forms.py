@@ -305,6 +305,12 @@ def test_hedges(schedule: str, period: tuple[int, int], expected: list[Json]) ->
     assert read(schedule, period) == expected
 
 
+def test_an_approximate_task_count_is_not_taken_for_all_done() -> None:
+    assert read("到2025年全部完成", (2019, 2025), task="培训5.6万人左右") == [
+        level("2025-12-31", ">=", 100)
+    ]
+
+
 def test_a_bare_about_has_no_direction() -> None:
     assert any("左右" in reason for reason in reasons("城镇调查失业率6%左右", (2020, 2020)))
 

@@ -82,6 +82,15 @@ GRAMMAR_TOKENS = [
     "三",
     "十",
     "一次",
+    "左右",
+    "分别",
+    "、",
+    "11月底前",
+    "年底前",
+    "较2020年",
+    "每季度末报告",
+    "5G",
+    "到",
 ]
 
 grammar_text = st.lists(st.sampled_from(GRAMMAR_TOKENS), max_size=24).map("".join)

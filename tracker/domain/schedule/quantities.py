@@ -263,6 +263,8 @@ def single_task_quantity(task_text: str, first_year: int) -> Quantity | None:
     quantity = quantities[0]
     if quantity.unit in SHARE_UNITS or quantity.unit == "百分点" or quantity.upper is not None:
         return None
+    if quantity.comparator in (APPROXIMATE, "?"):
+        return None  # "培训5.6万人左右": no clear count
     return quantity
 
 
