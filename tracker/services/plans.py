@@ -12,6 +12,7 @@ from config.settings import ReportingDefaults
 from tracker.domain.milestones import ParsedSchedule, ScheduleParseError
 from tracker.domain.policy import UnitRole
 from tracker.domain.schedule import parse_schedule
+from tracker.domain.schedule.period import years_mentioned
 from tracker.domain.titles import period_from_title
 from tracker.domain.units import UnitName
 from tracker.extensions import db
@@ -26,7 +27,12 @@ DEFAULT_LIMITS = ContainerLimits()
 
 
 class PeriodMissing(ServiceError):
-    """Neither the option nor the table's title gives the plan's period."""
+    """Neither the option nor the table's title gives the plan's period; ``guess`` is the
+    span of years the schedules mention, to be shown for confirmation (never used silently)."""
+
+    def __init__(self, message: str, guess: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.guess = guess
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +77,13 @@ def choose_period(table: ResponsibilityTable, period: tuple[int, int] | None) ->
     """
     found = period or period_from_title(table.title)
     if found is None:
+        guess = years_mentioned(row.schedule for row in table.rows)
+        hint = "例如 2019-2025"
+        if guess is not None:
+            first, last = guess
+            hint = f"时间进度中写到的年份为 {first}–{last}，如无误请用 --period {first}-{last}"
         raise PeriodMissing(
-            f"{table.source}：标题中没有实施期限，请用 --period 指定，例如 2019-2025"
+            f"{table.source}：标题中没有实施期限，请用 --period 指定，{hint}", guess
         )
     return found
 

@@ -11,11 +11,20 @@ from tracker.domain.schedule.quantities import Quantity
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """The plan's years (first, last) and the task's one clear count, if any."""
+    """The plan's years (first, last) and the task's one clear count, if any.
+
+    ``plan_year`` is the year of a one-year work plan (first == last): dates and targets
+    written without a year take it ("11月底前", "新增就业6000人"); ``None`` otherwise.
+    """
 
     first_year: int
     last_year: int
     task_quantity: Quantity | None
+
+    @property
+    def plan_year(self) -> int | None:
+        """The one year of a one-year work plan, else ``None``."""
+        return self.first_year if self.first_year == self.last_year else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +71,27 @@ class Unreadable:
 
 
 Item = Fixed | Growth | Base | Ongoing | Unreadable
+
+
+@dataclass(frozen=True, slots=True)
+class Governing:
+    """The dates that govern the clauses after them.
+
+    ``head``: the dates of a clause that is only a time ("到2024年，…", "到2022年和2030年，…");
+    they govern every later clause until another clause names its own time. ``last``: the one
+    date of the latest clause with a target ("2025年6月底前完成培训，用户活跃率达95%"); it
+    governs later targets but not later steps ("2019年达到20%，加强管理" stays unread).
+    """
+
+    head: tuple[date, ...] = ()
+    last: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseReading:
+    """What one clause says (``items``), whether it is only a time (``is_head``), and the
+    dates it names itself (``own``: empty when it names none or took them from before)."""
+
+    items: tuple[Item, ...]
+    is_head: bool = False
+    own: tuple[date, ...] = ()

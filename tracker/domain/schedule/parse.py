@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from tracker.domain.milestones import ParsedSchedule, ScheduleParseError
+import re
+from datetime import date
+
+from tracker.domain.milestones import (
+    MilestoneKind,
+    MilestoneSpec,
+    ParsedSchedule,
+    ScheduleParseError,
+)
 from tracker.domain.schedule.clauses import read_clause
-from tracker.domain.schedule.items import Context
+from tracker.domain.schedule.items import Context, Fixed, Governing, Item, Unreadable
 from tracker.domain.schedule.quantities import single_task_quantity
 from tracker.domain.schedule.resolve import out_of_period_reasons, resolve
 from tracker.domain.schedule.text import normalize, split_clauses
@@ -18,7 +26,9 @@ def parse_schedule(schedule_text: str, task_text: str, period: tuple[int, int]) 
     - ``task_text``: the 责任分解 cell; its quantity is used only when the schedule says
       "全部完成" and the task names exactly one count ("培育150名…" → cumulative ≥150 人).
     - ``period``: the plan's (first_year, last_year), e.g. (2019, 2025); open-ended kinds
-      (每年…, 保持…, 常态化…) cover these years and "3年内" counts from first_year.
+      (每年…, 保持…, 常态化…) cover these years and "3年内" counts from first_year. A period
+      of one year, (2024, 2024), is a one-year work plan: dates and targets written without
+      a year ("11月底前", "新增就业6000人", a cell that is only "9月底前") take that year.
 
     Returns a :class:`ParsedSchedule` whose milestones are in due order. Dates: "2019年" is
     2019-12-31, "2021年6月底前" is 2021-06-30; per-year milestones start on 1 January.
@@ -38,10 +48,7 @@ def parse_schedule(schedule_text: str, task_text: str, period: tuple[int, int]) 
         return ParsedSchedule(milestones=(), needs_review=True, reasons=("时间进度为空",))
     task = normalize(task_text) if isinstance(task_text, str) else ""
     context = Context(first_year, last_year, single_task_quantity(task, first_year))
-    items = [
-        item for clause in split_clauses(text, first_year) for item in read_clause(clause, context)
-    ]
-    milestones, reasons = resolve(items, context)
+    milestones, reasons = resolve(_read_clauses(split_clauses(text, first_year), context), context)
     reasons.extend(out_of_period_reasons(milestones, context))
     if not milestones and not reasons:
         reasons.append(f"未识别出任何节点：「{text}」")
@@ -49,6 +56,46 @@ def parse_schedule(schedule_text: str, task_text: str, period: tuple[int, int]) 
     unique_reasons = tuple(dict.fromkeys(reasons))
     return ParsedSchedule(
         milestones=ordered, needs_review=bool(unique_reasons), reasons=unique_reasons
+    )
+
+
+_DEADLINE_RE = re.compile(r"(?:前|底|末|月|日|号|季度|半年)$")
+
+
+def _read_clauses(clauses: list[str], context: Context) -> list[Item]:
+    """The readings of all clauses; a clause that is only a time governs those after it, and
+    one that governs nothing is the deadline of the whole task in a one-year work plan."""
+    items: list[Item] = []
+    governing = Governing()
+    open_head: tuple[tuple[date, ...], str] | None = None
+    for clause in clauses:
+        reading = read_clause(clause, context, governing)
+        items.extend(reading.items)
+        if open_head is not None and not reading.is_head:
+            open_head = None
+        if reading.is_head:
+            if open_head is not None:
+                items.append(_unused_head(*open_head, context))
+            governing = Governing(head=reading.own)
+            open_head = (reading.own, clause)
+        elif reading.own:
+            governing = Governing(last=reading.own if len(reading.own) == 1 else ())
+    if open_head is not None:
+        items.append(_unused_head(*open_head, context))
+    return items
+
+
+def _unused_head(dates: tuple[date, ...], source: str, context: Context) -> Item:
+    """A time alone is the task's deadline when it is written as one ("2023年12月底前",
+    "11月30日", "上半年") or when the plan is a one-year work plan ("2024年"); "到2025年"
+    alone in a plan of several years says nothing of what is due and is not read."""
+    if context.plan_year is None and not _DEADLINE_RE.search(source):
+        return Unreadable(f"只有时间，没有内容：「{source}」")
+    return Fixed(
+        tuple(
+            MilestoneSpec(kind=MilestoneKind.STAGE, due=due, target="完成", source=source)
+            for due in dates
+        )
     )
 
 
