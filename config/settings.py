@@ -98,7 +98,9 @@ class ChannelSettings(SettingsGroup):
     anything else for none; ``TRACKER_SMTP_PORT`` 0 means the usual port of that mode.
     The webhook is off while ``TRACKER_WEBHOOK_URL`` is unset; ``TRACKER_WEBHOOK_KIND`` is
     "dingtalk" or "wecom"; ``TRACKER_WEBHOOK_SECRET`` signs DingTalk requests. Timeouts in
-    seconds. A delivery is given up after ``TRACKER_DELIVERY_MAX_ATTEMPTS`` attempts."""
+    seconds. A delivery is given up after ``TRACKER_DELIVERY_MAX_ATTEMPTS`` attempts; a
+    delivery claimed for sending longer ago than ``TRACKER_DELIVERY_CLAIM_TIMEOUT_MINUTES``
+    is tried again; e-mails carry ``<delivery-ID@TRACKER_MESSAGE_ID_DOMAIN>`` as Message-ID."""
 
     smtp_host: str | None = None
     smtp_port: int = Field(0, ge=0, le=65535)
@@ -112,6 +114,8 @@ class ChannelSettings(SettingsGroup):
     webhook_secret: SecretStr | None = None
     webhook_timeout: float = Field(10, gt=0)
     delivery_max_attempts: int = Field(6, ge=1)
+    delivery_claim_timeout_minutes: float = Field(10, ge=0)
+    message_id_domain: str = Field("tracker.local", min_length=1, pattern=r"^[A-Za-z0-9.-]+$")
 
     @field_validator("smtp_tls", "webhook_kind", mode="before")
     @classmethod

@@ -38,6 +38,7 @@ from tracker.services.channels import (
     deliver_pending,
     enabled_channels,
 )
+from tracker.services.channels.outbox import Result, claim_next, record_outcome
 from tracker.services.channels.webhook import dingtalk_sign
 
 NOW = datetime(2020, 11, 20, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai
@@ -249,7 +250,8 @@ def test_email_goes_out_over_smtp_in_chinese(
         assert line in text
     email = _delivery(digest.id, "email")
     assert (email.status, email.attempts, email.last_error) == ("sent", 1, "")
-    assert _utc(email.sent_at) == NOW
+    assert _utc(email.sent_at) == _utc(email.claimed_at) == NOW
+    assert message["Message-ID"] == f"<delivery-{email.id}@tracker.local>"
 
 
 def test_recipient_without_address_is_skipped_not_failed(
@@ -291,6 +293,8 @@ def test_dingtalk_robot_gets_a_signed_markdown_message(
     assert payload["msgtype"] == "markdown"
     assert payload["markdown"]["title"] == SUBJECT
     assert "张三" in payload["markdown"]["text"]
+    webhook = _delivery(digest.id, "webhook")
+    assert payload["markdown"]["text"].endswith(f"〔提醒编号 D{webhook.id}〕")
     for line in LINES:
         assert line in payload["markdown"]["text"]
 
@@ -432,3 +436,89 @@ def test_create_deliveries_twice_adds_nothing(
 def test_backoff_steps() -> None:
     """1, 5, 15, 60, 240, 240 … minutes."""
     assert [backoff(n).total_seconds() / 60 for n in range(1, 8)] == [1, 5, 15, 60, 240, 240, 240]
+
+
+def _claim_and_die(now: datetime, channels: Channels) -> int:
+    """Claim the next due delivery at ``now`` and commit, as a sender killed right after
+    its claim would leave it; the delivery's id."""
+    timeout = timedelta(minutes=channels.settings.delivery_claim_timeout_minutes)
+    claim = claim_next(now, timeout, channels.settings.delivery_max_attempts)
+    db.session.commit()
+    assert claim is not None
+    return claim.delivery_id
+
+
+def test_a_claim_is_sent_again_only_after_the_claim_timeout(
+    app_ctx: Flask, smtp: Smtp, channels: Channels
+) -> None:
+    """A sender died after claiming the e-mail: for 10 minutes nobody touches it, then it
+    goes out (attempt 2) with the Message-ID every attempt of that delivery carries."""
+    smtp.start()
+    _use_smtp(channels, smtp.port)
+    digest = _digest()
+    create_deliveries(digest, channels.settings, now=NOW)
+    db.session.commit()
+    inbox_id = _claim_and_die(NOW, channels)
+    email_id = _claim_and_die(NOW, channels)
+    assert _delivery(digest.id, "email").id == email_id != inbox_id
+    assert _delivery(digest.id, "email").status == "sending"
+
+    early = deliver_pending(NOW + timedelta(minutes=9), channels.settings)
+    db.session.commit()
+    assert early.sent == 0 and smtp.messages() == []
+
+    later = NOW + timedelta(minutes=10, seconds=1)
+    assert deliver_pending(later, channels.settings).sent == 2
+    db.session.commit()
+    [(message, _)] = smtp.messages()
+    assert message["Message-ID"] == f"<delivery-{email_id}@tracker.local>"
+    email = _delivery(digest.id, "email")
+    assert (email.status, email.attempts, _utc(email.claimed_at)) == ("sent", 2, later)
+
+
+def test_a_stale_claim_of_the_last_attempt_fails_without_sending(
+    app_ctx: Flask, robot: Robot, channels: Channels
+) -> None:
+    """No attempts left: the stale claim is given up, not sent a further time."""
+    _use_robot(channels, robot, "wecom", None)
+    channels.set(delivery_max_attempts=1, delivery_claim_timeout_minutes=1)
+    digest = _digest()
+    create_deliveries(digest, channels.settings, now=NOW)
+    db.session.commit()
+    _claim_and_die(NOW, channels)
+    _claim_and_die(NOW, channels)
+
+    summary = deliver_pending(NOW + timedelta(minutes=2), channels.settings)
+    db.session.commit()
+
+    assert (summary.sent, summary.failed) == (0, 2)
+    assert robot.requests == []
+    webhook = _delivery(digest.id, "webhook")
+    assert (webhook.status, webhook.attempts) == ("failed", 1)
+    assert "未能确认是否送达" in webhook.last_error
+
+
+def test_a_late_outcome_does_not_overwrite_a_later_claim(
+    app_ctx: Flask, robot: Robot, channels: Channels
+) -> None:
+    """A slow sender's failure arrives after its claim timed out and a second sender sent
+    the delivery: the delivery stays sent."""
+    _use_robot(channels, robot, "wecom", None)
+    channels.set(delivery_claim_timeout_minutes=1)
+    digest = _digest()
+    create_deliveries(digest, channels.settings, now=NOW)
+    db.session.commit()
+    timeout, attempts = timedelta(minutes=1), channels.settings.delivery_max_attempts
+    first = claim_next(NOW, timeout, attempts)
+    second = claim_next(NOW, timeout, attempts)  # the webhook, claimed by the slow sender
+    assert first is not None and second is not None and second.channel == "webhook"
+    db.session.commit()
+    assert deliver_pending(NOW + timedelta(minutes=2), channels.settings).sent == 2
+    db.session.commit()
+
+    late = record_outcome(second, Result("error", "超时"), NOW + timedelta(minutes=3), attempts)
+    db.session.commit()
+
+    assert late is None
+    webhook = _delivery(digest.id, "webhook")
+    assert (webhook.status, webhook.attempts, webhook.last_error) == ("sent", 2, "")

@@ -216,3 +216,74 @@ def test_0006_gives_every_user_a_session_token_and_keeps_them(app: Flask, tmp_pa
     assert history == [(1, 1)]
     assert "password_history" in tables and "password_history" not in tables_after
     assert kept == [(1, "office"), (2, "unit01")]
+
+
+#: Deliveries stored before 0007, one in each state older code wrote.
+OLD_COLUMNS = ("id", "channel", "status", "attempts", "error", "next", "sent")
+OLD_DELIVERIES = (
+    (1, "inbox", "sent", 1, "", None, "2020-10-15 00:01:00"),
+    (2, "email", "pending", 2, "邮件发送失败：ConnectionRefusedError", "2020-10-15 00:06:00", None),
+    (3, "webhook", "failed", 6, "机器人返回 HTTP 500", None, None),
+    (4, "sms", "skipped", 1, "no address", None, None),
+)
+
+
+def test_0007_keeps_every_delivery_and_checks_the_states(app: Flask, tmp_path: Path) -> None:
+    """On a filled database (SQLite file or PostgreSQL): every delivery keeps its state,
+    attempts and error through the upgrade, unclaimed; afterwards "sending" is a state and
+    an unknown one is refused; a downgrade puts unconfirmed claims back to "pending"."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    columns = "id, status, attempts, last_error, next_attempt_at IS NULL, sent_at IS NULL"
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0005")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO users (id, username, display_name, password_hash, role,"
+                    " active, created_at) VALUES (1, 'zhang', '张三', 'x', 'unit', true,"
+                    " '2020-01-01')"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO digests (id, recipient_id, day, subject, body, created_at)"
+                    " VALUES (1, 1, '2020-10-15', '提醒', '正文', '2020-10-15')"
+                )
+            )
+            for row in OLD_DELIVERIES:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO deliveries (id, digest_id, channel, status, attempts,"
+                        " last_error, next_attempt_at, sent_at) VALUES (:id, 1, :channel,"
+                        " :status, :attempts, :error, :next, :sent)"
+                    ),
+                    dict(zip(OLD_COLUMNS, row, strict=True)),
+                )
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            kept = connection.exec_driver_sql(f"SELECT {columns} FROM deliveries ORDER BY id").all()
+            claims = connection.exec_driver_sql("SELECT claimed_at FROM deliveries").scalars().all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "UPDATE deliveries SET status = 'sending', claimed_at = '2020-10-15 00:06:00'"
+                " WHERE id = 2"
+            )
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE deliveries SET status = 'lost' WHERE id = 1")
+        downgrade(directory=MIGRATIONS, revision="0006")
+        with db.engine.connect() as connection:
+            after_downgrade = connection.exec_driver_sql(
+                "SELECT id, status FROM deliveries ORDER BY id"
+            ).all()
+            names = {c["name"] for c in sa.inspect(connection).get_columns("deliveries")}
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert kept == [
+        (i, status, attempts, error, next_at is None, sent is None)
+        for i, _, status, attempts, error, next_at, sent in OLD_DELIVERIES
+    ]
+    assert claims == [None] * len(OLD_DELIVERIES)
+    assert after_downgrade == [(1, "sent"), (2, "pending"), (3, "failed"), (4, "skipped")]
+    assert "claimed_at" not in names

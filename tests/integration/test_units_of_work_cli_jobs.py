@@ -1,11 +1,14 @@
 """Commands and job runs each run in one unit of work (tracker/unit_of_work.py): a command
 that fails cleanly stores nothing, a failed job is rolled back yet recorded, a job that
-writes in chunks keeps the chunks it committed, and no command can skip its unit of work."""
+writes in chunks keeps the chunks it committed (the delivery job: each delivery's claim
+and outcome), and no command can skip its unit of work."""
 
 from __future__ import annotations
 
 import itertools
 import json
+from datetime import date, datetime
+from typing import Any
 
 import click
 import pytest
@@ -13,14 +16,17 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from config.settings import TEST_HASH_METHOD, ChannelSettings
 from tracker.cli import check_unit_of_work
 from tracker.cli.support import fail, group
+from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.jobs import deliver
 from tracker.jobs.runs import recorded
-from tracker.models import Unit
+from tracker.models import Delivery, Digest, Unit, User
 from tracker.models.reminder import JobRun
-from tracker.services.channels import DeliverySummary
+from tracker.services import channels as channel_service
+from tracker.services.channels import create_deliveries
 from tracker.unit_of_work import unit_of_work
 
 probe_cli = group("probe", help="测试用。")
@@ -117,52 +123,71 @@ def test_a_chunked_job_keeps_the_chunks_it_committed(app_ctx: Flask) -> None:
     assert run.outcome == "error"
 
 
-def _fake_deliveries(monkeypatch: pytest.MonkeyPatch, results: list[object]) -> None:
-    """Each chunk of the delivery job stores a unit "批次N", then returns (or raises) the
-    next of ``results``; one delivery per chunk."""
-    monkeypatch.setattr(deliver, "CHUNK_SIZE", 1)
-    calls, numbers = iter(results), itertools.count(1)
+def _inbox_deliveries(count: int) -> list[int]:
+    """``count`` committed digests of one user, each with its pending inbox delivery due
+    now; their delivery ids, oldest first."""
+    user = User(username="zhang", display_name="张三", role=Role.UNIT)
+    user.set_password("x", method=TEST_HASH_METHOD)
+    ids = []
+    for day in range(1, count + 1):
+        digest = Digest(recipient=user, day=date(2020, 11, day), subject=f"提醒{day}", body="…")
+        db.session.add(digest)
+        (delivery,) = create_deliveries(digest, ChannelSettings(), now=datetime(2020, 11, day))
+        db.session.flush()
+        ids.append(delivery.id)
+    db.session.commit()
+    return ids
 
-    def deliver_due(_now: object, _channels: object, *, limit: int) -> object:
-        db.session.add(Unit(name=f"批次{next(numbers)}"))
-        result = next(calls)
-        if isinstance(result, Exception):
-            raise result
-        return result
 
-    monkeypatch.setattr(deliver, "deliver_due", deliver_due)
+def statuses(ids: list[int]) -> list[str]:
+    """The committed status of each delivery."""
+    db.session.remove()
+    found = {
+        row.id: row.status for row in db.session.execute(sa.select(Delivery.id, Delivery.status))
+    }
+    return [found[i] for i in ids]
 
 
-def test_the_delivery_job_commits_each_chunk(
-    app_ctx: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _fake_deliveries(monkeypatch, [DeliverySummary(sent=1), DeliverySummary(retrying=1)] * 3)
+def test_the_delivery_job_commits_each_delivery_and_records_its_counts(app_ctx: Flask) -> None:
+    ids = _inbox_deliveries(3)
 
     counts = deliver.deliver_pending()
 
-    assert counts == {"sent": 2, "failed": 0, "retrying": 2, "skipped": 0}  # MAX_CHUNKS = 4
-    assert stored_units() == ["批次1", "批次2", "批次3", "批次4"]
+    assert counts == {"sent": 3, "failed": 0, "retrying": 0, "skipped": 0}
+    assert statuses(ids) == ["sent", "sent", "sent"]
     (run,) = runs_of("deliver_pending")
     assert run.outcome == "ok" and json.loads(run.counts) == counts
 
 
-def test_a_failing_delivery_chunk_keeps_the_chunks_before_it(
+def test_a_fault_in_the_delivery_job_keeps_what_went_out_before_it(
     app_ctx: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _fake_deliveries(monkeypatch, [DeliverySummary(sent=1), RuntimeError("网络中断")])
+    """The second outcome cannot be recorded: the first stays sent, the second stays
+    claimed ("sending", retried once its claim times out), the third is untouched."""
+    ids = _inbox_deliveries(3)
+    calls = itertools.count(1)
+    real = channel_service.record_outcome
+
+    def record(*args: Any) -> str | None:
+        if next(calls) == 2:
+            raise RuntimeError("网络中断")
+        return real(*args)
+
+    monkeypatch.setattr(channel_service, "record_outcome", record)
 
     with pytest.raises(RuntimeError):
         deliver.deliver_pending()
 
-    assert stored_units() == ["批次1"]
+    assert statuses(ids) == ["sent", "sending", "pending"]
     (run,) = runs_of("deliver_pending")
     assert run.outcome == "error" and "网络中断" in run.error
 
 
-def test_the_delivery_job_stops_at_a_short_chunk(
+def test_the_delivery_job_stops_at_its_limit(
     app_ctx: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _fake_deliveries(monkeypatch, [DeliverySummary(sent=1), DeliverySummary()])
+    monkeypatch.setattr(deliver, "MAX_PER_RUN", 2)
+    ids = _inbox_deliveries(3)
 
-    assert deliver.deliver_pending() == {"sent": 1, "failed": 0, "retrying": 0, "skipped": 0}
-    assert stored_units() == ["批次1", "批次2"]
+    assert deliver.deliver_pending() == {"sent": 2, "failed": 0, "retrying": 0, "skipped": 0}
+    assert statuses(ids) == ["sent", "sent", "pending"]

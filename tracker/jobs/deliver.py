@@ -1,36 +1,39 @@
-"""The delivery job: every pending digest delivery that is due goes out (issue 4 §3)."""
+"""The delivery step of the outbox (issue 4 §3, issue 9 §2): due deliveries go out one at
+a time, each claimed in a unit of work of its own (committed as "sending" before anything
+is sent), sent with no transaction open, and its outcome recorded in another.
+
+It runs right after each reminder pass, in the same job or command once the pass is
+committed (``tracker.jobs.remind``, ``remind run``), so digests go out when the pass
+ends; and every 10 minutes as the ``deliver_pending`` job, which takes what is left:
+retries after their backoff, deliveries of a pass that died before its delivery step,
+and claims older than ``TRACKER_DELIVERY_CLAIM_TIMEOUT_MINUTES`` (the sender died while
+sending; they go out again with the same Message-ID / 提醒编号).
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict
-from datetime import UTC, datetime
 
+from config.settings import ChannelSettings
 from tracker import settings as app_settings
 from tracker.jobs.runs import recorded
+from tracker.services.channels import DeliverySummary
 from tracker.services.channels import deliver_pending as deliver_due
 from tracker.unit_of_work import unit_of_work
 
-CHUNK_SIZE = 50
-"""Deliveries tried per chunk; each chunk is committed before the next one starts."""
-MAX_CHUNKS = 4
-"""Chunks per run: at most 200 deliveries a run, the rest wait for the next run."""
+MAX_PER_RUN = 200
+"""Deliveries tried per run; the rest wait for the next run."""
+
+
+def deliver_now(channels: ChannelSettings, *, limit: int = MAX_PER_RUN) -> DeliverySummary:
+    """Send what is due now through ``channels``, each step of each delivery committed on
+    its own (a fault or a kill keeps the record of what went out before it). Returns the
+    counts sent, failed, retrying and skipped."""
+    return deliver_due(None, channels, limit=limit, transaction=unit_of_work)
 
 
 @recorded("deliver_pending")
 def deliver_pending() -> dict[str, int]:
-    """Try every due delivery once (failures wait for their backoff), in chunks of
-    ``CHUNK_SIZE`` each committed on its own, so a fault in a late chunk keeps the record
-    of what earlier chunks sent (no second e-mail on the next run). Returns the counts
-    sent, failed, retrying and skipped."""
-    now = datetime.now(UTC)
-    channels = app_settings.current().channels
-    totals: Counter[str] = Counter(sent=0, failed=0, retrying=0, skipped=0)
-    for _ in range(MAX_CHUNKS):
-        with unit_of_work():
-            counts = asdict(deliver_due(now, channels, limit=CHUNK_SIZE))
-        totals.update(counts)
-        # A tried delivery is no longer due at ``now``: a short chunk means none is left.
-        if sum(counts.values()) < CHUNK_SIZE:
-            break
-    return dict(totals)
+    """Try every due delivery once (failures wait for their backoff); returns the counts
+    sent, failed, retrying and skipped recorded with the run."""
+    return asdict(deliver_now(app_settings.current().channels, limit=MAX_PER_RUN))

@@ -58,12 +58,25 @@ class Reminder(Model):
     digest: Mapped[Digest | None] = relationship(back_populates="reminders")
 
 
+#: The states of a delivery (issue 9 §2): recorded by the reminder pass as "pending",
+#: claimed as "sending" just before the channel is called, then "sent", "skipped" (the
+#: channel cannot carry it), "failed" (no attempts left) or "pending" again (backoff).
+DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
+
+
 class Delivery(Model):
     """A digest sent through one channel ("inbox", "email", "webhook"): attempts, the last
-    error, when to try again (backoff), and when it went out."""
+    error, when to try again (backoff), when the last attempt claimed it (``claimed_at``:
+    a "sending" claim older than the claim timeout is due again) and when it went out."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (sa.UniqueConstraint("digest_id", "channel"),)
+    __table_args__ = (
+        sa.UniqueConstraint("digest_id", "channel"),
+        sa.CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in DELIVERY_STATUSES) + ")", name="status"
+        ),
+        sa.Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     digest_id: Mapped[int] = mapped_column(sa.ForeignKey("digests.id"), index=True)
@@ -72,6 +85,7 @@ class Delivery(Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     digest: Mapped[Digest] = relationship(back_populates="deliveries")

@@ -6,6 +6,13 @@ the task, the unit, what is overdue and a new deadline some working days after i
 issued (``ReminderSettings.notice_deadline_workdays``), and is stored as .docx and PDF
 under generated names in the notice folder the caller passes (``UploadLimits.notice_dir``,
 outside the web root). Functions here flush; the caller commits.
+
+Numbers are never skipped or doubled (issue 9 §2): the sequence is taken as one more than
+the highest stored, inside the transaction that stores the notice (the reminder pass's),
+under a unique constraint on (prefix, year, sequence). A pass that dies or rolls back takes
+its numbers with it, so the next pass issues the same ones; a concurrent issuer that took
+the number first makes the INSERT fail inside a SAVEPOINT, and the next number (or the other
+issuer's notice of the same key) is taken instead.
 """
 
 from __future__ import annotations

@@ -2,17 +2,22 @@
 over SMTP and a DingTalk / WeCom group robot.
 
 A digest gets one :class:`~tracker.models.Delivery` per enabled channel
-(:func:`create_deliveries`); :func:`deliver_pending` tries every due one independently.
-A failure is recorded (``attempts``, ``last_error``) and retried after a backoff of 1, 5,
-15, 60, then every 240 minutes, until ``ChannelSettings.delivery_max_attempts``
-attempts make it "failed". Deliveries are never deleted. Statuses: "pending", "sent",
+(:func:`create_deliveries`), recorded in the reminder pass's own transaction: the outbox
+(issue 9 §2). :func:`deliver_pending` sends them later, one at a time, in three steps
+each run inside the ``transaction`` the caller passes (:mod:`.outbox`): claim
+("sending", committed), send, record. A failure is recorded (``attempts``,
+``last_error``) and retried after a backoff of 1, 5, 15, 60, then every 240 minutes,
+until ``ChannelSettings.delivery_max_attempts`` attempts make it "failed". Deliveries are
+never deleted. Statuses: "pending", "sending" (claimed, outcome not yet known), "sent",
 "failed", "skipped" (the channel cannot carry it, e.g. no e-mail address). Services
-flush; the caller commits.
+flush; the caller's transaction commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -21,9 +26,18 @@ import sqlalchemy as sa
 from config.settings import ChannelSettings
 from tracker.extensions import db
 from tracker.models import Delivery, Digest
-from tracker.services.channels.base import Channel, DeliveryError, DeliverySkipped
+from tracker.services.channels.base import Channel, DeliveryError, DeliverySkipped, Outgoing
 from tracker.services.channels.email import EmailChannel
+from tracker.services.channels.faults import kill_point
 from tracker.services.channels.inbox import InboxChannel
+from tracker.services.channels.outbox import (
+    BACKOFF_MINUTES,
+    Result,
+    backoff,
+    claim_next,
+    fail_stale_claims,
+    record_outcome,
+)
 from tracker.services.channels.webhook import WebhookChannel
 
 __all__ = [
@@ -32,6 +46,7 @@ __all__ = [
     "DeliveryError",
     "DeliverySkipped",
     "DeliverySummary",
+    "Outgoing",
     "all_channels",
     "backoff",
     "create_deliveries",
@@ -39,9 +54,7 @@ __all__ = [
     "enabled_channels",
 ]
 
-#: Minutes to wait after the 1st, 2nd … failed attempt; the last value repeats.
-BACKOFF_MINUTES: tuple[int, ...] = (1, 5, 15, 60, 240)
-_MAX_ERROR = 2000
+Transaction = Callable[[], AbstractContextManager[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,71 +108,62 @@ def _deliveries_of(digest: Digest) -> Sequence[Delivery]:
 
 
 def deliver_pending(
-    now: datetime, settings: ChannelSettings, *, limit: int = 200
+    now: datetime | None,
+    settings: ChannelSettings,
+    *,
+    limit: int = 200,
+    transaction: Transaction = nullcontext,
 ) -> DeliverySummary:
-    """Try every pending delivery due at ``now`` (``next_attempt_at <= now``), oldest
-    first, at most ``limit``, through the channels of ``settings``. Each is tried on its
-    own: an exception of one channel is recorded on its delivery and never stops the
-    others. Flushes; the caller commits.
+    """Send due deliveries one at a time, oldest due first, at most ``limit``, through the
+    channels of ``settings``: each is claimed inside one ``transaction()``, sent outside
+    any, and its outcome recorded inside another (the delivery job passes a unit of work,
+    so each commits; the default adds none and the caller commits). ``now`` fixes the
+    instant of every step (tests); None reads the clock at each step. An exception of one
+    channel is recorded on its delivery and never stops the others.
     """
-    now = _utc(now)
     channels = {channel.name: channel for channel in all_channels(settings)}
-    max_attempts = settings.delivery_max_attempts
-    counts = {"sent": 0, "failed": 0, "retrying": 0, "skipped": 0}
-    for delivery in _due(now, limit):
-        outcome = _attempt(delivery, channels.get(delivery.channel), now, max_attempts)
-        counts[outcome] += 1
-    db.session.flush()
+    timeout = timedelta(minutes=settings.delivery_claim_timeout_minutes)
+    attempts = settings.delivery_max_attempts
+    counts: Counter[str] = Counter(sent=0, failed=0, retrying=0, skipped=0)
+    with transaction():
+        counts["failed"] += fail_stale_claims(_instant(now), timeout, attempts)
+    for _ in range(limit):
+        with transaction():
+            claim = claim_next(_instant(now), timeout, attempts)
+        if claim is None:
+            break
+        kill_point("claimed")
+        result = _send(claim, channels.get(claim.channel))
+        kill_point("sent")
+        with transaction():
+            outcome = record_outcome(claim, result, _instant(now), attempts)
+        kill_point("marked")
+        if outcome is not None:
+            counts[outcome] += 1
     return DeliverySummary(**counts)
 
 
-def _due(now: datetime, limit: int) -> list[Delivery]:
-    query = (
-        sa.select(Delivery)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
+def _instant(now: datetime | None) -> datetime:
+    return _utc(now or datetime.now(UTC))
 
 
-def _attempt(delivery: Delivery, channel: Channel | None, now: datetime, max_attempts: int) -> str:
-    """Send one delivery and record the outcome: "sent", "skipped", "retrying" or
-    "failed" (no attempts left)."""
-    delivery.attempts += 1
+def _send(claim: Outgoing, channel: Channel | None) -> Result:
+    """Hand one claimed delivery to its channel; what happened, as a :class:`Result`."""
     try:
         if channel is None or not channel.enabled():
-            raise DeliveryError(f"渠道“{delivery.channel}”未启用或不存在")
-        channel.send(delivery.digest)
+            raise DeliveryError(f"渠道“{claim.channel}”未启用或不存在")
+        channel.send(claim)
     except DeliverySkipped as exc:
-        delivery.status, delivery.last_error = "skipped", exc.message[:_MAX_ERROR]
-        delivery.next_attempt_at = None
-        return "skipped"
+        return Result("skipped", exc.message)
     except Exception as exc:  # any channel fault is recorded, never propagated
-        return _record_failure(delivery, _error_text(exc), now, max_attempts)
-    delivery.status, delivery.sent_at, delivery.next_attempt_at = "sent", now, None
-    return "sent"
-
-
-def _record_failure(delivery: Delivery, error: str, now: datetime, max_attempts: int) -> str:
-    delivery.last_error = error[:_MAX_ERROR]
-    if delivery.attempts >= max_attempts:
-        delivery.status, delivery.next_attempt_at = "failed", None
-        return "failed"
-    delivery.next_attempt_at = now + backoff(delivery.attempts)
-    return "retrying"
+        return Result("error", _error_text(exc))
+    return Result("sent")
 
 
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, DeliveryError):
         return exc.message
     return f"{type(exc).__name__}: {exc}"
-
-
-def backoff(attempts: int) -> timedelta:
-    """The wait after ``attempts`` failed attempts (1 → 1 min, 2 → 5 min … 240 min)."""
-    index = min(max(attempts, 1), len(BACKOFF_MINUTES)) - 1
-    return timedelta(minutes=BACKOFF_MINUTES[index])
 
 
 def _utc(moment: datetime) -> datetime:

@@ -4,6 +4,10 @@ Off while ``TRACKER_SMTP_HOST`` is unset. The subject and body are the digest's 
 Chinese texts, encoded as UTF-8 (RFC 2047 subject, UTF-8 text body). A recipient without
 an e-mail address cannot be mailed: the delivery is recorded as "skipped" with the reason
 "no address" (not a failure, not retried), since retrying cannot help.
+
+Every e-mail of one delivery has the same ``Message-ID``, ``<delivery-123@DOMAIN>`` (the
+delivery's id, ``TRACKER_MESSAGE_ID_DOMAIN``): when a delivery is sent again because the
+sender died before recording it (issue 9 §2), the receiver can drop the second copy.
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formataddr, formatdate
 
 from config.settings import ChannelSettings
 from tracker.models import Digest
-from tracker.services.channels.base import DeliveryError, DeliverySkipped
+from tracker.services.channels.base import DeliveryError, DeliverySkipped, Outgoing
 
 #: The usual port of each TLS mode when ``TRACKER_SMTP_PORT`` is 0.
 _DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
@@ -44,23 +48,23 @@ class EmailChannel:
         self.password = password.get_secret_value() if password is not None else ""
         self.sender = settings.smtp_sender
         self.timeout = settings.smtp_timeout
+        self.domain = settings.message_id_domain
 
     def enabled(self) -> bool:
         """True once an SMTP host is set."""
         return bool(self.host)
 
-    def send(self, digest: Digest) -> None:
+    def send(self, message: Outgoing) -> None:
         """Mail the digest. Raises DeliverySkipped when the recipient has no address and
         DeliveryError for any SMTP or network failure (refused, timeout, rejected)."""
-        address = (digest.recipient.email or "").strip()
-        if not address:
+        if not message.address:
             raise DeliverySkipped("no address：收件人未登记电子邮箱")
-        message = build_message(digest, self.sender, address)
+        mail = build_message(message, self.sender, self.domain)
         try:
             with self._connect() as smtp:
                 if self.user:
                     smtp.login(str(self.user), str(self.password))
-                smtp.send_message(message)
+                smtp.send_message(mail)
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"邮件发送失败：{type(exc).__name__}: {exc}") from exc
 
@@ -80,16 +84,23 @@ class EmailChannel:
         return smtp
 
 
-def build_message(digest: Digest, sender: str, address: str) -> EmailMessage:
-    """The e-mail of ``digest``: Chinese subject, the body with its reminder lines."""
-    message = EmailMessage()
-    message["Subject"] = digest.subject
-    message["From"] = sender
-    message["To"] = formataddr((digest.recipient.display_name or "", address), charset="utf-8")
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(idstring=f"digest{digest.id}")
-    message.set_content(digest_text(digest), charset="utf-8")
-    return message
+def message_id(delivery_id: int, domain: str) -> str:
+    """The Message-ID of every e-mail of one delivery: (123, "tracker.local") →
+    "<delivery-123@tracker.local>"."""
+    return f"<delivery-{delivery_id}@{domain}>"
+
+
+def build_message(message: Outgoing, sender: str, domain: str) -> EmailMessage:
+    """The e-mail of a claimed delivery: Chinese subject, the text with its reminder
+    lines, the delivery's stable Message-ID under ``domain``."""
+    mail = EmailMessage()
+    mail["Subject"] = message.subject
+    mail["From"] = sender
+    mail["To"] = formataddr((message.display_name, message.address), charset="utf-8")
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = message_id(message.delivery_id, domain)
+    mail.set_content(message.text, charset="utf-8")
+    return mail
 
 
 def digest_text(digest: Digest) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.models import Digest, Reminder
+from tracker.services.channels.base import Outgoing
 from tracker.services.errors import NotFound
 
 
@@ -22,7 +23,7 @@ class InboxChannel:
         """Always True: every user has the inbox."""
         return True
 
-    def send(self, digest: Digest) -> None:
+    def send(self, message: Outgoing) -> None:
         """Nothing to transport: the digest is shown on the user's 我的提醒 page."""
 
 

@@ -5,6 +5,9 @@ set, the URL gets ``&timestamp=<ms>&sign=<urlencode(base64(HMAC-SHA256(secret,
 "<ms>\\n<secret>")))>``. WeCom: ``{"msgtype": "markdown", "markdown": {"content"}}``,
 no signing. Either robot answers ``{"errcode": 0, …}``; a non-2xx status, an answer that
 is not JSON with ``errcode`` 0, or a network error is a failure.
+
+The text ends with the delivery's stable number, "〔提醒编号 D123〕": a message sent again
+because the sender died before recording it (issue 9 §2) says so, and can be dropped.
 """
 
 from __future__ import annotations
@@ -20,9 +23,7 @@ import urllib.request
 from collections.abc import Callable
 
 from config.settings import ChannelSettings
-from tracker.models import Digest
-from tracker.services.channels.base import DeliveryError
-from tracker.services.channels.email import digest_text
+from tracker.services.channels.base import DeliveryError, Outgoing
 
 KINDS = ("dingtalk", "wecom")
 
@@ -40,17 +41,26 @@ def signed_url(url: str, secret: str, timestamp_ms: int) -> str:
     return f"{url}{joiner}timestamp={timestamp_ms}&sign={dingtalk_sign(secret, timestamp_ms)}"
 
 
-def payload(kind: str, digest: Digest) -> dict[str, object]:
-    """The robot's markdown message for ``digest`` (``kind`` "dingtalk" or "wecom")."""
-    name = digest.recipient.display_name or digest.recipient.username
-    text = f"### {digest.subject}\n\n**收件人**：{name}\n\n" + _markdown_lines(digest)
+def reference_line(message: Outgoing) -> str:
+    """ "〔提醒编号 D123〕": the same on every attempt of one delivery."""
+    return f"〔提醒编号 {message.reference}〕"
+
+
+def payload(kind: str, message: Outgoing) -> dict[str, object]:
+    """The robot's markdown message (``kind`` "dingtalk" or "wecom"): subject, recipient,
+    the reminder lines, the delivery's number."""
+    text = (
+        f"### {message.subject}\n\n**收件人**：{message.recipient}\n\n"
+        + _markdown_lines(message.text)
+        + f"\n\n{reference_line(message)}"
+    )
     if kind == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": text}}
-    return {"msgtype": "markdown", "markdown": {"title": digest.subject, "text": text}}
+    return {"msgtype": "markdown", "markdown": {"title": message.subject, "text": text}}
 
 
-def _markdown_lines(digest: Digest) -> str:
-    lines = [line.strip() for line in digest_text(digest).splitlines() if line.strip()]
+def _markdown_lines(plain: str) -> str:
+    lines = [line.strip() for line in plain.splitlines() if line.strip()]
     return "\n".join(f"- {line.lstrip('·- ')}" if i else line for i, line in enumerate(lines))
 
 
@@ -71,12 +81,12 @@ class WebhookChannel:
         """True once a robot URL is set."""
         return bool(self.url)
 
-    def send(self, digest: Digest) -> None:
+    def send(self, message: Outgoing) -> None:
         """Post the digest. Raises DeliveryError on an unknown kind, a network error, a
         non-2xx status or an ``errcode`` other than 0."""
         if self.kind not in KINDS:
             raise DeliveryError(f"未知的机器人类型 TRACKER_WEBHOOK_KIND={self.kind!r}")
-        body = json.dumps(payload(self.kind, digest), ensure_ascii=False).encode("utf-8")
+        body = json.dumps(payload(self.kind, message), ensure_ascii=False).encode("utf-8")
         request = urllib.request.Request(
             self._url(),
             data=body,

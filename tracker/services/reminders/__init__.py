@@ -1,6 +1,8 @@
 """The reminder pass (催办), issue 4 §2 and §5 (`remind run`): reminders due today for
 every plan, stored once per thing, step and recipient, gathered into one daily digest per
-recipient and handed to the channels.
+recipient, and one pending delivery per digest and enabled channel — the outbox (issue 9
+§2). The pass sends nothing: the reminders, notices, digests and deliveries are committed
+together by the caller, and the delivery step (``tracker.jobs.deliver``) sends them.
 
 Digest rule: a recipient gets at most one digest a day (``Digest`` is unique per recipient
 and day). A pass puts a recipient's new reminders — and any left without a digest by an
@@ -25,6 +27,7 @@ from tracker.extensions import db
 from tracker.models import Delivery, Digest, Plan, Reminder
 from tracker.services import channels
 from tracker.services.calendar import load_calendar
+from tracker.services.channels.faults import kill_point
 from tracker.services.reminders.digests import (
     TASK_TEXT_CHARS,
     digest_body,
@@ -58,9 +61,10 @@ __all__ = [
     "milestone_facts",
     "plan_intents",
     "plan_rules",
+    "record_deliveries",
     "report_facts",
     "run_reminders",
-    "send_digests",
+    "sent_count",
     "store_reminders",
 ]
 
@@ -68,7 +72,8 @@ __all__ = [
 @dataclass(slots=True)
 class RunResult:
     """One reminder pass: the reminders stored (new), the digests made, deliveries sent
-    (of this pass's digests) and intents skipped because their key was already stored."""
+    (of this pass's digests; 0 until the caller's delivery step sets it with
+    :func:`sent_count`) and intents skipped because their key was already stored."""
 
     as_of: date
     reminders: list[Reminder] = field(default_factory=list)
@@ -109,10 +114,11 @@ def run_reminders(as_of: date, settings: Settings, now: datetime | None = None) 
 
     Stores the new reminders (a key already stored is skipped and counted), issues the
     supervision notices of new notice steps, makes at most one digest per recipient for
-    ``as_of``, creates their deliveries and sends what is pending at ``now`` (default:
-    the current instant). Safe to run twice: a rerun for the same date stores, digests
-    and sends nothing new. ``settings``: lag thresholds, the reminder and notice settings,
-    the notice folder and the channels. Flushes; the caller commits.
+    ``as_of`` and records their pending deliveries, due at ``now`` (default: the current
+    instant). Sends nothing: the caller commits all of it in one transaction, then runs
+    the delivery step. Safe to run twice: a rerun for the same date stores and digests
+    nothing new. ``settings``: lag thresholds, the reminder and notice settings, the
+    notice folder and the channels. Flushes; the caller commits.
     """
     calendar = load_calendar()
     result = RunResult(as_of=as_of)
@@ -136,25 +142,24 @@ def run_reminders(as_of: date, settings: Settings, now: datetime | None = None) 
     result.reminders, result.skipped_duplicates = store_reminders(intents, as_of)
     db.session.flush()
     result.digests = make_digests(pending_recipients(as_of), as_of)
-    send_digests(result, settings.channels, now or datetime.now(UTC))
+    record_deliveries(result.digests, settings.channels, now or datetime.now(UTC))
     return result
 
 
-def send_digests(result: RunResult, settings: ChannelSettings, now: datetime) -> None:
-    """Create the deliveries of the pass's digests on the channels of ``settings``, then
-    send every pending delivery due at ``now``; ``result.sent`` counts the sent deliveries
-    of this pass's digests."""
-    for digest in result.digests:
+def record_deliveries(digests: list[Digest], settings: ChannelSettings, now: datetime) -> None:
+    """One pending delivery of each digest per channel of ``settings``, due at ``now``;
+    sends nothing. Flushes."""
+    for digest in digests:
         channels.create_deliveries(digest, settings, now=now)
-    channels.deliver_pending(now, settings)
-    db.session.flush()
-    ids = [digest.id for digest in result.digests]
-    if ids:
-        result.sent = (
-            db.session.scalar(
-                sa.select(sa.func.count(Delivery.id)).where(
-                    Delivery.digest_id.in_(ids), Delivery.status == "sent"
-                )
-            )
-            or 0
-        )
+        kill_point("digest")
+
+
+def sent_count(digests: list[Digest]) -> int:
+    """How many deliveries of ``digests`` are "sent" (as stored now)."""
+    ids = [digest.id for digest in digests]
+    if not ids:
+        return 0
+    query = sa.select(sa.func.count(Delivery.id)).where(
+        Delivery.digest_id.in_(ids), Delivery.status == "sent"
+    )
+    return db.session.scalar(query) or 0

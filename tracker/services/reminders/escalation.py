@@ -12,6 +12,7 @@ from tracker.domain.periods import parse_period
 from tracker.domain.reminders import UNIT_HEAD, ReminderIntent, day_text
 from tracker.extensions import db
 from tracker.models import Task, Unit
+from tracker.services.channels.faults import kill_point
 from tracker.services.notices import issue_notice
 
 
@@ -30,6 +31,7 @@ def issue_notices(
             key = (intent.task_id, intent.unit_id, intent.period)
             if key not in numbers:
                 numbers[key] = _issue_notice(intent, as_of, notice_dir, deadline_workdays)
+                kill_point("notice")
             message = intent.message.replace("已发督办单", f"已发督办单（{numbers[key]}）")
             intent = replace(intent, message=message)
         result.append(intent)
