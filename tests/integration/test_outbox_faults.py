@@ -249,6 +249,9 @@ def check_notice_numbers(book: Ledger) -> None:
 #: Where a pass is killed: while issuing notices, while making digests (both before the
 #: commit), after the commit, after a claim (the e-mail of the first digest), after the
 #: e-mail and after the robot post of the first digest went out, after an outcome.
+#: Real subprocesses read and write the suite's database: real commits.
+pytestmark = pytest.mark.commits
+
 PASS_KILLS = ("notice:2", "digest:2", "recorded:1", "claimed:2", "sent:2", "sent:3", "marked:4")
 #: Where a delivery run is killed: its first claim, after the second digest's e-mail went
 #: out, after the last outcome (deliveries are claimed in id order: inbox, e-mail, robot
