@@ -68,10 +68,15 @@ def _unavailable(reason: str) -> None:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     """The text of axe.min.js, installed with ``npm ci --prefix tests/e2e`` when missing
-    (the version is the one in tests/e2e/package-lock.json). Skips without npm or chromium,
-    fails instead under CI=true."""
+    (the version is the one in tests/e2e/package-lock.json). Skips without npm, chromium or
+    playwright, and fails instead under CI=true; ask for it before ``browser`` so that the
+    check comes first."""
     if not os.path.exists(CHROMIUM):
         _unavailable(f"没有找到 chromium（{CHROMIUM}），无法运行无障碍检查")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("没有安装 playwright（pip install playwright），无法运行无障碍检查")
     if not os.path.exists(AXE_SCRIPT):
         npm = shutil.which("npm")
         if npm is None:

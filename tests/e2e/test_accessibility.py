@@ -14,7 +14,9 @@ import os
 import re
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
@@ -30,6 +32,9 @@ from tracker.models import Contribution, ProgressReport, Task, User
 from tracker.services.demo import DEMO_PASSWORD, load_demo
 from tracker.services.users import create_user
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 pytestmark = pytest.mark.e2e
 
 WIDTHS = (1366, 390)
@@ -43,8 +48,16 @@ SHOTS = os.environ.get("TRACKER_A11Y_SHOTS")
 SHOT_SHAPES = {"/", "/plans/N", "/tasks/N", "/tasks/N/report", "/my", "/inbox/", "/login"}
 
 
+@dataclass(frozen=True)
+class Demo:
+    """The demo's accounts by role name, and a task the lead unit reports on."""
+
+    accounts: dict[str, str]
+    report_task_id: int
+
+
 @pytest.fixture
-def demo_accounts(app: Flask) -> dict[str, str]:
+def demo(app: Flask) -> Demo:
     """Load the demo; the username of each role, keyed by role name. The lead unit leads
     a task with a submitted report waiting on a cooperating unit, whose reporter is the
     cooperating unit; an admin account is added (the demo has none)."""
@@ -64,7 +77,8 @@ def demo_accounts(app: Flask) -> dict[str, str]:
         )
         coop = db.session.scalar(sa.select(User.username).where(User.unit_id == request.unit_id))
         assert lead and coop
-    return {
+        task_id = request.report.task_id
+    accounts = {
         "office": "office",
         "leader": "leader",
         "lead unit": lead,
@@ -72,6 +86,7 @@ def demo_accounts(app: Flask) -> dict[str, str]:
         "assessor": "assessor",
         "admin": "admin",
     }
+    return Demo(accounts, task_id)
 
 
 def shape(url: str) -> str:
@@ -81,7 +96,7 @@ def shape(url: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
 
 
-def run_axe(page, axe_source: str) -> list[dict]:
+def run_axe(page: Page, axe_source: str) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.0 A/AA violations on the page as it is now."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source)  # not a script tag: the CSP forbids inline ones
@@ -101,7 +116,7 @@ def run_axe(page, axe_source: str) -> list[dict]:
     )
 
 
-def check_widths(page, axe_source: str, label: str, found: list[str]) -> None:
+def check_widths(page: Page, axe_source: str, label: str, found: list[str]) -> None:
     """Run axe at each width on the loaded page; add each violation to ``found``."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": HEIGHT})
@@ -116,7 +131,7 @@ def check_widths(page, axe_source: str, label: str, found: list[str]) -> None:
             page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
 
 
-def log_in(page, base: str, username: str) -> None:
+def log_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
@@ -125,7 +140,7 @@ def log_in(page, base: str, username: str) -> None:
     assert urlsplit(page.url).path != "/login", f"{username} could not log in"
 
 
-def crawl(page, base: str) -> Iterator[str]:
+def crawl(page: Page, base: str) -> Iterator[str]:
     """Every HTML page reachable by links from the start page, one per route shape."""
     seen_shapes: set[str] = set()
     queue = deque([page.url])
@@ -150,8 +165,9 @@ def crawl(page, base: str) -> Iterator[str]:
                 queue.append(target)
 
 
-def check_failed_forms(page, base: str, axe_source: str, found: list[str]) -> None:
-    """A failed login: errors tied to the fields, the summary focused, and axe clean."""
+def check_failed_forms(page: Page, base: str, axe_source: str, found: list[str]) -> None:
+    """A failed login: errors tied to the fields, the summary focused, and axe clean; the
+    first Tab stop is the skip link, which moves the focus to the main content."""
     page.goto(f"{base}/login")
     page.click("button[type=submit]")
     page.wait_for_load_state()
@@ -161,20 +177,19 @@ def check_failed_forms(page, base: str, axe_source: str, found: list[str]) -> No
     assert described and page.locator(f"#{described.split()[0]}").inner_text()
     assert page.locator("#error-summary a[href='#username']").count() == 1
     check_widths(page, axe_source, "anonymous /login (failed)", found)
+    page.goto(f"{base}/login")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
 
 
-def check_failed_report(page, base: str, axe_source: str, found: list[str]) -> None:
-    """The lead unit submits its report form empty: the page with errors passes axe."""
-    link = page.locator("a.button.primary", has_text="填报进度").first
-    page.goto(base + "/")
-    for url in crawl(page, base):
-        if shape(url) == "/tasks/N" and link.count():
-            break
-    else:
-        pytest.fail("the lead unit has no task to report on")
-    link.click()
+def check_failed_report(page, base: str, task_id: int, axe_source: str, found: list[str]) -> None:
+    """The lead unit submits its report form without progress text: the page with errors
+    passes axe, and the error summary has the focus."""
+    page.goto(f"{base}/tasks/{task_id}/report")
     page.fill("#progress", "")
-    page.locator("button[type=submit]").last.click()
+    page.click("button[value=submit]")
     page.wait_for_load_state()
     assert page.locator("#error-summary").count() == 1
     assert page.evaluate("document.activeElement.id") == "error-summary"
@@ -182,7 +197,7 @@ def check_failed_report(page, base: str, axe_source: str, found: list[str]) -> N
 
 
 def test_every_page_of_every_role_passes_axe(
-    app: Flask, demo_accounts: dict[str, str], live_server: str, browser, axe_source: str
+    app: Flask, demo: Demo, live_server: str, axe_source: str, browser: Browser
 ) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
@@ -191,7 +206,7 @@ def test_every_page_of_every_role_passes_axe(
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
     page = context.new_page()
     check_failed_forms(page, live_server, axe_source, found)
-    for role, username in demo_accounts.items():
+    for role, username in demo.accounts.items():
         context.clear_cookies()
         log_in(page, live_server, username)
         for url in crawl(page, live_server):
@@ -199,14 +214,14 @@ def test_every_page_of_every_role_passes_axe(
             checked.append(f"{role} {shape(url)}")
             check_widths(page, axe_source, f"{role} {path}", found)
         if role == "lead unit":
-            check_failed_report(page, live_server, axe_source, found)
+            check_failed_report(page, live_server, demo.report_task_id, axe_source, found)
     context.close()
     assert len(checked) >= 6 * 5, checked
     assert not found, f"{len(found)} WCAG 2.0 A/AA violations:\n" + "\n".join(found)
 
 
 def test_task_charts_have_their_own_text_alternative(
-    app: Flask, demo_accounts: dict[str, str], live_server: str, browser, axe_source: str
+    app: Flask, demo: Demo, live_server: str, browser: Browser
 ) -> None:
     """Two task pages: each chart's alt text names its own figures, and a table with the
     series the chart is drawn from sits beside it, collapsed."""
@@ -222,6 +237,11 @@ def test_task_charts_have_their_own_text_alternative(
         assert details.count() == 1 and details.get_attribute("open") is None
         assert details.locator("table th").count() >= 3
         assert details.locator("tbody tr").count() >= 1
+        details.locator("summary").click()
+        assert details.locator("table").is_visible()
+        if SHOTS:
+            details.screenshot(path=str(Path(SHOTS) / f"chart-data-{task_id}.png"))
     page.close()
     assert alts[0] != alts[1]
-    assert all("目标" in alt and "序时进度" in alt for alt in alts), alts
+    assert all("目标" in alt and "序时进度" in alt and "状态：" in alt for alt in alts), alts
+    print("\n".join(alts))
