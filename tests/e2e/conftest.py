@@ -72,3 +72,43 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
+
+
+# --- accessibility (issue 17): axe-core from the npm registry, pinned by package-lock.json ---
+
+E2E_DIR = os.path.dirname(os.path.abspath(__file__))
+AXE_SCRIPT = os.path.join(E2E_DIR, "node_modules", "axe-core", "axe.min.js")
+
+
+def _unavailable(reason: str) -> None:
+    """Skip with ``reason``, or fail under CI=true, where the browser tests must run."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The text of axe.min.js, installed with ``npm ci --prefix tests/e2e`` when missing
+    (the version is the one in tests/e2e/package-lock.json). Skips without npm, chromium or
+    playwright, and fails instead under CI=true; ask for it before ``browser`` so that the
+    check comes first."""
+    if not os.path.exists(CHROMIUM):
+        _unavailable(f"没有找到 chromium（{CHROMIUM}），无法运行无障碍检查")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("没有安装 playwright（pip install playwright），无法运行无障碍检查")
+    if not os.path.exists(AXE_SCRIPT):
+        npm = shutil.which("npm")
+        if npm is None:
+            _unavailable("没有 npm：无法安装 axe-core（apt-get install npm）")
+        import subprocess
+
+        subprocess.run(
+            [npm, "ci", "--prefix", E2E_DIR, "--no-audit", "--no-fund"],
+            check=True,
+            timeout=300,
+        )
+    with open(AXE_SCRIPT, encoding="utf-8") as handle:
+        return handle.read()

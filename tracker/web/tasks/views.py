@@ -33,7 +33,8 @@ def show(task_id: int) -> str:
     """A task's milestones, expected-to-date, reports, contributions and chart."""
     require(Action.VIEW_TASK, task_service.get_task(task_id))
     page = task_page(task_id, today(), lag=app_settings.current().lag)
-    return render_template("tasks/show.html", page=page, review_form=ReviewForm())
+    chart = milestone_series(page.task, page.reports, today())  # the chart's text alternative
+    return render_template("tasks/show.html", page=page, review_form=ReviewForm(), chart=chart)
 
 
 @bp.route("/tasks/<int:task_id>/chart.png")
