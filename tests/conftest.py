@@ -135,14 +135,15 @@ class _JoinedSession(FlaskSession):
     other databases keep their own engine."""
 
     url: str = ""
-    connection: Connection | None = None
+    #: Not ``connection``: that name is Session.connection(), which the code under test calls.
+    test_connection: Connection | None = None
 
     def get_bind(
         self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any
     ) -> Engine | Connection:
         on_test_database = current_app.config.get("SQLALCHEMY_DATABASE_URI") == self.url
-        if bind is None and self.connection is not None and on_test_database:
-            return self.connection
+        if bind is None and self.test_connection is not None and on_test_database:
+            return self.test_connection
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
@@ -159,7 +160,7 @@ class Rollback:
         self._saved = (factory.class_, factory.kw.get("join_transaction_mode"))
         factory.class_ = type("JoinedSession", (_JoinedSession,), {})
         factory.class_.url = app.config["SQLALCHEMY_DATABASE_URI"]
-        factory.class_.connection = self.connection
+        factory.class_.test_connection = self.connection
         factory.kw["join_transaction_mode"] = "create_savepoint"
         self.app = app
 

@@ -50,6 +50,10 @@ login_manager.login_message = "请先登录。"
 login_manager.login_message_category = "warning"
 
 
+#: Execution option of a connection whose transaction begins IMMEDIATE on SQLite.
+SQLITE_IMMEDIATE = "tracker_sqlite_immediate"
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL, foreign keys and a busy timeout on every SQLite connection (DESIGN.md §8), and
@@ -68,6 +72,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Connection) -> None:
-    """Open SQLite's transaction ourselves (pysqlite would not before a ``SAVEPOINT``)."""
+    """Open SQLite's transaction ourselves (pysqlite would not before a ``SAVEPOINT``):
+    ``BEGIN IMMEDIATE`` for a unit of work that will write (execution option
+    :data:`SQLITE_IMMEDIATE`), so it waits for the write lock up front instead of failing
+    with "database is locked" when it first writes after reading; plain ``BEGIN`` else."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -22,17 +22,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, Generic, TypeVar
 
-from flask import Flask
+from flask import Flask, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy.orm import scoped_session
 
-from tracker.extensions import db
+from tracker.extensions import SQLITE_IMMEDIATE, db
 from tracker.services.errors import ServiceError
 
-P = ParamSpec("P")
 T = TypeVar("T")
+
+#: Methods that never write: their transactions begin deferred.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def will_write() -> None:
+    """Declare that the unit of work about to start writes: on SQLite its transaction then
+    begins IMMEDIATE (takes the write lock, waiting up to the busy timeout). Call it
+    before the session's first statement; later it changes nothing."""
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={SQLITE_IMMEDIATE: True})
 
 
 @contextmanager
@@ -60,6 +70,13 @@ class TrackerFlask(Flask):
     def dispatch_request(self) -> Any:
         with unit_of_work():
             return super().dispatch_request()
+
+    def preprocess_request(self) -> Any:
+        """A request that may write (not GET, HEAD or OPTIONS) declares it before any hook
+        reads the database (:func:`will_write`)."""
+        if request.method not in SAFE_METHODS:
+            will_write()
+        return super().preprocess_request()
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ contribution, bad and oversized files are explained in Chinese, removal hides a 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -240,7 +241,8 @@ def test_hidden_programs_macros_scripts_and_bombs_are_refused_beside_the_field(
     for name, data, reason in THREATS:
         response = post_file(lead, f"/reports/{ids.report}/evidence", name, data)
         assert response.status_code == 200
-        assert f'<p class="error" role="alert">文件「{name}」' in response.text  # beside the field
+        beside_field = re.search(r'id="file-error"><p class="error">([^<]*)</p>', response.text)
+        assert beside_field is not None and beside_field.group(1).startswith(f"文件「{name}」")
         assert reason in response.text
         assert 'enctype="multipart/form-data"' in response.text
     assert evidence_rows(app) == []

@@ -99,6 +99,10 @@ def request_app(app: Flask) -> Flask:
         create_user(name, PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
         return "ok"
 
+    @other.get("/_test/count")
+    def count() -> str:
+        return str(len(db.session.scalars(sa.select(User.id)).all()))
+
     @other.post("/_test/write-then-fail/<name>")
     def write_then_fail(name: str) -> str:
         create_user(name, PASSWORD, Role.OFFICE, hash_method=TEST_HASH_METHOD)
@@ -113,3 +117,32 @@ def test_each_request_commits_its_writes_or_none_of_them(request_app: Flask) -> 
     assert client.post("/_test/write-then-fail/vanished").status_code == 500
     with request_app.app_context():
         assert _usernames() == ["committed"]
+
+
+@pytest.mark.commits
+def test_on_sqlite_a_writing_request_takes_the_write_lock_when_it_begins(
+    request_app: Flask,
+) -> None:
+    """A POST begins IMMEDIATE (it waits for the write lock instead of failing when it first
+    writes after reading); a GET begins deferred. PostgreSQL needs neither."""
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    client = request_app.test_client()
+    with request_app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        client.post("/_test/write/locked")
+        posted = [s for s in statements if s.startswith("BEGIN")]
+        statements.clear()
+        client.get("/_test/count")
+        got = [s for s in statements if s.startswith("BEGIN")]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    if engine.dialect.name == "sqlite":
+        assert (posted, got) == (["BEGIN IMMEDIATE"], ["BEGIN"])
+    else:
+        assert posted == got == []

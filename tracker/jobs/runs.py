@@ -29,7 +29,7 @@ from flask import Flask, current_app, has_app_context
 
 from tracker.models._types import utcnow
 from tracker.models.reminder import JobRun
-from tracker.unit_of_work import unit_of_work
+from tracker.unit_of_work import unit_of_work, will_write
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ def run_job(job_id: str, job: Callable[[], Counts]) -> Counts:
         run_id = start_run(job_id)
         try:
             with unit_of_work():
+                will_write()
                 counts = job()
         except Exception as error:
             finish_run(run_id, "error", None, error_summary(error))
