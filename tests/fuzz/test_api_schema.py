@@ -121,7 +121,7 @@ def test_api_as_a_unit(case: Case, app: Flask, world: World) -> None:
     _check(case, app, world, "lead")
 
 
-@pytest.fixture
-def world(app: Flask, runner: FlaskCliRunner) -> World:
-    """See :func:`_world` (built once per test, shared by its examples)."""
-    return _world(app, runner)
+@pytest.fixture(scope="module")
+def world(app: Flask) -> World:
+    """See :func:`_world` (built once per module, shared by every operation and example)."""
+    return _world(app, app.test_cli_runner())
