@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import strategies as st
 
-from tests.functional.helpers import LEAD_UNIT, add_user
+from tests.functional.helpers import LEAD_UNIT, PASSWORD, add_user
 from tests.functional.test_route_access import USERS, _world
 from tests.paths import SEEDS
 from tracker import settings as app_settings
@@ -35,14 +35,15 @@ RUBRIC_UNIT = "省级产改领导机构"
 @dataclass(frozen=True, slots=True)
 class Route:
     """A POST route: its endpoint, path (``{name}`` ids of the world), the user posting,
-    the page holding its forms, names posted besides the page's, and a strategy of other
-    paths to post to (``None``: the route's own)."""
+    the page holding its forms, valid values of fields (``{name}`` ids; the page's own
+    fields are posted too), and a strategy of other paths to post to (``None``: the
+    route's own)."""
 
     endpoint: str
     path: str
     user: str | None
     page: str
-    names: tuple[str, ...] = ()
+    valid: dict[str, str] = field(default_factory=dict)
     paths: Any = field(default_factory=st.none)
 
 
@@ -55,61 +56,81 @@ def _years(template: str) -> Any:
     return st.one_of(st.none(), st.integers(0, 10**12).map(template.format))
 
 
-_REPORT = ("period", "value", "progress", "problems", "next_steps", "version")
-_MILESTONE = tuple(
-    f"rows-{i}-{n}" for i in (0, 1) for n in ("kind", "due", "comparator", "target", "unit")
-)
+_REPORT = {
+    "period": "2020Q2",
+    "value": "25",
+    "progress": "二季度推进",
+    "problems": "无",
+    "next_steps": "继续推进",
+    "version": "0",
+}
+_MILESTONE = {
+    "rows-0-kind": "level",
+    "rows-0-due": "2025-12-31",
+    "rows-0-comparator": ">=",
+    "rows-0-target": "100",
+    "rows-0-unit": "%",
+    "rows-1-kind": "done",
+    "rows-1-due": "2026-06-30",
+}
+_EVIDENCE = {"file": "", "note": "佐证"}
 
 # fmt: off
 ROUTES: tuple[Route, ...] = (
-    Route("auth.login", "/login", None, "/login", ("username", "password", "next")),
+    Route("auth.login", "/login", None, "/login",
+          {"username": "office", "password": PASSWORD, "next": "/"}),
     Route("auth.logout", "/logout", "office", "/"),
     Route("tasks.report", "/tasks/{task}/report", "lead", "/tasks/{task}/report", _REPORT),
     Route("tasks.approve", "/reports/{report}/approve", "lead", "/tasks/{task}",
-          ("decision", "reason")),
+          {"decision": "accept", "reason": "同意"}),
     Route("tasks.correct", "/reports/{report}/correct", "lead", "/tasks/{task}"),
     Route("tasks.review", "/reports/{report}/review", "office", "/tasks/{task}",
-          ("decision", "reason")),
+          {"decision": "accept", "reason": "同意"}),
     Route("tasks.contribution", "/contributions/{contribution}", "coop",
-          "/contributions/{contribution}", ("decision", "text")),
+          "/contributions/{contribution}", {"decision": "confirm", "text": "已配合"}),
     Route("tasks.milestones", "/tasks/{task}/milestones", "office", "/tasks/{task}/milestones",
           _MILESTONE),
     Route("inbox.mark_read", "/inbox/{alert}/read", "office", "/inbox/"),
     Route("instructions.create", "/tasks/{task}/instructions", "leader", "/tasks/{task}",
-          ("text",)),
+          {"text": "请加快推进"}),
     Route("evidence.upload_to_report", "/reports/{report}/evidence", "lead", "/tasks/{task}",
-          ("file", "note")),
+          _EVIDENCE),
     Route("evidence.upload_to_contribution", "/contributions/{contribution}/evidence", "coop",
-          "/contributions/{contribution}", ("file", "note")),
+          "/contributions/{contribution}", _EVIDENCE),
     Route("evidence.remove", "/evidence/{evidence}/remove", "lead", "/tasks/{task}"),
     Route("admin.plan_settings_page", "/plans/{plan}/settings", "office", "/plans/{plan}/settings",
-          ("cadence", "report_due_workdays", "overdue_grace_workdays",
-           "contribution_due_workdays", "requires_approval")),
+          {"cadence": "quarterly", "report_due_workdays": "6", "overdue_grace_workdays": "0",
+           "contribution_due_workdays": "5", "requires_approval": "y"}),
     Route("admin.calendar", "/admin/calendar", "office", "/admin/calendar?year=2099",
-          ("day", "kind", "name")),
+          {"day": "2099-10-01", "kind": "holiday", "name": "国庆节"}),
     Route("admin.remove_day", "/admin/calendar/days/2099-10-01/delete", "office",
           "/admin/calendar?year=2099", paths=_in_path("/admin/calendar/days/{}/delete")),
     Route("admin.import_year", "/admin/calendar/2018/import", "office", "/admin/calendar",
           paths=_years("/admin/calendar/{}/import")),
     Route("admin.confirm_year", "/admin/calendar/2099/confirm", "office", "/admin/calendar",
           paths=_years("/admin/calendar/{}/confirm")),
-    Route("my.upload", "/my/upload", "lead", "/my", ("file",)),
+    Route("my.upload", "/my/upload", "lead", "/my", {"file": ""}),
     Route("notices.acknowledge", "/notices/{notice}/acknowledge", "lead", "/notices/{notice}"),
-    Route("notices.answer", "/notices/{notice}/answer", "lead", "/notices/{notice}", ("answer",)),
+    Route("notices.answer", "/notices/{notice}/answer", "lead", "/notices/{notice}",
+          {"answer": "已补报"}),
     Route("notifications.mark_read", "/notifications/{digest}/read", "lead", "/notifications"),
     Route("assessment.mapping", "/assessment/{set}/mapping?plan={plan}", "office",
-          "/assessment/{set}/mapping?plan={plan}", ("task_id", "indicator_id", "action")),
+          "/assessment/{set}/mapping?plan={plan}",
+          {"task_id": "{task}", "indicator_id": "{indicator}"}),
     Route("assessment.review", "/assessment/{set}/units/{unit}/review", "assessor",
-          "/assessment/{set}/units/{unit}/review"),
+          "/assessment/{set}/units/{unit}/review",
+          {"rows-0-opinion": "属实", "rows-0-final_score": "3"}),
     Route("assessment.decide", "/assessment/adjustments/{adjustment}/decide", "assessor",
-          "/assessment/{set}/plans/{plan}", ("decision", "reason", "points")),
+          "/assessment/{set}/plans/{plan}",
+          {"decision": "confirm", "reason": "属实", "points": "-1"}),
     Route("assessment.appeal", "/assessment/adjustments/{adjustment}/appeal", "lead",
-          "/assessment/{set}/plans/{plan}?unit={lead_unit}", ("reason",)),
+          "/assessment/{set}/plans/{plan}?unit={lead_unit}", {"reason": "已补报"}),
     Route("assessment.answer_appeal", "/assessment/adjustments/{adjustment}/answer", "assessor",
-          "/assessment/{set}/plans/{plan}", ("answer", "decision")),
-    Route("assessment.self_form", "/assessment/{set}/self", "filler", "/assessment/{set}/self"),
+          "/assessment/{set}/plans/{plan}", {"answer": "维持", "points": ""}),
+    Route("assessment.self_form", "/assessment/{set}/self", "filler", "/assessment/{set}/self",
+          {"rows-0-text": "已纳入规划", "rows-0-proposed_score": "5"}),
     Route("assessment.self_evidence", "/assessment/{set}/self/{indicator}/evidence", "filler",
-          "/assessment/{set}/self/{indicator}/evidence", ("file", "note")),
+          "/assessment/{set}/self/{indicator}/evidence", _EVIDENCE),
 )
 # fmt: on
 
@@ -176,13 +197,15 @@ class _Forms(HTMLParser):
 
 def page_fields(
     client: FlaskClient, route: Route, ids: dict[str, int]
-) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
-    """The field names the route's forms post (page and :attr:`Route.names`), its file
-    fields, and the page's values."""
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The fields the route's forms post with valid values (the page's, then
+    :attr:`Route.valid`), and its file fields."""
     page = route.page.format(**ids)
     forms = _Forms(route.path.format(**ids), page)
     forms.feed(client.get(page).text)
-    files = forms.files | {name for name in route.names if name == "file"}
-    names = [name for name in forms.names if name not in files]
-    names += [name for name in route.names if name not in forms.names and name not in files]
-    return tuple(names), tuple(sorted(files)), forms.names
+    files = forms.files | {name for name in route.valid if name == "file"}
+    valid = {name: value.format(**ids) for name, value in route.valid.items()}
+    # The page's own non-empty values (a version, a row's id) are the current ones.
+    merged = valid | {name: value for name, value in forms.names.items() if value}
+    fields = {name: value for name, value in merged.items() if name not in files}
+    return fields, tuple(sorted(files))

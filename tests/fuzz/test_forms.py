@@ -3,7 +3,8 @@
 and generated field values (text with NUL and lone surrogates, huge and negative numbers,
 dates out of range, very long strings, missing and repeated fields, files of odd bytes),
 and must never answer a 5xx. The fields posted are those the route's forms show (read
-from the page holding them) plus a few no form has."""
+from the page holding them), starting from valid values and changing some, plus a few
+names no form has."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import evidence_samples as samples
 from tests.functional.helpers import login, token
 from tests.fuzz.form_world import ROUTES, Route, build_world, page_fields
 from tracker import settings as app_settings
@@ -71,13 +73,14 @@ _NASTY = (
 _values = st.one_of(
     st.sampled_from(_NASTY),
     st.text(max_size=40),
-    st.text(st.characters(codec="utf-16", categories=None), max_size=10),
+    st.text(st.characters(categories=["Cs", "Cc", "Lo"]), max_size=10),
     st.integers(min_value=-(2**90), max_value=2**90).map(str),
     st.dates().map(str),
 )
 
 _files = st.tuples(
     st.one_of(
+        st.just(samples.PDF),
         st.binary(max_size=300),
         st.sampled_from([b"%PDF-1.4\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"MZ\x90\x00"]).map(
             lambda head: head + b"\x00" * 64
@@ -101,18 +104,27 @@ class Posted:
     files: dict[str, tuple[bytes, str]]
 
 
-def _posted(names: tuple[str, ...], file_names: tuple[str, ...], base: dict[str, str]) -> Any:
-    """A strategy of :class:`Posted` for a form with ``names`` (``base``: the page's own
-    values, sent as they are now and then)."""
+def _changed(value: str) -> Any:
+    """Values posted instead of a valid ``value``: nasty ones, or ``value`` with NUL, a lone
+    surrogate or a huge tail."""
+    spoiled = st.sampled_from([f"{value}\x00", f"\ud800{value}", value * 5000, f"-{value}"])
+    return st.one_of(_values, spoiled)
 
-    def one(name: str) -> Any:
-        value = st.one_of(st.just(base.get(name, "")), _values)
-        return st.lists(value, min_size=0, max_size=3).map(lambda vs: [(name, v) for v in vs])
 
-    every = [one(name) for name in names] + [one(name) for name in _STRAY]
-    fields = st.tuples(*every).map(lambda parts: [pair for part in parts for pair in part])
+def _posted(fields: dict[str, str], file_names: tuple[str, ...]) -> Any:
+    """A strategy of :class:`Posted` for a form whose valid values are ``fields``: each
+    field mostly kept, else changed, left out or repeated; stray names now and then."""
+
+    def one(name: str, value: str) -> Any:
+        kept = st.just([(name, value)])
+        changed = st.lists(st.one_of(st.just(value), _changed(value)), max_size=3)
+        return st.one_of(kept, kept, kept, changed.map(lambda vs: [(name, v) for v in vs]))
+
+    stray = st.lists(st.tuples(st.sampled_from(_STRAY), _values), max_size=2)
+    every = [one(name, value) for name, value in fields.items()] + [stray]
+    posted = st.tuples(*every).map(lambda parts: [pair for part in parts for pair in part])
     files = st.fixed_dictionaries({}, optional={name: _files for name in file_names})
-    return st.builds(Posted, fields, files)
+    return st.builds(Posted, posted, files)
 
 
 def _encode(value: str) -> bytes:
@@ -163,7 +175,7 @@ def test_no_form_answers_a_server_error(app: Flask, world: dict[str, int], route
     client = app.test_client()
     if route.user:
         assert login(client, route.user).status_code == 302
-    names, file_names, base = page_fields(client, route, world)
+    fields, file_names = page_fields(client, route, world)
     path = route.path.format(**world)
     counts = STATUSES.setdefault(route.endpoint, Counter())
     csrf = token(client)
@@ -175,7 +187,7 @@ def test_no_form_answers_a_server_error(app: Flask, world: dict[str, int], route
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(posted=_posted(names, file_names, base), where=route.paths)
+    @given(posted=_posted(fields, file_names), where=route.paths)
     def post(posted: Posted, where: str | None) -> None:
         # Logging in or out ends the session: a new client (and token) for each example.
         sender, current = client, csrf

@@ -14,9 +14,11 @@ DECISIONS = (("confirm", "确认"), ("change", "调整分值"), ("reject", "驳�
 
 
 def _posted_id(text: str | None) -> int:
-    """A hidden id field as posted: its number, or 0 (no row's id) for anything that is
-    not ASCII digits (a tampered form), so the view refuses the row instead of failing."""
-    return int(text) if text and text.isascii() and text.isdigit() else 0
+    """A hidden id field as posted: its number, or 0 (no row's id) for anything but at
+    most 10 ASCII digits (a tampered form), so the view refuses the row instead of failing."""
+    if text and text.isascii() and text.isdigit() and len(text) <= 10:
+        return int(text)
+    return 0
 
 
 class SelfEntryForm(TrackerSubform):
