@@ -24,6 +24,7 @@ where the API's contract is kept: a validation error becomes our ``{"error", "fi
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
+from flask.sansio.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import PathConverter
 
@@ -47,7 +48,9 @@ class _AnyPath(PathConverter):
     regex = "[^/](?s:.*?)"
 
 
-bp.record_once(lambda state: state.app.url_map.converters.setdefault("api_path", _AnyPath))
+@bp.record_once
+def _register_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters.setdefault("api_path", _AnyPath)
 
 
 @bp.route("/", endpoint="fallback", methods=_FALLBACK_METHODS, defaults={"rest": ""})
