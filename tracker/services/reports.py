@@ -350,7 +350,8 @@ def _writable_report(
     if report is not None and report.status in IN_REVIEW and not allow_in_review:
         raise Conflict(f"{period.label}的填报已提交，正在审核中，不能存为草稿", field="period")
     if expected_version is not None and (report.version if report else 0) != expected_version:
-        assert report is not None  # a version above 0 exists only for a stored report
+        if report is None:  # a form opened on another period's report, or a forged version
+            raise Conflict(f"{period.label}还没有填报，请重新打开填报表单", field="period")
         raise EditConflict(
             f"{period.label}的填报已被他人于您打开表单后保存。下面是双方的内容，"
             "请核对合并后再保存。",

@@ -81,9 +81,12 @@ def register_web(app: Flask) -> None:
         return render_template("error.html", code=code, message=message), code
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
         code = error.code or 500
-        return render_template("error.html", code=code, message=_MESSAGES.get(code)), code
+        page = render_template("error.html", code=code, message=_MESSAGES.get(code))
+        # A 405 must name the allowed methods (RFC 9110 §15.5.6).
+        allow = getattr(error, "valid_methods", None)
+        return page, code, {"Allow": ", ".join(allow)} if code == 405 and allow else {}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:

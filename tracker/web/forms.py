@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import Form
+from wtforms import Field, FieldList, Form, FormField
 
 # types-WTForms 3.2 predates WTForms 3.3's SelectChoice.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
@@ -27,14 +27,41 @@ class _ChineseMeta:
         return DefaultMeta.get_translations(self, form)  # type: ignore[arg-type]
 
 
-class TrackerForm(FlaskForm):
+#: Shown beside a field holding NUL, which no database column can hold (PostgreSQL refuses
+#: it in text); the JSON API refuses it the same way (tracker/web/api/schemas.py).
+UNSTORABLE = "含有不允许的字符。"
+
+
+def refuse_unstorable(fields: Iterable[Field]) -> bool:
+    """Put :data:`UNSTORABLE` beside each text field (or text entry of a list) holding NUL;
+    False if there was one. Nested forms check their own fields."""
+    ok = True
+    for field in fields:
+        if isinstance(field, FieldList):
+            entries = [entry for entry in field.entries if not isinstance(entry, FormField)]
+            ok = refuse_unstorable(entries) and ok
+        elif isinstance(field.data, str) and "\x00" in field.data:
+            field.errors = [*field.errors, UNSTORABLE]
+            ok = False
+    return ok
+
+
+class _Storable:
+    """Validation that also refuses what the database cannot store."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)  # type: ignore[misc]
+        return refuse_unstorable(self) and valid  # type: ignore[arg-type]
+
+
+class TrackerForm(_Storable, FlaskForm):
     """A CSRF-protected form whose built-in messages are Chinese."""
 
     class Meta(_ChineseMeta):
         pass
 
 
-class TrackerSubform(Form):
+class TrackerSubform(_Storable, Form):
     """A form nested with ``FormField`` (no CSRF of its own), messages in Chinese."""
 
     class Meta(_ChineseMeta):

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, request
+from flask.sansio.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import PathConverter
 
 from tracker.extensions import csrf
 from tracker.web.api.auth import authenticate, ids_in_range
@@ -34,16 +36,27 @@ from tracker.web.api.errors import register_errors
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
-bp.before_request(authenticate)
-bp.before_request(ids_in_range)
 register_errors(bp)
 
-#: Methods the JSON fallback answers (so that unknown paths and wrong methods get JSON).
-_FALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+#: Methods the JSON fallback answers (so that unknown paths and wrong methods get JSON,
+#: a 405 with its Allow header). OPTIONS and HEAD are Flask's own.
+_FALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "TRACE")
+
+
+class _AnyPath(PathConverter):
+    """A path converter that also matches line breaks (werkzeug's ``path`` stops at one, so
+    ``/api/v1/x%0A`` would miss the fallback and get the HTML 404 page)."""
+
+    regex = "[^/](?s:.*?)"
+
+
+@bp.record_once
+def _register_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters.setdefault("api_path", _AnyPath)
 
 
 @bp.route("/", endpoint="fallback", methods=_FALLBACK_METHODS, defaults={"rest": ""})
-@bp.route("/<path:rest>", endpoint="fallback", methods=_FALLBACK_METHODS)
+@bp.route("/<api_path:rest>", endpoint="fallback", methods=_FALLBACK_METHODS)
 def fallback(rest: str) -> NoReturn:
     """Any other path under ``/api/v1``: a JSON 405 (with Allow) when another API route
     has this path with other methods, else a JSON 404."""
@@ -66,6 +79,26 @@ def _allowed_methods() -> set[str]:
         if rule.endpoint != "api.fallback":
             found.add(method)
     return found
+
+
+def _options() -> Response | None:
+    """OPTIONS answers with the methods the API's own routes give this path (Flask's
+    automatic answer would add every method of the fallback); a path no route has is a
+    404. Before the token check, as a preflight carries no credentials."""
+    if request.method != "OPTIONS":
+        return None
+    allowed = _allowed_methods()
+    if not allowed:
+        raise NotFound()
+    extra = {"OPTIONS", "HEAD"} if "GET" in allowed else {"OPTIONS"}
+    return current_app.response_class(
+        status=200, headers={"Allow": ", ".join(sorted(allowed | extra))}
+    )
+
+
+bp.before_request(_options)
+bp.before_request(authenticate)
+bp.before_request(ids_in_range)
 
 
 from tracker.web.api import contributions, openapi, reports, tasks  # noqa: E402

@@ -13,6 +13,14 @@ from tracker.web.forms import TrackerForm, TrackerSubform, choices
 DECISIONS = (("confirm", "确认"), ("change", "调整分值"), ("reject", "驳回"))
 
 
+def _posted_id(text: str | None) -> int:
+    """A hidden id field as posted: its number, or 0 (no row's id) for anything but at
+    most 10 ASCII digits (a tampered form), so the view refuses the row instead of failing."""
+    if text and text.isascii() and text.isdigit() and len(text) <= 10:
+        return int(text)
+    return 0
+
+
 class SelfEntryForm(TrackerSubform):
     """One indicator of the self-assessment form."""
 
@@ -42,8 +50,9 @@ class SelfAssessmentForm(TrackerForm):
             )
 
     def indicator_ids(self) -> list[int]:
-        """The indicator of each posted row (ValueError for one that is not a number)."""
-        return [int(sub.indicator_id.data or 0) for sub in self.rows]
+        """The indicator of each posted row (0, no indicator's id, for one that is not a
+        number)."""
+        return [_posted_id(sub.indicator_id.data) for sub in self.rows]
 
     def inputs(self) -> list[EntryInput]:
         """The posted rows, in order."""
@@ -81,8 +90,8 @@ class ReviewForm(TrackerForm):
             )
 
     def entry_ids(self) -> list[int]:
-        """The entry of each posted row (ValueError for one that is not a number)."""
-        return [int(sub.entry_id.data or 0) for sub in self.rows]
+        """The entry of each posted row (0, no entry's id, for one that is not a number)."""
+        return [_posted_id(sub.entry_id.data) for sub in self.rows]
 
     def inputs(self) -> list[ReviewInput]:
         """The posted rows, in order."""

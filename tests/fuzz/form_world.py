@@ -1,0 +1,216 @@
+"""The world and the route list of the form fuzz test (tests/fuzz/test_forms.py).
+
+World: that of tests/functional/test_route_access.py (the Cixi plan, a submitted 2020Q3
+report asking three cooperating units, a scan's alerts, a notice, a digest), the national
+rubric with the first task mapped and a deduction proposed, and a user of every role.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import strategies as st
+
+from tests.functional.helpers import LEAD_UNIT, PASSWORD, add_user
+from tests.functional.test_route_access import USERS, _world
+from tests.paths import SEEDS
+from tracker import settings as app_settings
+from tracker.domain.policy import Role
+from tracker.extensions import db
+from tracker.models import Indicator, Task, Unit
+from tracker.services import assessment
+
+RUBRIC = SEEDS / "national-assessment-rubric.docx"
+RUBRIC_UNIT = "省级产改领导机构"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A POST route: its endpoint, path (``{name}`` ids of the world), the user posting,
+    the page holding its forms, valid values of fields (``{name}`` ids; the page's own
+    fields are posted too), and a strategy of other paths to post to (``None``: the
+    route's own)."""
+
+    endpoint: str
+    path: str
+    user: str | None
+    page: str
+    valid: dict[str, str] = field(default_factory=dict)
+    paths: Any = field(default_factory=st.none)
+
+
+def _in_path(template: str) -> Any:
+    """Generated path segments: ``template`` with ``{}`` replaced by a quoted text."""
+    return st.one_of(st.none(), st.text(max_size=30).map(lambda t: template.format(quote(t))))
+
+
+def _years(template: str) -> Any:
+    return st.one_of(st.none(), st.integers(0, 10**12).map(template.format))
+
+
+_REPORT = {
+    "period": "2020Q2",
+    "value": "25",
+    "progress": "二季度推进",
+    "problems": "无",
+    "next_steps": "继续推进",
+    "version": "0",
+}
+_MILESTONE = {
+    "rows-0-kind": "level",
+    "rows-0-due": "2025-12-31",
+    "rows-0-comparator": ">=",
+    "rows-0-target": "100",
+    "rows-0-unit": "%",
+    "rows-1-kind": "done",
+    "rows-1-due": "2026-06-30",
+}
+_EVIDENCE = {"file": "", "note": "佐证"}
+
+# fmt: off
+ROUTES: tuple[Route, ...] = (
+    Route("auth.login", "/login", None, "/login",
+          {"username": "office", "password": PASSWORD, "next": "/"}),
+    Route("auth.logout", "/logout", "office", "/"),
+    Route("auth.change_password", "/account/password", "leader", "/account/password",
+          {"current_password": PASSWORD, "new_password": "Another#2021pass",
+           "confirm": "Another#2021pass"}),
+    Route("admin.unlock_account", "/admin/accounts/1/unlock", "office", "/admin/accounts",
+          paths=_years("/admin/accounts/{}/unlock")),
+    Route("tasks.report", "/tasks/{task}/report", "lead", "/tasks/{task}/report", _REPORT),
+    Route("tasks.approve", "/reports/{report}/approve", "lead", "/tasks/{task}",
+          {"decision": "accept", "reason": "同意"}),
+    Route("tasks.correct", "/reports/{report}/correct", "lead", "/tasks/{task}"),
+    Route("tasks.review", "/reports/{report}/review", "office", "/tasks/{task}",
+          {"decision": "accept", "reason": "同意"}),
+    Route("tasks.contribution", "/contributions/{contribution}", "coop",
+          "/contributions/{contribution}", {"decision": "confirm", "text": "已配合"}),
+    Route("tasks.milestones", "/tasks/{task}/milestones", "office", "/tasks/{task}/milestones",
+          _MILESTONE),
+    Route("inbox.mark_read", "/inbox/{alert}/read", "office", "/inbox/"),
+    Route("instructions.create", "/tasks/{task}/instructions", "leader", "/tasks/{task}",
+          {"text": "请加快推进"}),
+    Route("evidence.upload_to_report", "/reports/{report}/evidence", "lead", "/tasks/{task}",
+          _EVIDENCE),
+    Route("evidence.upload_to_contribution", "/contributions/{contribution}/evidence", "coop",
+          "/contributions/{contribution}", _EVIDENCE),
+    Route("evidence.remove", "/evidence/{evidence}/remove", "lead", "/tasks/{task}"),
+    Route("admin.plan_settings_page", "/plans/{plan}/settings", "office", "/plans/{plan}/settings",
+          {"cadence": "quarterly", "report_due_workdays": "6", "overdue_grace_workdays": "0",
+           "contribution_due_workdays": "5", "requires_approval": "y"}),
+    Route("admin.calendar", "/admin/calendar", "office", "/admin/calendar?year=2099",
+          {"day": "2099-10-01", "kind": "holiday", "name": "国庆节"}),
+    Route("admin.remove_day", "/admin/calendar/days/2099-10-01/delete", "office",
+          "/admin/calendar?year=2099", paths=_in_path("/admin/calendar/days/{}/delete")),
+    Route("admin.import_year", "/admin/calendar/2018/import", "office", "/admin/calendar",
+          paths=_years("/admin/calendar/{}/import")),
+    Route("admin.confirm_year", "/admin/calendar/2099/confirm", "office", "/admin/calendar",
+          paths=_years("/admin/calendar/{}/confirm")),
+    Route("my.upload", "/my/upload", "lead", "/my", {"file": ""}),
+    Route("notices.acknowledge", "/notices/{notice}/acknowledge", "lead", "/notices/{notice}"),
+    Route("notices.answer", "/notices/{notice}/answer", "lead", "/notices/{notice}",
+          {"answer": "已补报"}),
+    Route("notifications.mark_read", "/notifications/{digest}/read", "lead", "/notifications"),
+    Route("assessment.mapping", "/assessment/{set}/mapping?plan={plan}", "office",
+          "/assessment/{set}/mapping?plan={plan}",
+          {"task_id": "{task}", "indicator_id": "{indicator}"}),
+    Route("assessment.review", "/assessment/{set}/units/{unit}/review", "assessor",
+          "/assessment/{set}/units/{unit}/review",
+          {"rows-0-opinion": "属实", "rows-0-final_score": "3"}),
+    Route("assessment.decide", "/assessment/adjustments/{adjustment}/decide", "assessor",
+          "/assessment/{set}/plans/{plan}",
+          {"decision": "confirm", "reason": "属实", "points": "-1"}),
+    Route("assessment.appeal", "/assessment/adjustments/{adjustment}/appeal", "lead",
+          "/assessment/{set}/plans/{plan}?unit={lead_unit}", {"reason": "已补报"}),
+    Route("assessment.answer_appeal", "/assessment/adjustments/{adjustment}/answer", "assessor",
+          "/assessment/{set}/plans/{plan}", {"answer": "维持", "points": ""}),
+    Route("assessment.self_form", "/assessment/{set}/self", "filler", "/assessment/{set}/self",
+          {"rows-0-text": "已纳入规划", "rows-0-proposed_score": "5"}),
+    Route("assessment.self_evidence", "/assessment/{set}/self/{indicator}/evidence", "filler",
+          "/assessment/{set}/self/{indicator}/evidence", _EVIDENCE),
+)
+# fmt: on
+
+
+def build_world(app: Flask, runner: FlaskCliRunner) -> dict[str, int]:
+    """The world of the module docstring; the ids the route paths name."""
+    ids = _world(app, runner, "office")
+    for role in ("leader", "assessor", "admin", "cooperating", "unrelated"):
+        add_user(app, *USERS[role])
+    result = runner.invoke(args=["indicators", "import", str(RUBRIC), "--json"])
+    assert result.exit_code == 0, result.output
+    add_user(app, "filler", Role.UNIT, RUBRIC_UNIT)
+    set_id = int(json.loads(result.output)["set_id"])
+    with app.app_context():
+        indicator = db.session.scalar(sa.select(Indicator).where(Indicator.level == 3).limit(1))
+        task = db.session.get(Task, ids["task"])
+        assert indicator is not None and task is not None
+        assessment.map_task(task, indicator, None)
+        current = app_settings.current()
+        proposed = assessment.propose_from_lags(
+            set_id, ids["plan"], date(2020, 11, 20), settings=current.assessment, lag=current.lag
+        )
+        db.session.commit()
+        assert proposed
+        unit = db.session.scalar(sa.select(Unit.id).where(Unit.name == RUBRIC_UNIT))
+        lead = db.session.scalar(sa.select(Unit.id).where(Unit.name == LEAD_UNIT))
+        assert unit is not None and lead is not None
+        return ids | {
+            "set": set_id,
+            "indicator": indicator.id,
+            "unit": unit,
+            "lead_unit": lead,
+            "adjustment": proposed[0].id,
+            "evidence": 999_999,
+        }
+
+
+class _Forms(HTMLParser):
+    """Names, file-input names and values of the POST forms whose action is ``target``."""
+
+    def __init__(self, target: str, page: str) -> None:
+        super().__init__()
+        self.target, self.page = urlsplit(target).path, page
+        self.names: dict[str, str] = {}
+        self.files: set[str] = set()
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            action = urlsplit(a.get("action", "")).path or urlsplit(self.page).path
+            self._inside = a.get("method", "").lower() == "post" and action == self.target
+        elif self._inside and tag in ("input", "select", "textarea") and a.get("name"):
+            name = a["name"]
+            if a.get("type") == "file":
+                self.files.add(name)
+            elif name != "csrf_token":
+                self.names.setdefault(name, a.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._inside = False
+
+
+def page_fields(
+    client: FlaskClient, route: Route, ids: dict[str, int]
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The fields the route's forms post with valid values (the page's, then
+    :attr:`Route.valid`), and its file fields."""
+    page = route.page.format(**ids)
+    forms = _Forms(route.path.format(**ids), page)
+    forms.feed(client.get(page).text)
+    files = forms.files | {name for name in route.valid if name == "file"}
+    valid = {name: value.format(**ids) for name, value in route.valid.items()}
+    # The page's own non-empty values (a version, a row's id) are the current ones.
+    merged = valid | {name: value for name, value in forms.names.items() if value}
+    fields = {name: value for name, value in merged.items() if name not in files}
+    return fields, tuple(sorted(files))
