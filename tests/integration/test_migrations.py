@@ -16,6 +16,15 @@ from tracker.extensions import db
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 
+#: A plan with one category, one measure and one unit, as raw rows (schema of 0001 on).
+ONE_PLAN = (
+    "INSERT INTO plans (id, name, title, first_year, last_year, cadence, source_filename,"
+    " imported_at) VALUES (1, 'p', '', 2019, 2025, 'quarterly', '', '2020-01-01')",
+    "INSERT INTO categories (id, plan_id, position, name) VALUES (1, 1, 1, 'c')",
+    "INSERT INTO measures (id, category_id, position, name) VALUES (1, 1, 1, 'm')",
+    "INSERT INTO units (id, name, created_at) VALUES (1, 'u', '2020-01-01')",
+)
+
 
 def test_migrated_schema_matches_the_models(app_ctx: Flask) -> None:
     with db.engine.connect() as connection:
@@ -63,12 +72,7 @@ def test_upgrading_a_filled_sqlite_database_keeps_child_rows(tmp_path: Path) -> 
         upgrade(directory=MIGRATIONS, revision="0001")
         with db.engine.begin() as connection:
             for statement in (
-                "INSERT INTO plans (id, name, title, first_year, last_year, cadence,"
-                " source_filename, imported_at) VALUES (1, 'p', '', 2019, 2025, 'quarterly',"
-                " '', '2020-01-01')",
-                "INSERT INTO categories (id, plan_id, position, name) VALUES (1, 1, 1, 'c')",
-                "INSERT INTO measures (id, category_id, position, name) VALUES (1, 1, 1, 'm')",
-                "INSERT INTO units (id, name, created_at) VALUES (1, 'u', '2020-01-01')",
+                *ONE_PLAN,
                 "INSERT INTO tasks (id, plan_id, measure_id, position, text, schedule_text,"
                 " needs_review, review_reasons) VALUES (1, 1, 1, 1, 't', '', 0, '')",
                 "INSERT INTO progress_reports (id, task_id, unit_id, period, period_end, status,"
@@ -117,12 +121,7 @@ def test_0005_keeps_every_record_and_stops_deletes_from_cascading(
         upgrade(directory=MIGRATIONS, revision="0004")
         with db.engine.begin() as connection:
             for statement in (
-                "INSERT INTO plans (id, name, title, first_year, last_year, cadence,"
-                " source_filename, imported_at) VALUES (1, 'p', '', 2019, 2025, 'quarterly',"
-                " '', '2020-01-01')",
-                "INSERT INTO categories (id, plan_id, position, name) VALUES (1, 1, 1, 'c')",
-                "INSERT INTO measures (id, category_id, position, name) VALUES (1, 1, 1, 'm')",
-                "INSERT INTO units (id, name, created_at) VALUES (1, 'u', '2020-01-01')",
+                *ONE_PLAN,
                 "INSERT INTO tasks (id, plan_id, measure_id, position, text, schedule_text,"
                 " needs_review, review_reasons) VALUES (1, 1, 1, 1, 't', '', false, '')",
                 "INSERT INTO milestones (id, task_id, position, kind, due, source)"

@@ -54,19 +54,15 @@ def record(
     state after the change is taken now; ``before`` is its :func:`snapshot` taken before.
     Flushes so the record has its id; the caller commits."""
     db.session.flush()
-    after = snapshot(record)
-    entry = AuditEntry(
-        user_id=user.id if user is not None else None,
+    return record_change(
+        action,
+        record,
+        user=user,
         task_id=task_id,
-        entity=sa_inspect(record).mapper.class_.__tablename__,
-        entity_id=getattr(record, "id", None),
-        action=action,
+        before=before,
+        after=snapshot(record),
         summary=summary,
-        before=json.dumps(before, ensure_ascii=False, sort_keys=True) if before else "",
-        after=json.dumps(after, ensure_ascii=False, sort_keys=True),
     )
-    db.session.add(entry)
-    return entry
 
 
 def record_change(
@@ -75,12 +71,13 @@ def record_change(
     *,
     user: User | None,
     task_id: int | None,
-    before: dict[str, Any],
+    before: dict[str, Any] | None,
     after: dict[str, Any],
     summary: str = "",
 ) -> AuditEntry:
     """Add an entry whose ``before`` and ``after`` are given (for changes that span rows,
-    such as a task's milestones, which no single :func:`snapshot` holds). Flushes."""
+    such as a task's milestones, which no single :func:`snapshot` holds); no ``before``
+    for a creation. Flushes."""
     db.session.flush()
     entry = AuditEntry(
         user_id=user.id if user is not None else None,
@@ -89,7 +86,7 @@ def record_change(
         entity_id=getattr(record, "id", None),
         action=action,
         summary=summary,
-        before=json.dumps(before, ensure_ascii=False, sort_keys=True),
+        before=json.dumps(before, ensure_ascii=False, sort_keys=True) if before else "",
         after=json.dumps(after, ensure_ascii=False, sort_keys=True),
     )
     db.session.add(entry)
