@@ -142,13 +142,7 @@ def test_0005_keeps_every_record_and_stops_deletes_from_cascading(
         with db.engine.connect() as connection:
             tasks_left = connection.exec_driver_sql("SELECT count(*) FROM tasks").scalar()
         db.engine.dispose()
-    if url.startswith("postgresql"):
-        engine = sa.create_engine(
-            app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT"
-        )
-        with engine.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE "{sa.make_url(url).database}"')
-        engine.dispose()
+    _drop_filled_database(app, url)
 
     assert milestones == [(1, None)]
     assert history == [(1, 1)]

@@ -7,6 +7,10 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
+#: The largest id a row can have: ids are 32-bit integers on PostgreSQL (and SQLite's
+#: 64-bit ones never reach it); a larger id in a path or a parameter names nothing.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """The current instant in UTC, as stored in ``created_at``-style columns."""

@@ -21,15 +21,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.extensions import db
 from tracker.models import AuditEntry, User
+from tracker.models._types import MAX_ID
 from tracker.models.user import new_session_token
 from tracker.services.audit import record_change
 from tracker.services.errors import NotFound, ServiceError
 from tracker.services.passwords import as_utc
 
 log = logging.getLogger(__name__)
-
-#: The largest id a row can have (32-bit integers on PostgreSQL).
-MAX_ID = 2**31 - 1
 
 #: Audit actions of accounts (entity "users", task None).
 ACCOUNT_ACTIONS = ("login", "login_failed", "login_locked", "lock", "unlock", "logout")

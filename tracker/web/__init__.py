@@ -12,6 +12,7 @@ from tracker.domain.lag import LAG_COLOURS, LAG_LABELS
 from tracker.domain.periods import parse_period
 from tracker.domain.policy import ROLE_LABELS, Action
 from tracker.extensions import talisman
+from tracker.models._types import MAX_ID
 from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.web import labels
 from tracker.web.access import allowed
@@ -124,12 +125,10 @@ def _security_headers(app: Flask) -> None:
     )
 
 
-#: The largest id a row can have (ids are 32-bit integers on PostgreSQL).
-MAX_ID = 2**31 - 1
-
-
 def _ids_in_range() -> None:
-    """A path id beyond any stored one is a 404, not an overflow in the database driver."""
+    """A path id beyond any stored one is a 404, not an overflow in the database driver.
+    Runs before every blueprint's hooks, the API's too (whose error handlers answer it in
+    JSON)."""
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
             abort(404)

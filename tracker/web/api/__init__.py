@@ -31,7 +31,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import PathConverter
 
 from tracker.extensions import csrf
-from tracker.web.api.auth import authenticate, ids_in_range
+from tracker.web.api.auth import authenticate
 from tracker.web.api.errors import register_errors
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -98,7 +98,6 @@ def _options() -> Response | None:
 
 bp.before_request(_options)
 bp.before_request(authenticate)
-bp.before_request(ids_in_range)
 
 
 from tracker.web.api import contributions, openapi, reports, tasks  # noqa: E402

@@ -24,7 +24,6 @@ from tracker.services import tasks as task_service
 from tracker.services import tokens
 from tracker.services.errors import Conflict
 from tracker.web.api.errors import ApiError
-from tracker.web.api.schemas import MAX_ID
 
 T = TypeVar("T")
 View = Callable[..., Any]
@@ -46,15 +45,6 @@ def authenticate() -> None:
     if user is None:
         raise ApiError(401, "API 令牌无效、已撤销，或用户已停用")
     g.api_user = user
-
-
-def ids_in_range() -> None:
-    """``before_request``: a path id beyond any stored one (the columns are 32-bit
-    integers) is a 404, not a database error. (A ``max`` on the converter would not
-    do: werkzeug then answers its own HTML 404 instead of trying the JSON fallback.)"""
-    for value in (request.view_args or {}).values():
-        if isinstance(value, int) and value > MAX_ID:
-            raise ApiError(404)
 
 
 def _bearer(header: str) -> str | None:

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from tracker.domain.lag import LagState
+from tracker.models._types import MAX_ID
 
 #: Longest texts, as on the web forms.
 MAX_REPORT_TEXT = 2000
@@ -24,9 +25,6 @@ MAX_REASON = 1000
 MAX_CONTRIBUTION_TEXT = 500
 MAX_PERIOD = 10
 MAX_UNIT_FILTER = 100
-
-#: The largest id a path or a parameter may name (the columns are 32-bit integers).
-MAX_ID = 2**31 - 1
 
 
 def _storable(text: str) -> str:

@@ -7,6 +7,7 @@ from tracker.clock import today
 from tracker.domain.policy import Action
 from tracker.extensions import db
 from tracker.models import Task, Unit
+from tracker.models._types import MAX_ID
 from tracker.services import plans
 from tracker.services import reports as report_service
 from tracker.services.audit import history_of_task
@@ -18,7 +19,7 @@ from tracker.web.api.auth import addressed, api_allowed, api_user, require_api, 
 from tracker.web.api.errors import ApiError
 from tracker.web.api.responses import History, HistoryEntry, Report, ReportList, TaskList
 from tracker.web.api.responses import Task as TaskOut
-from tracker.web.api.schemas import MAX_ID, TaskFilters
+from tracker.web.api.schemas import TaskFilters
 from tracker.web.api.spec import answers, spec
 
 
