@@ -147,6 +147,8 @@ def test_lead_uploads_office_downloads(app: Flask, ids: Ids, uploads: Path) -> N
     assert download.data == samples.PDF
     assert download.mimetype == "application/pdf"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    policy = download.headers["Content-Security-Policy"].split(";")
+    assert [directive.strip() for directive in policy] == ["default-src 'none'", "sandbox"]
     disposition = download.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote('三季度进展报告.pdf')}" in disposition

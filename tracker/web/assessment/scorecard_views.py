@@ -74,7 +74,6 @@ def scorecard_download(set_id: int, plan_id: int) -> Response:
         as_attachment=True,
         download_name=name,
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

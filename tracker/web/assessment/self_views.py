@@ -28,7 +28,7 @@ from tracker.web.assessment.blueprint import (
     upload_dir,
 )
 from tracker.web.assessment.forms import EvidenceForm, SelfAssessmentForm
-from tracker.web.files import private_download
+from tracker.web.files import private_download, sandboxed
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -82,7 +82,6 @@ def self_docx(set_id: int) -> Response:
     response = send_file(
         io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"{unit.name}自评表.docx"
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -146,6 +145,7 @@ def _evidence_page(indicator: Indicator, entry: SelfAssessment | None) -> dict[s
 
 @bp.route("/evidence/<int:evidence_id>")
 @login_required
+@sandboxed
 def evidence_download(evidence_id: int) -> Response:
     """A self-assessment evidence file: for its unit, the reviewers and the office (404
     for a report's evidence, a removed or missing file)."""

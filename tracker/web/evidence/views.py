@@ -29,7 +29,7 @@ from tracker.services import evidence as evidence_service
 from tracker.web.access import allowed, require
 from tracker.web.actions import act, submit
 from tracker.web.evidence.forms import EvidenceForm, RemoveEvidenceForm
-from tracker.web.files import private_download
+from tracker.web.files import private_download, sandboxed
 
 bp = Blueprint("evidence", __name__)
 
@@ -186,6 +186,7 @@ def _attach(target: ProgressReport | Contribution, form: EvidenceForm) -> Eviden
 
 @bp.route("/evidence/<int:evidence_id>")
 @login_required
+@sandboxed
 def download(evidence_id: int) -> Response:
     """The stored file with its original name, as an attachment, to users who may see
     the task; 404 when the file is removed or gone from storage."""

@@ -14,7 +14,7 @@ from tracker.models import SupervisionNotice
 from tracker.services import notices as notice_service
 from tracker.web.access import allowed, require
 from tracker.web.actions import act
-from tracker.web.files import private_download
+from tracker.web.files import private_download, sandboxed
 from tracker.web.forms import TrackerForm
 from tracker.web.notices.forms import AnswerForm
 
@@ -90,6 +90,7 @@ def show(notice_id: int) -> str:
 
 @bp.route("/<int:notice_id>/document.<any(docx, pdf):kind>")
 @login_required
+@sandboxed
 def document(notice_id: int, kind: str) -> Response:
     """The stored .docx or PDF, as an attachment (the PDF is made on first download);
     a missing file is a 404."""
