@@ -232,10 +232,7 @@ def _run_pg(program: str, engine: Engine, *args: str) -> None:
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     libpq = url.set(drivername="postgresql", password=None)
-    database_flag = "--dbname" if program == "pg_restore" else None
-    command = [program, *args]
-    target = libpq.render_as_string(hide_password=False)
-    command += [database_flag, target] if database_flag else [target]
+    command = [program, *args, "--dbname", libpq.render_as_string(hide_password=False)]
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     except FileNotFoundError as error:
