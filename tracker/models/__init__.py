@@ -22,6 +22,7 @@ from tracker.models.report import (
     ProgressReport,
     ReportStatus,
 )
+from tracker.models.task_state import TaskState
 from tracker.models.token import ApiToken
 from tracker.models.unit import Unit, UnitAlias
 from tracker.models.user import User
@@ -54,6 +55,7 @@ __all__ = [
     "SupervisionNotice",
     "Task",
     "TaskIndicator",
+    "TaskState",
     "TaskUnit",
     "Unit",
     "UnitAlias",
