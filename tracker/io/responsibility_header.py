@@ -62,7 +62,8 @@ ColumnChoice = Mapping[str, str]
 
 class HeaderUnknown(TableReadError):
     """The header's names do not say where the task, schedule or lead column is;
-    ``labels`` are the candidate header row's labels, for the office to choose from."""
+    ``labels`` are the candidate header row's keys (:func:`header_key`), for the office
+    to choose from."""
 
     def __init__(self, message: str, file: str, row: int | None, labels: tuple[str, ...]) -> None:
         super().__init__(message, file, row=row)
@@ -84,6 +85,20 @@ class PlanColumns:
     header_rows: int
 
 
+def known_role(key: str) -> str | None:
+    """The role a header of this key has by the known names (for preselecting a column
+    choice), or None."""
+    for role, names in (
+        ("task", (*_TASK_NAMES, _TASK_FALLBACK)),
+        ("schedule", _SCHEDULE_NAMES),
+        ("lead", (*_LEAD_NAMES, *_UNIT_GROUP_NAMES)),
+        ("cooperating", _COOP_NAMES),
+    ):
+        if key in names:
+            return role
+    return None
+
+
 def find_header(grid: Grid, choice: ColumnChoice | None = None) -> int | None:
     """Index of the first row (of the first 50) naming two known columns (the known names
     and those of ``choice``), else None."""
@@ -101,7 +116,7 @@ def candidate_header(grid: Grid) -> tuple[int, tuple[str, ...]] | None:
     for index, row in enumerate(grid.rows[:_HEADER_SCAN_ROWS]):
         fields = [field for field in header_fields(row) if 0 < len(field.key) <= 20]
         if len(fields) >= 3:
-            return index, tuple(field.label for field in fields)
+            return index, tuple(field.key for field in fields)
     return None
 
 
@@ -232,5 +247,5 @@ def _require(roles: dict[str, int], file: str, header_row: int, fields: list[Hea
         if role not in roles
     ]
     if missing:
-        labels = tuple(field.label for field in fields)
+        labels = tuple(field.key for field in fields)
         raise HeaderUnknown("表头" + "；".join(missing), file, header_row, labels)
