@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -210,26 +210,25 @@ def read_staged(staged: PlanImport, limits: ContainerLimits) -> ResponsibilityTa
 
 def preview(staged: PlanImport, limits: ContainerLimits) -> Preview:
     """What confirming ``staged`` would store (see :class:`Preview`). Reads only."""
-    base = {"import_id": staged.id, "filename": staged.filename, "plan_id": staged.plan_id}
     choice = choice_of(staged)
+    empty = Preview(staged.id, staged.filename, staged.plan_id, choice=choice)
     try:
         table = read_staged(staged, limits)
     except HeaderUnknown as error:
-        return Preview(**base, error=str(error), headers=error.labels, choice=choice)
+        return replace(empty, error=str(error), headers=error.labels)
     except TableReadError as error:
-        return Preview(**base, error=str(error), choice=choice)
+        return replace(empty, error=str(error))
     plan = plans.get_plan(staged.plan_id) if staged.plan_id is not None else None
     period, source = _period(table, plan)
     units = UnitDirectory()
     rows = tuple(_row_preview(row, period, units) for row in table.rows)
-    return Preview(
-        **base,
+    return replace(
+        empty,
         title=table.title,
         name=plan.name if plan is not None else plans.plan_name(table),
         period=period,
         period_source=source,
         rows=rows,
-        choice=choice,
         diff=plan_revision.diff_plan(plan, table) if plan is not None else None,
     )
 

@@ -127,8 +127,8 @@ def _preview(staged: PlanImport) -> PlanPreview:
 def _stage(form: PlanUpload | None, plan_id: int | None) -> PlanPreview:
     require_api(Action.IMPORT_PLAN)
     plan = plans.get_plan(plan_id) if plan_id is not None else None
-    upload = form.file if form is not None else request.files.get("file")
-    if upload is None:
+    upload = request.files.get("file")
+    if form is None or upload is None:
         raise ApiError(422, "请以 multipart/form-data 上传文件（字段 file）", field="file")
     staged = plan_import.stage_upload(upload.filename or "", upload.read(), api_user(), plan=plan)
     return _preview(staged)
