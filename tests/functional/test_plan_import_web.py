@@ -178,14 +178,18 @@ def big_table(path: Path, rows: int) -> Path:
 def test_a_500_row_table_previews_in_under_two_seconds(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
+    """The first preview (the table read, 500 schedules parsed, the page rendered) is
+    what is timed; the upload before it only stores the file."""
     office(app, client)
-    preview = upload(client, big_table(tmp_path / "big.xlsx", 500))
+    table = big_table(tmp_path / "big.xlsx", 500)
     started = time.perf_counter()
+    preview = upload(client, table)
+    uploaded = time.perf_counter()
     page = client.get(preview)
-    elapsed = time.perf_counter() - started
+    shown = time.perf_counter()
     assert page.status_code == 200 and "共 500 项任务" in page.text
-    print(f"500-row preview: {elapsed:.2f} s")
-    assert elapsed <= 2.0, elapsed
+    print(f"500-row upload {uploaded - started:.2f} s, preview {shown - uploaded:.2f} s")
+    assert shown - uploaded <= 2.0, shown - uploaded
 
 
 def test_the_api_previews_and_confirms(

@@ -7,6 +7,7 @@ the office confirms, all or nothing. ``plan import`` shares the reading and the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Mapping
@@ -202,10 +203,29 @@ def read_staged(staged: PlanImport, limits: ContainerLimits) -> ResponsibilityTa
     """The staged file read as a responsibility table, under the column choice.
 
     Raises :class:`TableReadError` (:class:`HeaderUnknown` when columns must be chosen)."""
-    with tempfile.TemporaryDirectory(prefix="plan-import-") as folder:
-        path = Path(folder) / staged.filename
-        path.write_bytes(staged.content)
-        return plans.read_table(path, limits=limits, choice=choice_of(staged))
+    choice = choice_of(staged)
+    key = (
+        hashlib.sha256(staged.content).hexdigest(),
+        staged.filename,
+        json.dumps(choice, sort_keys=True, ensure_ascii=False),
+        limits,
+    )
+    table = _READ.get(key)
+    if table is None:
+        with tempfile.TemporaryDirectory(prefix="plan-import-") as folder:
+            path = Path(folder) / staged.filename
+            path.write_bytes(staged.content)
+            table = plans.read_table(path, limits=limits, choice=choice)
+        _READ[key] = table
+        while len(_READ) > _READ_KEEP:
+            _READ.pop(next(iter(_READ)))
+    return table
+
+
+#: Tables read lately, by (content hash, name, choice, limits): the preview page, its
+#: column choice and the confirmation read the same upload (tables are immutable).
+_READ: dict[tuple[str, str, str, ContainerLimits], ResponsibilityTable] = {}
+_READ_KEEP = 8
 
 
 def preview(staged: PlanImport, limits: ContainerLimits) -> Preview:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,9 +193,17 @@ def plan_name(table: ResponsibilityTable) -> str:
 
 
 def read_schedule(row: PlanRow, period: tuple[int, int]) -> ParsedSchedule:
-    """The grammar's reading of a row's schedule; a parse error becomes a review reason."""
+    """The grammar's reading of a row's schedule (numbered steps and labels split off
+    first); a parse error becomes a review reason."""
+    return _parsed(row.schedule, row.task, period)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(schedule: str, task: str, period: tuple[int, int]) -> ParsedSchedule:
+    """Cached: a preview, its column choice and its confirmation read the same rows, and
+    the grammar is pure (the result is immutable)."""
     try:
-        return parse_schedule(strip_steps(row.schedule), row.task, period)
+        return parse_schedule(strip_steps(schedule), task, period)
     except ScheduleParseError as error:
         return ParsedSchedule(milestones=(), needs_review=True, reasons=(error.reason,))
 
