@@ -223,3 +223,53 @@ def test_the_api_previews_and_confirms(
     assert confirmed.get_json()["counts"]["tasks"] == 57
     with app.app_context():
         assert db.session.get(PlanImport, body["import_id"]).confirmed_at is not None
+
+
+def test_the_api_chooses_columns_and_revises(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    add_user(app, "office", Role.OFFICE)
+    headers = {"Authorization": f"Bearer {cli_token(runner, 'office')}"}
+
+    def post_file(url: str, path: Path) -> dict:
+        with path.open("rb") as handle:
+            response = client.post(
+                url,
+                headers=headers,
+                data={"file": (handle, path.name)},
+                content_type="multipart/form-data",
+            )
+        assert response.status_code == 200, response.text
+        return response.get_json()
+
+    odd = other_district_table(
+        tmp_path / "odd.xlsx", ("编号", "民生事项", "推进安排", "主办", "协办")
+    )
+    body = post_file(f"{API}/plans/import", odd)
+    assert body["error"] and body["headers"] == ["编号", "民生事项", "推进安排", "主办", "协办"]
+    choice = {"民生事项": "task", "推进安排": "schedule", "主办": "lead", "协办": "cooperating"}
+    chosen = client.post(
+        f"{API}/plans/imports/{body['import_id']}/columns", headers=headers, json={"choice": choice}
+    )
+    assert chosen.status_code == 200 and len(chosen.get_json()["rows"]) == 2
+    twice = client.post(
+        f"{API}/plans/imports/{body['import_id']}/columns",
+        headers=headers,
+        json={"choice": {"民生事项": "task", "推进安排": "task"}},
+    )
+    assert twice.status_code == 422 and twice.get_json()["field"] == "columns"
+    done = client.post(
+        f"{API}/plans/imports/{body['import_id']}/confirm",
+        headers=headers,
+        json={"period": "2021-2021"},
+    ).get_json()
+    again = client.post(
+        f"{API}/plans/imports/{body['import_id']}/confirm", headers=headers, json={}
+    )
+    assert again.status_code == 409
+
+    revised = other_district_table(
+        tmp_path / "odd2.xlsx", ("编号", "民生事项", "推进安排", "主办", "协办")
+    )
+    diff = post_file(f"{API}/plans/{done['plan_id']}/import", revised)["diff"]
+    assert diff["counts"] == {"added": 0, "changed": 0, "removed": 0, "unchanged": 2}

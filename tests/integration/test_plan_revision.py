@@ -153,3 +153,19 @@ def test_revising_cixi_keeps_reports_and_archives_the_removed_task(
         assert removed not in texts and added in texts and len(texts) == 57
         statuses = scan.assess_plan(gone.plan, date(2020, 11, 20), lag=lag)
         assert all(status.task.id != gone.id for status in statuses)
+
+
+def test_plan_show_json_gives_review_reasons(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(OTHER_HEADER))
+    sheet.append(["1", "建设职工书屋", "2021年达到50%和30家", "区总工会", ""])
+    book.save(tmp_path / "review.xlsx")
+    code, summary = invoke(
+        runner, "plan", "import", str(tmp_path / "review.xlsx"), "--period", "2021-2021", "--json"
+    )
+    assert code == 0 and summary["needs_review"] == 1
+    code, shown = invoke(runner, "plan", "show", str(summary["plan_id"]), "--json")
+    task = shown["categories"][0]["measures"][0]["tasks"][0]
+    assert task["needs_review"] and task["review_reasons"]
