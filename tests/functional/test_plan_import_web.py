@@ -90,7 +90,9 @@ def test_cixi_through_the_pages_then_a_revision_keeps_reports(
             t.text for t in db.session.scalars(sa.select(Task).where(Task.archived_at.is_(None)))
         ]
         assert removed not in texts and added in texts and changed in texts
+        gone = db.session.scalar(sa.select(Task.id).where(Task.text == removed))
     assert removed not in client.get(ledger).text
+    assert "方案修订中归档" in client.get(f"/tasks/{gone}").text
 
 
 def _report_on_every_task(plan_id: int) -> int:

@@ -169,3 +169,36 @@ def test_plan_show_json_gives_review_reasons(runner: FlaskCliRunner, tmp_path: P
     code, shown = invoke(runner, "plan", "show", str(summary["plan_id"]), "--json")
     task = shown["categories"][0]["measures"][0]["tasks"][0]
     assert task["needs_review"] and task["review_reasons"]
+
+
+def test_a_revision_changes_units_and_keeps_a_reworded_task(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = other_district_table(tmp_path / "other.xlsx")
+    code, summary = invoke(runner, "plan", "import", str(path), "--period", "2021-2021", "--json")
+    with app.app_context():
+        ids = db.session.scalars(sa.select(Task.id).order_by(Task.position)).all()
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    sheet["D3"] = "区人社局"  # row 1's lead unit
+    sheet["E3"] = "区总工会"
+    sheet["B4"] = "项目名：职工技能培训"  # row 2 reworded
+    book.save(tmp_path / "revised.xlsx")
+    code, counts = invoke(
+        runner,
+        "plan",
+        "import",
+        str(tmp_path / "revised.xlsx"),
+        "--into",
+        str(summary["plan_id"]),
+        "--json",
+    )
+    assert code == 0, counts
+    assert counts == {"added": 0, "changed": 2, "removed": 0, "unchanged": 0}
+    with app.app_context():
+        first, second = (db.session.get(Task, task_id) for task_id in ids)
+        assert first is not None and second is not None
+        assert [u.name for u in first.lead_units] == ["区人社局"]
+        assert [u.name for u in first.cooperating_units] == ["区总工会"]
+        assert second.text == "项目名：职工技能培训" and second.archived_at is None

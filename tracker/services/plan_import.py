@@ -27,6 +27,7 @@ from tracker.io.containers import ContainerLimits
 from tracker.io.responsibility_header import ROLE_LABELS, HeaderUnknown
 from tracker.io.tables import PlanRow, ResponsibilityTable, TableReadError
 from tracker.models import ImportColumnChoice, Plan, PlanImport, User
+from tracker.models._types import utcnow
 from tracker.services import plan_revision, plans
 from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.services.units import UnitDirectory
@@ -142,7 +143,7 @@ def stage_upload(
         raise ServiceError("请上传 .docx 或 .xlsx 格式的责任分工表", field="file")
     if not content:
         raise ServiceError("上传的文件是空的", field="file")
-    cutoff = datetime.now().astimezone() - STAGING_KEEP
+    cutoff = utcnow() - STAGING_KEEP
     db.session.execute(
         sa.delete(PlanImport).where(
             PlanImport.confirmed_at.is_(None), PlanImport.created_at < cutoff
