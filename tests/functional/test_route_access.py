@@ -172,6 +172,15 @@ CASES: tuple[Case, ...] = (
          (LOGIN, 404, 404, 404, 403, 404, 404, 404)),
     Case("GET", "/assessment/{missing}/mapping", "assessment.mapping", "",
          (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    # Plan import (issue 11): the office and the admin; no upload is staged ({missing}).
+    Case("GET", "/plans/import", "plans.import_new", "",
+         (LOGIN, 200, 403, 403, 200, 403, 403, 403)),
+    Case("GET", "/plans/{plan}/import", "plans.import_into", "",
+         (LOGIN, 200, 403, 403, 200, 403, 403, 403)),
+    Case("GET", "/plans/{missing}/import", "plans.import_into", "",
+         (LOGIN, 404, 403, 403, 404, 403, 403, 403)),
+    Case("GET", "/plans/imports/{missing}", "plans.preview", "",
+         (LOGIN, 404, 403, 403, 404, 403, 403, 403)),
     # Writes. Without the CSRF token every POST is refused before anything else.
     Case("POST", "/tasks/{task}/report", "tasks.report", "no-csrf",
          (400, 400, 400, 400, 400, 400, 400, 400)),
@@ -276,6 +285,17 @@ CASES: tuple[Case, ...] = (
          (LOGIN, 403, 403, 404, 403, 403, 403, 403)),
     Case("POST", "/assessment/{missing}/mapping", "assessment.mapping", "token",
          (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    # Plan import: without a file the upload page is shown again with its message (200).
+    Case("POST", "/plans/import", "plans.import_new", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
+    Case("POST", "/plans/import", "plans.import_new", "token",
+         (LOGIN, 200, 403, 403, 200, 403, 403, 403)),
+    Case("POST", "/plans/{plan}/import", "plans.import_into", "token",
+         (LOGIN, 200, 403, 403, 200, 403, 403, 403)),
+    Case("POST", "/plans/imports/{missing}/columns", "plans.choose_columns", "token",
+         (LOGIN, 404, 403, 403, 404, 403, 403, 403)),
+    Case("POST", "/plans/imports/{missing}/confirm", "plans.confirm", "token",
+         (LOGIN, 404, 403, 403, 404, 403, 403, 403)),
     # Accounts: the office and the admin lift locks (the lead user's account is not locked:
     # refused with a message); everyone changes their own password (a wrong current one
     # shows the form again).

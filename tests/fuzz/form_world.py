@@ -8,9 +8,11 @@ rubric with the first task mapped and a deduction proposed, and a user of every 
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -29,6 +31,7 @@ from tracker.models import Indicator, Task, Unit
 from tracker.services import assessment
 
 RUBRIC = SEEDS / "national-assessment-rubric.docx"
+CIXI = SEEDS / "cixi-key-tasks.docx"
 RUBRIC_UNIT = "省级产改领导机构"
 
 
@@ -136,6 +139,17 @@ ROUTES: tuple[Route, ...] = (
           {"rows-0-text": "已纳入规划", "rows-0-proposed_score": "5"}),
     Route("assessment.self_evidence", "/assessment/{set}/self/{indicator}/evidence", "filler",
           "/assessment/{set}/self/{indicator}/evidence", _EVIDENCE),
+    Route("plans.import_new", "/plans/import", "office", "/plans/import", {"file": ""}),
+    Route("plans.import_into", "/plans/{plan}/import", "office", "/plans/{plan}/import",
+          {"file": ""}, paths=_years("/plans/{}/import")),
+    Route("plans.choose_columns", "/plans/imports/{odd_import}/columns", "office",
+          "/plans/imports/{odd_import}",
+          {"columns-0": "ignore", "columns-1": "task", "columns-2": "schedule",
+           "columns-3": "lead", "columns-4": "cooperating"},
+          paths=_years("/plans/imports/{}/columns")),
+    Route("plans.confirm", "/plans/imports/{plan_import}/confirm", "office",
+          "/plans/imports/{plan_import}", {"name": "慈溪方案", "period": "2019-2025"},
+          paths=_years("/plans/imports/{}/confirm")),
 )
 # fmt: on
 
@@ -163,14 +177,32 @@ def build_world(app: Flask, runner: FlaskCliRunner) -> dict[str, int]:
         unit = db.session.scalar(sa.select(Unit.id).where(Unit.name == RUBRIC_UNIT))
         lead = db.session.scalar(sa.select(Unit.id).where(Unit.name == LEAD_UNIT))
         assert unit is not None and lead is not None
-        return ids | {
-            "set": set_id,
-            "indicator": indicator.id,
-            "unit": unit,
-            "lead_unit": lead,
-            "adjustment": proposed[0].id,
-            "evidence": 999_999,
-        }
+        return (
+            ids
+            | {
+                "set": set_id,
+                "indicator": indicator.id,
+                "unit": unit,
+                "lead_unit": lead,
+                "adjustment": proposed[0].id,
+                "evidence": 999_999,
+            }
+            | _staged_imports()
+        )
+
+
+def _staged_imports() -> dict[str, int]:
+    """Two uploads waiting for confirmation: the Cixi table, and one whose headers the
+    reader does not know (for the column choice)."""
+    from tests.integration.test_plan_revision import other_district_table
+    from tracker.services import plan_import
+
+    cixi = plan_import.stage_upload(CIXI.name, CIXI.read_bytes(), None)
+    with tempfile.TemporaryDirectory() as folder:
+        odd = other_district_table(Path(folder) / "odd.xlsx", ("编号", "甲", "乙", "丙", "丁"))
+        unknown = plan_import.stage_upload(odd.name, odd.read_bytes(), None)
+    db.session.commit()
+    return {"plan_import": cixi.id, "odd_import": unknown.id}
 
 
 class _Forms(HTMLParser):

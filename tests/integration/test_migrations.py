@@ -280,3 +280,56 @@ def test_0007_keeps_every_delivery_and_checks_the_states(app: Flask, tmp_path: P
     assert claims == [None] * len(OLD_DELIVERIES)
     assert after_downgrade == [(1, "sent"), (2, "pending"), (3, "failed"), (4, "skipped")]
     assert "claimed_at" not in names
+
+
+def test_0009_plans_keeps_every_task_in_force(app: Flask, tmp_path: Path) -> None:
+    """On a filled database (SQLite file or PostgreSQL): every task keeps its text and is in
+    force (not archived) after the upgrade; staged imports and column choices can be
+    stored; a downgrade drops them and keeps the tasks."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008")
+        with db.engine.begin() as connection:
+            for statement in ONE_PLAN:
+                connection.execute(sa.text(statement))
+            for number in (1, 2):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO tasks (id, plan_id, measure_id, position, text,"
+                        " schedule_text, needs_review, review_reasons) VALUES"
+                        " (:id, 1, 1, :id, :text, '2020年完成', false, '')"
+                    ),
+                    {"id": number, "text": f"任务{number}"},
+                )
+        upgrade(directory=MIGRATIONS)
+        with db.engine.begin() as connection:
+            kept = connection.exec_driver_sql(
+                "SELECT id, text, archived_at FROM tasks ORDER BY id"
+            ).all()
+            connection.execute(
+                sa.text(
+                    "INSERT INTO plan_imports (filename, content, choice, created_at)"
+                    " VALUES ('a.xlsx', :content, '{}', '2020-01-01')"
+                ),
+                {"content": b"PK\x03\x04"},
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO import_column_choices (kind, header, role, updated_at)"
+                " VALUES ('plan', '项目', 'task', '2020-01-01')"
+            )
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO import_column_choices (kind, header, role, updated_at)"
+                " VALUES ('plan', '项目', 'schedule', '2020-01-01')"
+            )
+        downgrade(directory=MIGRATIONS, revision="0008")
+        with db.engine.connect() as connection:
+            after = connection.exec_driver_sql("SELECT id, text FROM tasks ORDER BY id").all()
+            tables = set(sa.inspect(connection).get_table_names())
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert kept == [(1, "任务1", None), (2, "任务2", None)]
+    assert after == [(1, "任务1"), (2, "任务2")]
+    assert "plan_imports" not in tables and "import_column_choices" not in tables

@@ -7,7 +7,7 @@ columns (see :mod:`tracker.io.tables` for the reading decisions).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tracker.io.table_grid import (
@@ -19,9 +19,16 @@ from tracker.io.table_grid import (
 )
 
 _CATEGORY_NAMES = ("主要举措", "主要任务", "重点任务")
-_TASK_NAMES = ("责任分解", "具体措施", "工作任务")
+_TASK_NAMES = ("责任分解", "具体措施", "工作任务", "实事项目", "项目名称", "项目内容")
 _TASK_FALLBACK = "重点任务"
-_SCHEDULE_NAMES = ("时间进度", "完成时限", "时间节点")
+_SCHEDULE_NAMES = (
+    "时间进度",
+    "完成时限",
+    "时间节点",
+    "工作举措及实施计划",
+    "实施计划",
+    "进度安排",
+)
 _LEAD_NAMES = ("牵头单位", "责任单位（牵头）", "牵头部门")
 _COOP_NAMES = ("配合单位", "责任单位（配合）", "配合部门")
 _UNIT_GROUP_NAMES = ("责任单位", "责任部门")
@@ -39,6 +46,29 @@ _KNOWN_NAMES = frozenset(
 )
 _HEADER_SCAN_ROWS = 50
 
+#: The roles a column can be given, as the preview's column choice names them.
+ROLE_LABELS: dict[str, str] = {
+    "task": "任务内容",
+    "schedule": "时间进度",
+    "lead": "牵头单位",
+    "cooperating": "配合单位",
+    "category": "主要举措（分类）",
+    "measure": "举措（分组）",
+}
+#: A column choice: header key (as :func:`header_key` writes it) → role of ROLE_LABELS;
+#: a key mapped to anything else is ignored.
+ColumnChoice = Mapping[str, str]
+
+
+class HeaderUnknown(TableReadError):
+    """The header's names do not say where the task, schedule or lead column is;
+    ``labels`` are the candidate header row's keys (:func:`header_key`), for the office
+    to choose from."""
+
+    def __init__(self, message: str, file: str, row: int | None, labels: tuple[str, ...]) -> None:
+        super().__init__(message, file, row=row)
+        self.labels = labels
+
 
 @dataclass(frozen=True)
 class PlanColumns:
@@ -55,25 +85,54 @@ class PlanColumns:
     header_rows: int
 
 
-def find_header(grid: Grid) -> int | None:
-    """Index of the first row (of the first 50) naming two known columns, else None."""
+def known_role(key: str) -> str | None:
+    """The role a header of this key has by the known names (for preselecting a column
+    choice), or None."""
+    for role, names in (
+        ("task", (*_TASK_NAMES, _TASK_FALLBACK)),
+        ("schedule", _SCHEDULE_NAMES),
+        ("lead", (*_LEAD_NAMES, *_UNIT_GROUP_NAMES)),
+        ("cooperating", _COOP_NAMES),
+    ):
+        if key in names:
+            return role
+    return None
+
+
+def find_header(grid: Grid, choice: ColumnChoice | None = None) -> int | None:
+    """Index of the first row (of the first 50) naming two known columns (the known names
+    and those of ``choice``), else None."""
+    known = _KNOWN_NAMES | frozenset(choice or ())
     for index, row in enumerate(grid.rows[:_HEADER_SCAN_ROWS]):
         keys = {header_key(cell.text) for cell in row.cells}
-        if len(keys & _KNOWN_NAMES) >= 2:
+        if len(keys & known) >= 2:
             return index
     return None
 
 
-def plan_columns(grid: Grid, header_index: int, file: str) -> PlanColumns:
+def candidate_header(grid: Grid) -> tuple[int, tuple[str, ...]] | None:
+    """The first row with three or more header-like cells (short text), as (index, labels):
+    where the office is asked which column is which when no known header is found."""
+    for index, row in enumerate(grid.rows[:_HEADER_SCAN_ROWS]):
+        fields = [field for field in header_fields(row) if 0 < len(field.key) <= 20]
+        if len(fields) >= 3:
+            return index, tuple(field.key for field in fields)
+    return None
+
+
+def plan_columns(
+    grid: Grid, header_index: int, file: str, choice: ColumnChoice | None = None
+) -> PlanColumns:
     """The column of each role in the header row at ``header_index`` (and the sub-header
-    row below it when 责任单位 spans 牵头 / 配合).
+    row below it when 责任单位 spans 牵头 / 配合); the office's ``choice`` goes first.
 
     Raises:
-        TableReadError: the task, schedule or lead column is missing (one message lists all).
+        HeaderUnknown: the task, schedule or lead column is missing (one message lists all).
     """
     fields = header_fields(grid.rows[header_index])
     subheaders = _unit_subheaders(grid, header_index, fields)
     roles: dict[str, int] = dict(subheaders)
+    _apply_choice(roles, fields, choice or {})
     labels: dict[int, str] = {}
     for field in fields:
         for column in field.columns:
@@ -89,7 +148,7 @@ def plan_columns(grid: Grid, header_index: int, file: str) -> PlanColumns:
     _assign_categories(roles, fields)
     for column, label in _subheader_labels(grid, header_index, subheaders).items():
         labels[column] = label
-    _require(roles, file, grid.rows[header_index].number)
+    _require(roles, file, grid.rows[header_index].number, fields)
     return PlanColumns(
         task=roles["task"],
         schedule=roles["schedule"],
@@ -101,6 +160,18 @@ def plan_columns(grid: Grid, header_index: int, file: str) -> PlanColumns:
         header_index=header_index,
         header_rows=2 if subheaders else 1,
     )
+
+
+def _apply_choice(roles: dict[str, int], fields: list[HeaderField], choice: ColumnChoice) -> None:
+    """Give each role the column the office chose for it (by header key)."""
+    for field in fields:
+        role = choice.get(field.key)
+        if role == "ignore":
+            roles[f"ignore:{field.key}"] = field.columns[0]
+        elif role in ROLE_LABELS and role not in roles:
+            roles[role] = field.columns[0]
+            if role == "category" and len(field.columns) >= 2 and "measure" not in roles:
+                roles["measure"] = field.columns[1]
 
 
 def _assign(
@@ -168,7 +239,7 @@ _REQUIRED = (
 )
 
 
-def _require(roles: dict[str, int], file: str, header_row: int) -> None:
+def _require(roles: dict[str, int], file: str, header_row: int, fields: list[HeaderField]) -> None:
     """Raise one error listing every missing required column."""
     missing = [
         f"缺少「{label}」列（可写作：{'、'.join(names)}）"
@@ -176,4 +247,5 @@ def _require(roles: dict[str, int], file: str, header_row: int) -> None:
         if role not in roles
     ]
     if missing:
-        raise TableReadError("表头" + "；".join(missing), file, row=header_row)
+        labels = tuple(field.key for field in fields)
+        raise HeaderUnknown("表头" + "；".join(missing), file, header_row, labels)

@@ -26,7 +26,14 @@ from pathlib import Path
 
 from tracker.domain.units import UnitName, split_units
 from tracker.io.containers import ContainerLimits
-from tracker.io.responsibility_header import PlanColumns, find_header, plan_columns
+from tracker.io.responsibility_header import (
+    ColumnChoice,
+    HeaderUnknown,
+    PlanColumns,
+    candidate_header,
+    find_header,
+    plan_columns,
+)
 from tracker.io.table_grid import (
     LINE_SPLIT_RE,
     Grid,
@@ -47,6 +54,7 @@ __all__ = [
     "GridCell",
     "GridRow",
     "HeaderField",
+    "HeaderUnknown",
     "PlanRow",
     "ResponsibilityTable",
     "TableReadError",
@@ -91,24 +99,27 @@ class ResponsibilityTable:
 
 
 def read_responsibility_table(
-    path: Path, limits: ContainerLimits | None = None
+    path: Path, limits: ContainerLimits | None = None, choice: ColumnChoice | None = None
 ) -> ResponsibilityTable:
     """Read the responsibility table of a .docx or .xlsx file.
 
     Args:
         path: the file; its suffix chooses the reader.
         limits: the container's limits (:func:`read_grids`; None: the defaults).
+        choice: the office's column choice (header key → role), applied before the known
+            names.
 
     Returns:
         ResponsibilityTable(title, rows, source=path.name).
 
     Raises:
         TableReadError: unsupported suffix, unreadable/corrupt file, no table, no header
-            row, a missing task / schedule / lead column, or a task row with an empty
-            task cell (the error names the row and the column).
+            row, a missing task / schedule / lead column (both :class:`HeaderUnknown`,
+            with the candidate header's labels), or a task row with an empty task cell
+            (the error names the row and the column).
     """
     path = Path(path)
-    return _interpret(read_grids(path, limits), path.name)
+    return _interpret(read_grids(path, limits), path.name, choice)
 
 
 # ---------------------------------------------------------------------------
@@ -127,18 +138,22 @@ class _Grouping:
     measure: str = ""
 
 
-def _interpret(grids: list[Grid], file: str) -> ResponsibilityTable:
+def _interpret(grids: list[Grid], file: str, choice: ColumnChoice | None) -> ResponsibilityTable:
     if not grids:
         raise TableReadError("文件中没有表格", file)
     for grid in grids:
-        header_index = find_header(grid)
+        header_index = find_header(grid, choice)
         if header_index is not None:
-            columns = plan_columns(grid, header_index, file)
+            columns = plan_columns(grid, header_index, file, choice)
             rows = tuple(_plan_rows(grid, columns, file))
             return ResponsibilityTable(_title(grid, header_index), rows, file)
-    raise TableReadError(
-        "未找到表头（需要「责任分解」「时间进度」「牵头单位」「配合单位」等列名）", file
-    )
+    message = "未找到表头（需要「责任分解」「时间进度」「牵头单位」「配合单位」等列名）"
+    for grid in grids:
+        found = candidate_header(grid)
+        if found is not None:
+            index, labels = found
+            raise HeaderUnknown(message, file, grid.rows[index].number, labels)
+    raise TableReadError(message, file)
 
 
 def _title(grid: Grid, header_index: int) -> str:

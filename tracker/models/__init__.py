@@ -15,6 +15,7 @@ from tracker.models.evidence import Evidence
 from tracker.models.instruction import Instruction
 from tracker.models.notice import SupervisionNotice
 from tracker.models.plan import Category, Measure, Milestone, Plan, Task, TaskUnit, UnitRole
+from tracker.models.plan_import import ImportColumnChoice, PlanImport
 from tracker.models.reminder import Delivery, Digest, JobRun, Reminder
 from tracker.models.report import (
     Contribution,
@@ -39,6 +40,7 @@ __all__ = [
     "Delivery",
     "Digest",
     "Evidence",
+    "ImportColumnChoice",
     "Indicator",
     "IndicatorSet",
     "Instruction",
@@ -46,6 +48,7 @@ __all__ = [
     "Measure",
     "Milestone",
     "Plan",
+    "PlanImport",
     "ProgressReport",
     "Reminder",
     "ReportStatus",

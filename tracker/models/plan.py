@@ -119,6 +119,9 @@ class Task(Model):
     review_reasons: Mapped[str] = mapped_column(sa.Text, default="")
     baseline_value: Mapped[float | None]
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: When a revision of the plan dropped the task: hidden from the ledger and skipped by
+    #: the scan and reminders, kept with its reports (never deleted).
+    archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     measure: Mapped[Measure] = relationship(back_populates="tasks")

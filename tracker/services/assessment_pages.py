@@ -147,7 +147,9 @@ def mapping_rows(set_id: int, plan_id: int) -> list[MappingRow]:
     """The plan's tasks in order, each with the set's indicators it is mapped to."""
     tasks = list(
         db.session.scalars(
-            sa.select(Task).where(Task.plan_id == plan_id).order_by(Task.position, Task.id)
+            sa.select(Task)
+            .where(Task.plan_id == plan_id, Task.archived_at.is_(None))
+            .order_by(Task.position, Task.id)
         )
     )
     mapped: dict[int, list[Indicator]] = {}

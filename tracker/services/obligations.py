@@ -145,6 +145,7 @@ def _led_tasks(unit_id: int) -> list[Task]:
                 TaskUnit.unit_id == unit_id,
                 TaskUnit.role == UnitRole.LEAD,
                 Task.closed_at.is_(None),
+                Task.archived_at.is_(None),
             )
             .order_by(Task.plan_id, Task.position)
             .options(selectinload(Task.milestones), selectinload(Task.plan))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,12 +14,14 @@ from tracker.domain.milestones import ParsedSchedule, ScheduleParseError
 from tracker.domain.policy import UnitRole
 from tracker.domain.schedule import parse_schedule
 from tracker.domain.schedule.period import years_mentioned
+from tracker.domain.schedule.steps import strip_steps
 from tracker.domain.titles import period_from_title
 from tracker.domain.units import UnitName
 from tracker.extensions import db
 from tracker.io.containers import ContainerLimits
+from tracker.io.responsibility_header import ColumnChoice
 from tracker.io.tables import PlanRow, ResponsibilityTable, read_responsibility_table
-from tracker.models import Category, Measure, Milestone, Plan, Task, TaskUnit
+from tracker.models import Category, ImportColumnChoice, Measure, Milestone, Plan, Task, TaskUnit
 from tracker.services import calendar as calendar_service
 from tracker.services.errors import NotFound, ServiceError
 from tracker.services.units import UnitDirectory
@@ -61,13 +64,35 @@ class ImportSummary:
         }
 
 
-def read_table(path: Path, *, limits: ContainerLimits = DEFAULT_LIMITS) -> ResponsibilityTable:
+def read_table(
+    path: Path,
+    *,
+    limits: ContainerLimits = DEFAULT_LIMITS,
+    choice: ColumnChoice | None = None,
+) -> ResponsibilityTable:
     """Read a .docx/.xlsx responsibility table, refused before parsing when it breaks
-    ``limits`` (the ``imports`` settings; the defaults for the project's own seed files).
+    ``limits`` (the ``imports`` settings; the defaults for the project's own seed files);
+    ``choice`` is the office's column choice (header → role), by default the remembered one.
 
     Raises :class:`tracker.io.tables.TableReadError` naming the file (and the limit broken).
     """
-    return read_responsibility_table(path, limits)
+    if choice is None:
+        choice = remembered_choice()
+    return read_responsibility_table(path, limits, choice)
+
+
+#: The kind of table whose column choices :func:`remembered_choice` keeps.
+PLAN_TABLE = "plan"
+
+
+def remembered_choice(kind: str = PLAN_TABLE) -> dict[str, str]:
+    """The column choices the office made for tables of ``kind`` (header → role)."""
+    rows = db.session.execute(
+        sa.select(ImportColumnChoice.header, ImportColumnChoice.role).where(
+            ImportColumnChoice.kind == kind
+        )
+    )
+    return {header: role for header, role in rows}
 
 
 def choose_period(table: ResponsibilityTable, period: tuple[int, int] | None) -> tuple[int, int]:
@@ -103,7 +128,7 @@ def import_plan(
     """
     units = UnitDirectory()
     plan = Plan(
-        name=(name or _plan_name(table)).strip(),
+        name=(name or plan_name(table)).strip(),
         title=table.title,
         first_year=period[0],
         last_year=period[1],
@@ -128,14 +153,14 @@ def import_plan(
             measure = Measure(position=len(category.measures) + 1, name=row.measure or "未分组")
             measures[(row.category, row.measure)] = measure
             category.measures.append(measure)
-        task = _task_from_row(row, position, period)
+        task = task_from_row(row, position, period)
         task.plan = plan
         measure.tasks.append(task)
         for role, names in (
             (UnitRole.LEAD, row.lead_units),
             (UnitRole.COOPERATING, row.cooperating_units),
         ):
-            _link_units(task, role, names, units)
+            link_units(task, role, names, units)
             touched_units.update(unit.name for unit in names)
         milestone_count += len(task.milestones)
         review_count += int(task.needs_review)
@@ -161,20 +186,30 @@ def _store_calendar_for(period: tuple[int, int]) -> None:
     )
 
 
-def _plan_name(table: ResponsibilityTable) -> str:
+def plan_name(table: ResponsibilityTable) -> str:
+    """The name a plan takes from its table: the title's last line, else the file's."""
     title = table.title.strip()
     return title.splitlines()[-1] if title else Path(table.source).stem
 
 
 def read_schedule(row: PlanRow, period: tuple[int, int]) -> ParsedSchedule:
-    """The grammar's reading of a row's schedule; a parse error becomes a review reason."""
+    """The grammar's reading of a row's schedule (numbered steps and labels split off
+    first); a parse error becomes a review reason."""
+    return _parsed(row.schedule, row.task, period)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(schedule: str, task: str, period: tuple[int, int]) -> ParsedSchedule:
+    """Cached: a preview, its column choice and its confirmation read the same rows, and
+    the grammar is pure (the result is immutable)."""
     try:
-        return parse_schedule(row.schedule, row.task, period)
+        return parse_schedule(strip_steps(schedule), task, period)
     except ScheduleParseError as error:
         return ParsedSchedule(milestones=(), needs_review=True, reasons=(error.reason,))
 
 
-def _task_from_row(row: PlanRow, position: int, period: tuple[int, int]) -> Task:
+def task_from_row(row: PlanRow, position: int, period: tuple[int, int]) -> Task:
+    """A new task holding ``row``'s text and schedule with the milestones read from it."""
     parsed = read_schedule(row, period)
     task = Task(
         position=position,
@@ -190,9 +225,10 @@ def _task_from_row(row: PlanRow, position: int, period: tuple[int, int]) -> Task
     return task
 
 
-def _link_units(
+def link_units(
     task: Task, role: UnitRole, names: tuple[UnitName, ...], units: UnitDirectory
 ) -> None:
+    """Link ``task`` to the units ``names`` resolve to (new ones are added), in order."""
     for index, name in enumerate(names, start=1):
         unit = units.resolve(name)
         if any(link.unit is unit and link.role is role for link in task.unit_links):
@@ -236,7 +272,10 @@ def plan_to_json(plan: Plan) -> dict[str, object]:
             {
                 "name": category.name,
                 "measures": [
-                    {"name": measure.name, "tasks": [task_to_json(t) for t in measure.tasks]}
+                    {
+                        "name": measure.name,
+                        "tasks": [task_to_json(t) for t in measure.tasks if t.archived_at is None],
+                    }
                     for measure in category.measures
                 ],
             }
@@ -254,5 +293,6 @@ def task_to_json(task: Task) -> dict[str, object]:
         "lead_units": [unit.name for unit in task.lead_units],
         "cooperating_units": [unit.name for unit in task.cooperating_units],
         "needs_review": task.needs_review,
+        "review_reasons": task.review_reason_list,
         "milestones": [milestone.to_spec().to_json() for milestone in task.milestones],
     }

@@ -101,7 +101,7 @@ def assess_plan(
     tasks = list(
         db.session.scalars(
             sa.select(Task)
-            .where(Task.plan_id == plan.id)
+            .where(Task.plan_id == plan.id, Task.archived_at.is_(None))
             .order_by(Task.position)
             .options(selectinload(Task.milestones), selectinload(Task.unit_links))
         )

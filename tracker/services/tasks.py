@@ -167,6 +167,8 @@ def tasks_needing_review() -> list[Task]:
     """Tasks whose schedule the office still has to check, in table order."""
     return list(
         db.session.scalars(
-            sa.select(Task).where(Task.needs_review.is_(True)).order_by(Task.plan_id, Task.position)
+            sa.select(Task)
+            .where(Task.needs_review.is_(True), Task.archived_at.is_(None))
+            .order_by(Task.plan_id, Task.position)
         )
     )

@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "write": "作出批示",
     "answer": "答复批示",
     "update_settings": "修改设置",
+    "revise_plan": "方案修订",
+    "archive": "归档",
 }
 
 FIELD_LABELS = {

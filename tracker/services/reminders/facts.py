@@ -46,7 +46,7 @@ def _open_tasks(plan: Plan) -> list[Task]:
     return list(
         db.session.scalars(
             sa.select(Task)
-            .where(Task.plan_id == plan.id, Task.closed_at.is_(None))
+            .where(Task.plan_id == plan.id, Task.closed_at.is_(None), Task.archived_at.is_(None))
             .order_by(Task.position)
             .options(selectinload(Task.milestones), selectinload(Task.unit_links))
         )

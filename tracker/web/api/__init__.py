@@ -100,6 +100,6 @@ bp.before_request(_options)
 bp.before_request(authenticate)
 
 
-from tracker.web.api import contributions, openapi, reports, tasks  # noqa: E402
+from tracker.web.api import contributions, openapi, plan_imports, reports, tasks  # noqa: E402
 
-__all__ = ["bp", "contributions", "openapi", "reports", "tasks"]
+__all__ = ["bp", "contributions", "openapi", "plan_imports", "reports", "tasks"]

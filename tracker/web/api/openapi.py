@@ -34,7 +34,7 @@ def document() -> dict[str, Any]:
 def _refine(operation: dict[str, Any]) -> None:
     body = operation.get("requestBody")
     if body is not None:
-        schema = body["content"]["application/json"]["schema"]
+        schema = body["content"].get("application/json", {}).get("schema", {})  # or multipart
         body["required"] = schema.get("$ref") not in _OPTIONAL_REFS
     takes_query = any(p["in"] == "query" for p in operation.get("parameters", ()))
     if body is None and not takes_query:

@@ -104,6 +104,7 @@ class Task(Out):
     lead_units: list[str]
     cooperating_units: list[str]
     needs_review: bool
+    review_reasons: list[str] = []
     milestones: list[Milestone]
     state: LagState
     expected: float | None
