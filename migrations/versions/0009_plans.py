@@ -1,6 +1,6 @@
 """plans: staged plan imports, remembered column choices, archived tasks
 
-Revision ID: plans
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-01 14:30:00
 
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'plans'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
