@@ -72,8 +72,9 @@ def _period_taken(task: Task, period: str, error: EditConflict) -> ApiError:
 def get_report(report: ProgressReport) -> Report:
     """一份填报
 
-    The report with its contributions. 404; 403 unless the user may view its task."""
-    return Report.of(report)
+    The report with its contributions; another unit's draft only as 草稿中
+    (``content_hidden``). 404; 403 unless the user may view its task."""
+    return Report.for_viewer(report, api_user())
 
 
 @bp.patch("/reports/<int:report_id>")

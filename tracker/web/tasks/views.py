@@ -22,9 +22,11 @@ from tracker.services.task_page import task_page
 from tracker.web.access import require
 from tracker.web.actions import act, require_valid, submit
 from tracker.web.forms import TrackerForm, choices
+from tracker.web.tasks import page_helpers
 from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
 
 bp = Blueprint("tasks", __name__)
+page_helpers.register(bp)
 
 
 @bp.route("/tasks/<int:task_id>")
