@@ -18,4 +18,3 @@ def is_private(report: ProgressReport, viewer: User | None) -> bool:
     if report.status is not ReportStatus.DRAFT:
         return False
     return viewer is None or viewer.unit_id is None or viewer.unit_id != report.unit_id
-

@@ -16,7 +16,7 @@ from tracker.domain.milestones import MilestoneKind
 from tracker.domain.periods import parse_period
 from tracker.domain.whole_numbers import quantity
 from tracker.models import ProgressReport, ReportStatus, Task
-from tracker.services.reports import ReportInput, current_reports, value_unit
+from tracker.services.reports import ReportInput, current_reports, find_report, value_unit
 
 #: The texts of a report, with their labels.
 TEXT_FIELDS = {"progress": "进展情况", "problems": "存在问题", "next_steps": "下步打算"}
@@ -53,15 +53,20 @@ def previous_report(task: Task, period: str) -> ProgressReport | None:
 
 
 def carried_over(task: Task, data: ReportInput) -> CarriedOver | None:
-    """Which non-empty texts of ``data`` equal the previous period's report word for word;
+    """Which non-empty texts of ``data`` equal the previous period's report word for word
+    (leaving out those this period's report was already sent with: confirmed before);
     None when none does."""
     previous = previous_report(task, data.period)
     if previous is None:
         return None
+    current = find_report(task.id, data.period)
+    sent = current if current is not None and current.submitted_on is not None else None
     same = tuple(
         field
         for field in TEXT_FIELDS
-        if getattr(data, field).strip() and getattr(data, field).strip() == getattr(previous, field)
+        if (text := getattr(data, field).strip())
+        and text == getattr(previous, field)
+        and (sent is None or getattr(sent, field) != text)
     )
     if not same:
         return None

@@ -71,12 +71,12 @@ class Unconfirmed(ServiceError):
     boxes (``field`` names the first)."""
 
 
-def _ask_confirmation(task: Task, form: ReportForm, as_draft: bool) -> None:
-    """Raise :class:`Unconfirmed` (with the reason beside each confirm box) when, on
-    submission, the writer must confirm an unusual value or texts identical to last
-    period's. Drafts may hold anything; they are asked when submitted."""
+def _unconfirmed(task: Task, form: ReportForm, as_draft: bool) -> Unconfirmed | None:
+    """What the writer must confirm on submission (the reason beside each confirm box):
+    an unusual value, texts identical to last period's. Drafts may hold anything; they
+    are asked when submitted."""
     if as_draft:
-        return
+        return None
     data = _input(form)
     asked: list[str] = []
     carried = report_checks.carried_over(task, data)
@@ -91,10 +91,10 @@ def _ask_confirmation(task: Task, form: ReportForm, as_draft: bool) -> None:
     if unusual is not None and not form.confirm_value.data:
         form.confirm_value.errors = [f"{unusual}。如确认无误，请勾选此项后再提交。"]
         asked.append("confirm_value")
-    if asked:
-        field = getattr(form, asked[0])
-        message = field.errors.pop()
-        raise Unconfirmed(message, field=asked[0])
+    if not asked:
+        return None
+    field = getattr(form, asked[0])
+    return Unconfirmed(field.errors.pop(), field=asked[0])
 
 
 def save(task: Task, form: ReportForm, day: date, as_draft: bool) -> ProgressReport:
@@ -102,6 +102,7 @@ def save(task: Task, form: ReportForm, day: date, as_draft: bool) -> ProgressRep
     savepoint: a refused file, or a value or text still to confirm, saves nothing. The
     report service's own checks (period, value, texts) come first."""
     data = _input(form, draft=as_draft)
+    unconfirmed = _unconfirmed(task, form, as_draft)  # before this save changes the report
     version = int(form.version.data) if form.version.data else None
     unit = current_user.unit
     if as_draft:
@@ -113,7 +114,8 @@ def save(task: Task, form: ReportForm, day: date, as_draft: bool) -> ProgressRep
         report = report_service.submit_report(
             task, unit, current_user, data, day, expected_version=version, answers=answers
         )
-    _ask_confirmation(task, form, as_draft)
+    if unconfirmed is not None:
+        raise unconfirmed
     for upload in uploads(form):
         evidence_service.attach(
             report,
