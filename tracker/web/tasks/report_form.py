@@ -54,15 +54,16 @@ def _prefill(form: ReportForm, task: Task, period: str | None, open_codes: list[
     form.next_steps.data = source.next_steps
 
 
-def _input(form: ReportForm, *, draft: bool = False) -> report_service.ReportInput:
-    """The form's content; a draft may hold a negative value (it is asked on submission)."""
+def _input(form: ReportForm) -> report_service.ReportInput:
+    """The form's content. A negative value passes the report service: this form asks
+    the writer to confirm it on submission (:func:`_unconfirmed`)."""
     return report_service.ReportInput(
         period=form.period.data or "",
         value=form.value.data,
         progress=form.progress.data or "",
         problems=form.problems.data or "",
         next_steps=form.next_steps.data or "",
-        value_confirmed=draft or bool(form.confirm_value.data),
+        value_confirmed=True,
     )
 
 
@@ -101,7 +102,7 @@ def save(task: Task, form: ReportForm, day: date, as_draft: bool) -> ProgressRep
     """Save the draft or submit it, then attach the chosen files, all in the caller's
     savepoint: a refused file, or a value or text still to confirm, saves nothing. The
     report service's own checks (period, value, texts) come first."""
-    data = _input(form, draft=as_draft)
+    data = _input(form)
     unconfirmed = _unconfirmed(task, form, as_draft)  # before this save changes the report
     version = int(form.version.data) if form.version.data else None
     unit = current_user.unit
