@@ -14,7 +14,6 @@ from tracker.extensions import db
 from tracker.models import Alert
 from tracker.services.errors import NotFound
 
-
 #: Alerts on one page of the inbox.
 PAGE_SIZE = 50
 
@@ -46,9 +45,7 @@ def inbox(kind: LagState | None = None, unread_only: bool = False) -> list[Alert
     return list(db.session.scalars(query.order_by(Alert.raised_on.desc(), Alert.id.desc())))
 
 
-def inbox_page(
-    kind: LagState | None = None, unread_only: bool = False, page: int = 1
-) -> InboxPage:
+def inbox_page(kind: LagState | None = None, unread_only: bool = False, page: int = 1) -> InboxPage:
     """Page ``page`` (clamped to the pages there are) of the filtered inbox, newest
     first, :data:`PAGE_SIZE` a page."""
     condition = _filtered(kind, unread_only)

@@ -48,7 +48,10 @@ def create_report(task: Task, json: NewReport) -> Created:
     unit = user.unit
     if unit is None:  # the policy lets only unit users report; never true here
         raise ApiError(403)
-    data = ReportInput(json.period, json.value, **json.texts())
+    texts = json.texts()
+    data = ReportInput(
+        json.period, json.value, texts["progress"], texts["problems"], texts["next_steps"]
+    )
     outcome = attempt(lambda: report_service.save_draft(task, unit, user, data, today(), 0))
     if isinstance(outcome.error, EditConflict):
         raise _period_taken(task, json.period, outcome.error)

@@ -60,7 +60,7 @@ ACTION_LABELS = {
 
 def viewer() -> User | None:
     """The signed-in user, or None."""
-    return current_user if current_user.is_authenticated else None  # type: ignore[no-any-return]
+    return current_user if current_user.is_authenticated else None
 
 
 def draft_private(report: ProgressReport) -> bool:
