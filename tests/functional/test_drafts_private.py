@@ -58,6 +58,7 @@ def test_others_see_a_draft_only_as_being_written(app: Flask, runner: FlaskCliRu
 
     own = call(app.test_client(), "GET", f"/reports/{report_id}", keys["lead"])
     assert own.json["content_hidden"] is False and own.json["progress"] == SECRET
+    assert one.json["value_text"] is None and own.json["value_text"] == "1000000000%"
 
 
 def test_a_submitted_report_is_shown_to_everyone(app: Flask, runner: FlaskCliRunner) -> None:

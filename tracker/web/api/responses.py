@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 
 from tracker.domain.lag import LagState
 from tracker.domain.periods import parse_period
+from tracker.domain.whole_numbers import quantity
 from tracker.models import AuditEntry, ProgressReport
 from tracker.models import Contribution as ContributionRow
 from tracker.models.report import ContributionStatus, ReportStatus
@@ -194,6 +195,9 @@ class Report(Out):
     return_reason: str
     version: int
     contributions: list[Contribution]
+    value_text: str | None = Field(
+        default=None, description="完成值连同单位，人、家等计数取整", examples=["25家"]
+    )
     content_hidden: bool = Field(
         default=False, description="草稿中：草稿只有填报单位可见，其他人看不到完成值和文字"
     )
@@ -209,6 +213,7 @@ class Report(Out):
             update={
                 "value": None,
                 "value_unit": None,
+                "value_text": None,
                 "progress": "",
                 "problems": "",
                 "next_steps": "",
@@ -231,6 +236,7 @@ class Report(Out):
             status=report.status,
             value=report.value,
             value_unit=report.value_unit,
+            value_text=None if report.value is None else quantity(report.value, report.value_unit),
             progress=report.progress,
             problems=report.problems,
             next_steps=report.next_steps,
