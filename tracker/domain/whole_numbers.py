@@ -58,6 +58,6 @@ def plain_number(value: float, unit: str | None = None) -> str:
 
 def quantity(value: float | None, unit: str | None = None, *, missing: str = "—") -> str:
     """``value`` with its unit ("25家", "27.5%"); ``missing`` when there is none."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return missing
     return f"{plain_number(value, unit)}{unit or ''}"
