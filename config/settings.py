@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from config.accounts import AccountSettings
 from config.base import SettingsError, SettingsGroup, env_field
 from config.operations import BackupSettings, ImportLimits
+from config.report_form import ReportFormSettings
 
 #: Size limit of one evidence file, in MiB, unless ``TRACKER_MAX_UPLOAD_MB`` says otherwise.
 DEFAULT_MAX_UPLOAD_MB = 20
@@ -220,6 +221,7 @@ class Settings(BaseModel):
         "imports": ImportLimits,
         "backups": BackupSettings,
         "accounts": AccountSettings,
+        "report_form": ReportFormSettings,
     }
 
     profile: str
@@ -236,6 +238,7 @@ class Settings(BaseModel):
     imports: ImportLimits
     backups: BackupSettings
     accounts: AccountSettings
+    report_form: ReportFormSettings
 
     def flask_config(self) -> dict[str, object]:
         """Flask's own keys (``app.config``); the secret and the database may be None

@@ -179,7 +179,15 @@ def test_the_whole_report_flow_through_the_api(client: FlaskClient, world: World
     assert sum(1 for s in steps if s[1] == "request") == 3
     returning = next(e for e in history.json["entries"] if e["action"] == "return")
     assert returning["summary"] == "请补充数据来源" and returning["entity_id"] == rid
-    assert {"field": "status", "before": "submitted", "after": "returned"} in returning["changes"]
+    stored = [{k: c[k] for k in ("field", "before", "after")} for c in returning["changes"]]
+    assert {"field": "status", "before": "submitted", "after": "returned"} in stored
+    status = next(c for c in returning["changes"] if c["field"] == "status")
+    assert (status["label"], status["before_text"], status["after_text"]) == (
+        "状态",
+        "待审核",
+        "已退回",
+    )
+    assert returning["action_label"] == "退回"
 
 
 def test_correction_of_an_accepted_report(client: FlaskClient, world: World) -> None:

@@ -89,8 +89,8 @@ def cixi(app: Flask, shared_db: None) -> Cixi:
 GOOD_REPORT = {"period": "2020Q3", "value": "25", "progress": "三季度推进"}
 
 BAD_REPORTS = [
-    pytest.param({"value": "-5"}, "完成值不能为负数", id="negative-value"),
-    pytest.param({"value": "abc"}, "不是有效的浮点数", id="value-not-a-number"),
+    pytest.param({"value": "-5"}, "完成值是负数", id="negative-value"),
+    pytest.param({"value": "abc"}, "请填写数字，例如 25 或 12.5", id="value-not-a-number"),
     pytest.param({"value": "nan"}, "完成值应为有限的数字", id="value-nan"),
     pytest.param({"value": "inf"}, "完成值应为有限的数字", id="value-infinite"),
     pytest.param({"value": ""}, "请填写完成值", id="value-missing"),

@@ -133,6 +133,10 @@ def test_lead_reports_cooperators_answer_office_reviews_scan_flags(
     # 2. It reports 25 % for 2020Q3, below the expected-to-date (≈33 %).
     fields |= {"value": "25", "progress": "三季度新增覆盖企业12家，累计覆盖25%"}
     response = lead.post(f"{task_url}/report", data=fields)
+    # 存在问题 is word for word last quarter's: the form asks once more (issue 12 §5).
+    assert response.status_code == 200, response.text
+    assert "存在问题、下步打算与2020年第二季度的填报一字不差" in response.text
+    response = lead.post(f"{task_url}/report", data=fields | {"confirm_carryover": "y"})
     assert location(response) == task_url
     report = q3_report(app, cixi.task_id)
     assert (report.status, report.value, report.value_unit) == (ReportStatus.SUBMITTED, 25.0, "%")

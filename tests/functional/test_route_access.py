@@ -240,6 +240,10 @@ CASES: tuple[Case, ...] = (
          (LOGIN, "→/inbox/", 403, 403, 403, 403, 403, 403)),
     Case("POST", "/inbox/{missing}/read", "inbox.mark_read", "token",
          (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/inbox/read", "inbox.mark_many_read", "token",
+         (LOGIN, "→/inbox/", 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/inbox/read", "inbox.mark_many_read", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
     # 我的提醒: only the recipient (here the lead user) may mark a digest read.
     Case("POST", "/notifications/{digest}/read", "notifications.mark_read", "no-csrf",
          (400, 400, 400, 400, 400, 400, 400, 400)),

@@ -99,6 +99,7 @@ ROUTES: tuple[Route, ...] = (
     Route("tasks.milestones", "/tasks/{task}/milestones", "office", "/tasks/{task}/milestones",
           _MILESTONE),
     Route("inbox.mark_read", "/inbox/{alert}/read", "office", "/inbox/"),
+    Route("inbox.mark_many_read", "/inbox/read", "office", "/inbox/", {"scope": "selected"}),
     Route("instructions.create", "/tasks/{task}/instructions", "leader", "/tasks/{task}",
           {"text": "请加快推进"}),
     Route("evidence.upload_to_report", "/reports/{report}/evidence", "lead", "/tasks/{task}",

@@ -510,7 +510,7 @@ def test_cumulative_running_totals_give_annual_differences() -> None:
     assert result.expected == pytest.approx(35.852, abs=1e-3)
     assert result.actual == 36
     assert result.state is S.BEHIND
-    assert result.events[0].message == "2020年度目标≥3家进度滞后（序时应达1.5家，实际1家）"
+    assert result.events[0].message == "2020年度目标≥3家进度滞后（序时应达2家，实际1家）"
 
 
 def test_cumulative_first_year_without_baseline_counts_from_zero() -> None:

@@ -44,7 +44,8 @@ def write_instruction(
     given). The caller has checked that ``author`` may write one.
 
     Raises :class:`ServiceError` (field "text") for an empty or over-long text and
-    (field "report_id") for a report of another task.
+    (field "report_id") for a report of another task or a draft (a draft is the unit's own
+    until submitted).
     """
     clean = text.strip()
     if not clean:
@@ -53,6 +54,11 @@ def write_instruction(
         raise ServiceError(f"批示内容不能超过{MAX_TEXT}字", field="text")
     if report is not None and report.task_id != task.id:
         raise ServiceError("所选填报不属于此任务", field="report_id")
+    if report is not None and report.status is ReportStatus.DRAFT:
+        raise ServiceError(
+            "这份填报还是草稿，尚未报送，不能针对它作批示；请针对整个任务或已报送的填报作批示",
+            field="report_id",
+        )
     instruction = Instruction(task=task, author=author, text=clean, report=report, answer="")
     db.session.add(instruction)
     audit.record(

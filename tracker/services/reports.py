@@ -38,6 +38,7 @@ class ReportInput:
     progress: str
     problems: str = ""
     next_steps: str = ""
+    value_confirmed: bool = False  # the writer confirmed an unusual (negative) value
 
     @classmethod
     def of(cls, report: ProgressReport) -> ReportInput:
@@ -338,7 +339,7 @@ def _writable_report(
     allow_in_review: bool,
 ) -> ProgressReport:
     period = _checked_period(task, data.period, today)
-    _check_value(data.value)
+    _check_value(data.value, data.value_confirmed)
     report = find_report(task.id, period.code)
     if report is not None and report.status is ReportStatus.ACCEPTED:
         raise Conflict(
@@ -374,11 +375,11 @@ def _write(report: ProgressReport, author: User, data: ReportInput, task: Task) 
     report.author_id = author.id
 
 
-def _check_value(value: float | None) -> None:
+def _check_value(value: float | None, confirmed: bool) -> None:
     if value is not None and not math.isfinite(value):
         raise ServiceError("完成值应为有限的数字", field="value")
-    if value is not None and value < 0:
-        raise ServiceError("完成值不能为负数", field="value")
+    if value is not None and value < 0 and not confirmed:
+        raise ServiceError("完成值是负数，请核对；确属下降请在表单中确认后再提交", field="value")
 
 
 def _check_complete(report: ProgressReport) -> None:

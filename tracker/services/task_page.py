@@ -4,34 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 
 from config.settings import LagThresholds
 from tracker.domain.lag import MilestoneAssessment
 from tracker.extensions import db
-from tracker.models import Alert, AuditEntry, Milestone, ProgressReport, Task
-from tracker.services.audit import changes, history_of_task
+from tracker.models import Alert, Milestone, ProgressReport, Task
 from tracker.services.reports import current_reports, reports_of_task
 from tracker.services.scan import TaskStatus, assess_one
 from tracker.services.tasks import get_task
-
-#: Fields the history leaves out: ids and links that say nothing to a reader.
-_QUIET_FIELDS = frozenset({"id", "task_id", "report_id", "unit_id", "author_id", "position"})
 
 
 @dataclass(frozen=True, slots=True)
 class TaskPage:
     """A task, its status as of a date, its reports (every revision, newest first), the ids
-    of each period's current revision, its alerts and its history (entry, changed fields)."""
+    of each period's current revision and its alerts (the history is
+    :mod:`tracker.services.history`)."""
 
     task: Task
     status: TaskStatus
     reports: list[ProgressReport]
     current_ids: frozenset[int]
     alerts: list[Alert]
-    history: list[tuple[AuditEntry, list[tuple[str, Any, Any]]]]
 
     def milestone_rows(self) -> list[tuple[Milestone, MilestoneAssessment | None]]:
         """Each milestone with its own assessment, in due order."""
@@ -48,15 +43,10 @@ def task_page(task_id: int, as_of: date, *, lag: LagThresholds) -> TaskPage:
             sa.select(Alert).where(Alert.task_id == task.id).order_by(Alert.raised_on.desc())
         )
     )
-    history = [
-        (entry, [c for c in changes(entry) if c[0] not in _QUIET_FIELDS])
-        for entry in reversed(history_of_task(task.id))
-    ]
     return TaskPage(
         task=task,
         status=assess_one(task, as_of, lag=lag),
         reports=reports_of_task(task.id),
         current_ids=frozenset(report.id for report in current_reports(task.id)),
         alerts=alerts,
-        history=history,
     )

@@ -6,6 +6,7 @@ from datetime import date
 
 from tracker.domain.lag.common import EPS, ONE_DAY, as_number
 from tracker.domain.milestones import MilestoneKind, MilestoneSpec
+from tracker.domain.whole_numbers import quantity
 
 _SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": ""}
 
@@ -16,18 +17,14 @@ def _fmt(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-#: Units counted in whole things: a large expected count reads as a whole number
-#: (15095.46 人 → 15095人), a small one keeps its fraction (1.5家).
-_WHOLE_UNITS = frozenset({"人", "家", "个", "次", "场", "所", "名", "元"})
-
-
 def _quantity(value: float | None, unit: str | None) -> str:
-    """``20%``, ``1.1倍``, ``100人``; "无" when unknown. Counts are whole numbers."""
+    """``20%``, ``1.1倍``, ``100人``; "无" when unknown. Counts are whole numbers
+    (:mod:`tracker.domain.whole_numbers`); money keeps its fraction below 100."""
     if value is None:
         return "无"
-    if unit in _WHOLE_UNITS and abs(value) >= 100:
+    if unit == "元" and abs(value) >= 100:
         value = round(value)
-    return f"{_fmt(value)}{unit or ''}"
+    return quantity(value, unit)
 
 
 def _date_label(day: date) -> str:

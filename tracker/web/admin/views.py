@@ -20,6 +20,7 @@ from tracker.services import job_runs, plan_settings
 from tracker.services.plan_settings import PlanSettings
 from tracker.web.access import require
 from tracker.web.actions import act, submit
+from tracker.web.admin import job_words
 from tracker.web.admin.forms import WORKDAY, CalendarDayForm, PlanSettingsForm
 from tracker.web.forms import TrackerForm
 
@@ -194,7 +195,14 @@ def jobs() -> str:
     require(Action.VIEW_JOB_RUNS)
     settings = app_settings.current()
     table = job_runs.job_table(describe_jobs(settings), settings.clock.zone)
-    return render_template("admin/jobs.html", jobs=table, runs=job_runs.latest_runs(100))
+    return render_template(
+        "admin/jobs.html",
+        jobs=table,
+        runs=job_runs.latest_runs(100),
+        job_name=job_words.job_name,
+        job_purposes=job_words.JOB_PURPOSES,
+        counts_text=job_words.counts_text,
+    )
 
 
 from tracker.web.admin import accounts  # noqa: E402, F401  (its routes join this blueprint)

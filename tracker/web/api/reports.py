@@ -48,7 +48,10 @@ def create_report(task: Task, json: NewReport) -> Created:
     unit = user.unit
     if unit is None:  # the policy lets only unit users report; never true here
         raise ApiError(403)
-    data = ReportInput(json.period, json.value, **json.texts())
+    texts = json.texts()
+    data = ReportInput(
+        json.period, json.value, texts["progress"], texts["problems"], texts["next_steps"]
+    )
     outcome = attempt(lambda: report_service.save_draft(task, unit, user, data, today(), 0))
     if isinstance(outcome.error, EditConflict):
         raise _period_taken(task, json.period, outcome.error)
@@ -72,8 +75,9 @@ def _period_taken(task: Task, period: str, error: EditConflict) -> ApiError:
 def get_report(report: ProgressReport) -> Report:
     """一份填报
 
-    The report with its contributions. 404; 403 unless the user may view its task."""
-    return Report.of(report)
+    The report with its contributions; another unit's draft only as 草稿中
+    (``content_hidden``). 404; 403 unless the user may view its task."""
+    return Report.for_viewer(report, api_user())
 
 
 @bp.patch("/reports/<int:report_id>")

@@ -15,11 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 
 from tracker.domain.lag import LagState
 from tracker.domain.periods import parse_period
+from tracker.domain.whole_numbers import quantity
 from tracker.models import AuditEntry, ProgressReport
 from tracker.models import Contribution as ContributionRow
 from tracker.models.report import ContributionStatus, ReportStatus
-from tracker.services import plans
+from tracker.services import drafts, plans
 from tracker.services.audit import changes
+from tracker.services.history import HistoryRow
 from tracker.services.reports import ReportInput
 from tracker.services.scan import TaskStatus
 
@@ -194,6 +196,33 @@ class Report(Out):
     return_reason: str
     version: int
     contributions: list[Contribution]
+    value_text: str | None = Field(
+        default=None, description="完成值连同单位，人、家等计数取整", examples=["25家"]
+    )
+    content_hidden: bool = Field(
+        default=False, description="草稿中：草稿只有填报单位可见，其他人看不到完成值和文字"
+    )
+
+    @classmethod
+    def for_viewer(cls, report: ProgressReport, viewer: Any) -> Report:
+        """``report`` as ``viewer`` may see it: a draft of another unit shows only that
+        it is being written (issue 12 §4)."""
+        if not drafts.is_private(report, viewer):
+            return cls.of(report)
+        shown = cls.of(report)
+        return shown.model_copy(
+            update={
+                "value": None,
+                "value_unit": None,
+                "value_text": None,
+                "progress": "",
+                "problems": "",
+                "next_steps": "",
+                "return_reason": "",
+                "contributions": [],
+                "content_hidden": True,
+            }
+        )
 
     @classmethod
     def of(cls, report: ProgressReport) -> Report:
@@ -208,6 +237,7 @@ class Report(Out):
             status=report.status,
             value=report.value,
             value_unit=report.value_unit,
+            value_text=None if report.value is None else quantity(report.value, report.value_unit),
             progress=report.progress,
             problems=report.problems,
             next_steps=report.next_steps,
@@ -227,11 +257,15 @@ class ReportList(Out):
 
 
 class Change(Out):
-    """One field an audit entry changed."""
+    """One field an audit entry changed: the stored values and, in words, its label and
+    both values (names for ids, status words)."""
 
     field: str
     before: Any
     after: Any
+    label: str = ""
+    before_text: str | None = None
+    after_text: str | None = None
 
 
 class HistoryEntry(Out):
@@ -244,6 +278,10 @@ class HistoryEntry(Out):
     action: str
     summary: str
     changes: list[Change]
+    who: str = ""
+    subject: str = ""
+    action_label: str = ""
+    content_hidden: bool = False
 
     @classmethod
     def of(cls, entry: AuditEntry) -> HistoryEntry:
@@ -256,6 +294,46 @@ class HistoryEntry(Out):
             action=entry.action,
             summary=entry.summary,
             changes=[Change(field=f, before=b, after=a) for f, b, a in changes(entry)],
+        )
+
+    @classmethod
+    def readable(
+        cls,
+        row: HistoryRow,
+        field_labels: dict[str, str],
+        action_labels: dict[str, str],
+        *,
+        raw: bool,
+    ) -> HistoryEntry:
+        """A history row in words; the stored values of every field only when ``raw``
+        (the administrator), else only of the fields the row shows."""
+        shown = {change.field: change for change in row.changes}
+        stored = [] if row.hidden else changes(row.entry)
+        items = [
+            Change(
+                field=f,
+                before=b,
+                after=a,
+                label=field_labels.get(f, "其他"),
+                before_text=shown[f].before if f in shown else None,
+                after_text=shown[f].after if f in shown else None,
+            )
+            for f, b, a in stored
+            if raw or f in shown
+        ]
+        entry = row.entry
+        return cls(
+            at=entry.at,
+            user=entry.user.username if entry.user else None,
+            entity=entry.entity,
+            entity_id=entry.entity_id,
+            action=entry.action,
+            summary=row.summary,
+            changes=items,
+            who=row.who,
+            subject=row.subject,
+            action_label=action_labels.get(entry.action, "其他操作"),
+            content_hidden=row.hidden,
         )
 
 

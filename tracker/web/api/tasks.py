@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from tracker import settings as app_settings
 from tracker.clock import today
-from tracker.domain.policy import Action
+from tracker.domain.policy import Action, Role
 from tracker.extensions import db
 from tracker.models import Task, Unit
 from tracker.models._types import MAX_ID
 from tracker.services import plans
 from tracker.services import reports as report_service
-from tracker.services.audit import history_of_task
+from tracker.services.history import task_history as task_history_rows
 from tracker.services.ledger import LedgerFilter, build_ledger
 from tracker.services.scan import assess_one
 from tracker.services.units import UnitDirectory
@@ -21,6 +21,7 @@ from tracker.web.api.responses import History, HistoryEntry, Report, ReportList,
 from tracker.web.api.responses import Task as TaskOut
 from tracker.web.api.schemas import TaskFilters
 from tracker.web.api.spec import answers, spec
+from tracker.web.tasks.page_helpers import ACTION_LABELS, FIELD_LABELS
 
 
 @bp.get("/tasks")
@@ -77,7 +78,8 @@ def task_reports(task: Task) -> ReportList:
 
     Every revision, latest period first. 404, 403."""
     items = report_service.reports_of_task(task.id)
-    return ReportList(task_id=task.id, reports=[Report.of(item) for item in items])
+    user = api_user()
+    return ReportList(task_id=task.id, reports=[Report.for_viewer(item, user) for item in items])
 
 
 @bp.get("/tasks/<int:task_id>/history")
@@ -88,5 +90,11 @@ def task_history(task: Task) -> History:
 
     Who did what to the task and its reports, with the fields each step changed. 404,
     403."""
-    entries = [HistoryEntry.of(entry) for entry in history_of_task(task.id)]
+    user = api_user()
+    zone = app_settings.current().clock.zone
+    raw = user.role is Role.ADMIN
+    entries = [
+        HistoryEntry.readable(row, FIELD_LABELS, ACTION_LABELS, raw=raw)
+        for row in reversed(task_history_rows(task.id, user, zone))
+    ]
     return History(task_id=task.id, entries=entries)

@@ -19,7 +19,7 @@ from tracker.clock import today
 from tracker.domain.policy import Role
 from tracker.io.report_workbook import write_template
 from tracker.models import Unit
-from tracker.services import obligations, report_upload
+from tracker.services import obligation_groups, obligations, report_upload
 from tracker.services.contributions import contributions_of_unit
 from tracker.services.errors import ServiceError
 from tracker.unit_of_work import attempt
@@ -54,6 +54,7 @@ def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
         "my/index.html",
         unit=unit,
         owed=owed,
+        groups=obligation_groups.group_by_period(owed),
         periods=obligations.owed_periods(owed),
         default_period=obligations.default_period(owed, day),
         contributions=contributions_of_unit(unit.id),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -36,6 +39,27 @@ KIND_LABELS = {
 }
 
 
+class NumberField(FloatField):
+    """A number typed by a person: blanks and thousands separators allowed, and a plain
+    Chinese message for anything else (not WTForms' "不是有效的浮点数")."""
+
+    MESSAGE = "请填写数字，例如 25 或 12.5"
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the typed text; empty is no value."""
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip().replace(",", "").replace("，", "")
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = float(raw)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(self.MESSAGE) from error
+
+
 class ReportForm(TrackerForm):
     """A lead unit's report for one period."""
 
@@ -43,7 +67,7 @@ class ReportForm(TrackerForm):
     period = SelectField(
         "填报期间", validators=[DataRequired("请选择填报期间")], validate_choice=False
     )
-    value = FloatField(
+    value = NumberField(
         "完成值",
         validators=[Optional()],
         render_kw={"step": "any", "inputmode": "decimal"},
@@ -62,6 +86,10 @@ class ReportForm(TrackerForm):
     version = HiddenField(
         validators=[Optional(), Regexp(r"^\d+$", message="表单已过期，请刷新页面后重试")]
     )
+    # Files go to the evidence service, which checks each by its bytes (field "file").
+    file = MultipleFileField("佐证材料（可选，可一次选多个文件）")
+    confirm_carryover = BooleanField("已核对：本期情况确与上期相同，照此报送")
+    confirm_value = BooleanField("已核对：完成值无误，照此报送")
 
 
 class ReviewForm(TrackerForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -12,19 +12,20 @@ from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.policy import Action
 from tracker.io.charts import render_milestone_chart
-from tracker.models import Contribution, ProgressReport, ReportStatus, Task
+from tracker.models import Contribution, Task
 from tracker.services import contributions as contribution_service
-from tracker.services import instructions as instruction_service
 from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
 from tracker.services.charts import milestone_series
 from tracker.services.task_page import task_page
 from tracker.web.access import require
 from tracker.web.actions import act, require_valid, submit
-from tracker.web.forms import TrackerForm, choices
-from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
+from tracker.web.forms import TrackerForm
+from tracker.web.tasks import page_helpers, report_form
+from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReviewForm
 
 bp = Blueprint("tasks", __name__)
+page_helpers.register(bp)
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -53,94 +54,23 @@ def chart(task_id: int) -> Response:
 @login_required
 def report(task_id: int) -> str | BaseResponse:
     """The lead unit's report form: save a draft or submit (a returned or pending report
-    is replaced). A stale save shows both texts instead of overwriting."""
+    is replaced), with evidence files; an unusual value or texts unchanged from last
+    period are asked once more. A stale save shows both texts instead of overwriting."""
     task = task_service.get_task(task_id)
     require(Action.REPORT, task)
-    form = _report_form(task)
+    form = report_form.build(task)
     conflict: report_service.EditConflict | None = None
+    as_draft = request.form.get("action") == "draft"
     if form.validate_on_submit():
-        as_draft = request.form.get("action") == "draft"
-        outcome = submit(form, lambda: _save_report(task, form, today(), as_draft))
+        files = len(report_form.uploads(form))
+        outcome = submit(form, lambda: report_form.save(task, form, today(), as_draft))
         if outcome.value is not None:
-            flash(_saved_message(outcome.value.status), "success")
+            flash(report_form.saved_message(outcome.value, files), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
         if isinstance(outcome.error, report_service.EditConflict):
             conflict = outcome.error
             form.version.data = str(conflict.version)
-    return _report_page(task, form, conflict)
-
-
-def _report_page(task: Task, form: ReportForm, conflict: report_service.EditConflict | None) -> str:
-    return render_template(
-        "tasks/report.html",
-        task=task,
-        form=form,
-        conflict=conflict,
-        unit_label=report_service.value_unit(task),
-        cumulative=report_service.is_cumulative(task),
-    )
-
-
-def _report_form(task: Task) -> ReportForm:
-    """The report form offering the task's open periods; on a GET, prefilled for
-    ``?period=`` (or the default period)."""
-    form = ReportForm()
-    periods = report_service.open_periods(task, today())
-    form.period.choices = choices((p.code, p.label) for p in periods)
-    if request.method == "GET":
-        _prefill(form, task, request.args.get("period"), [p.code for p in periods])
-    return form
-
-
-def _save_report(task: Task, form: ReportForm, day: date, as_draft: bool) -> ProgressReport:
-    data = report_service.ReportInput(
-        period=form.period.data or "",
-        value=form.value.data,
-        progress=form.progress.data or "",
-        problems=form.problems.data or "",
-        next_steps=form.next_steps.data or "",
-    )
-    version = int(form.version.data) if form.version.data else None
-    if as_draft:
-        return report_service.save_draft(
-            task, current_user.unit, current_user, data, day, expected_version=version
-        )
-    return report_service.submit_report(
-        task,
-        current_user.unit,
-        current_user,
-        data,
-        day,
-        expected_version=version,
-        answers=instruction_service.answers_from_form(request.form),
-    )
-
-
-def _saved_message(status: ReportStatus) -> str:
-    return {
-        ReportStatus.DRAFT: "草稿已保存，尚未提交。",
-        ReportStatus.PENDING_APPROVAL: "已提交，等待本单位审批。",
-    }.get(status, "已提交，等待改革办审核。")
-
-
-def _prefill(form: ReportForm, task: Task, period: str | None, open_codes: list[str]) -> None:
-    """Start from the period's own report if there is one, else from the last accepted
-    report (values and texts to edit, not retype)."""
-    if period not in open_codes:
-        default = report_service.default_period(task, today())
-        period = default.code if default else None
-    if period is None:
-        return
-    form.period.data = period
-    existing = report_service.find_report(task.id, period)
-    form.version.data = str(existing.version) if existing else "0"
-    source = existing or report_service.last_accepted(task.id)
-    if source is None:
-        return
-    form.value.data = source.value
-    form.progress.data = source.progress
-    form.problems.data = source.problems
-    form.next_steps.data = source.next_steps
+    return report_form.page(task, form, conflict)
 
 
 @bp.route("/reports/<int:report_id>/approve", methods=["POST"])
