@@ -26,7 +26,7 @@ from flask_migrate import upgrade
 from tracker import create_app
 from tracker import settings as app_settings
 from tracker.extensions import db
-from tracker.models import Task, User
+from tracker.models import Task, TaskUnit, UnitRole, User
 from tracker.services.demo import DEMO_PASSWORD, load_demo
 from tracker.services.tokens import issue_token
 
@@ -160,8 +160,6 @@ def tokens(usernames: list[str]) -> dict[str, str]:
 
 def lead_tasks(username: str, limit: int) -> list[int]:
     """Up to ``limit`` tasks the account's unit leads, spread over the plans."""
-    from tracker.models.plan import TaskUnit, UnitRole
-
     user = db.session.scalar(sa.select(User).where(User.username == username))
     assert user is not None and user.unit_id is not None
     query = (

@@ -26,6 +26,8 @@ SQLite its transaction does not start by waiting for the write lock.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import scoped_session
 
+from tracker import extensions
 from tracker.extensions import SQLITE_BUSY_TIMEOUT, SQLITE_IMMEDIATE, db, is_busy
 from tracker.services.errors import ServiceError
 
@@ -80,6 +83,16 @@ def unit_of_work() -> Iterator[scoped_session[Session]]:
         raise
     for write in db.session().info.pop(_AFTER_COMMIT, []):
         best_effort(write)
+
+
+@contextmanager
+def writing_unit_of_work() -> Iterator[scoped_session[Session]]:
+    """A :func:`unit_of_work` that will write: on SQLite it begins IMMEDIATE
+    (:func:`will_write`), so that a read-then-write transaction is never refused at its first
+    write because another connection committed after it read (WAL's busy snapshot)."""
+    with unit_of_work() as session:
+        will_write()
+        yield session
 
 
 def after_commit(write: Callable[[], object]) -> None:
@@ -134,13 +147,59 @@ class TrackerFlask(Flask):
         with unit_of_work():
             return super().dispatch_request()
 
+    def full_dispatch_request(self) -> Any:
+        try:
+            return super().full_dispatch_request()
+        finally:
+            writer_turns.release()
+
     def preprocess_request(self) -> Any:
         """A request that may write (not GET, HEAD or OPTIONS) declares it before any hook
-        reads the database (:func:`will_write`)."""
+        reads the database (:func:`will_write`); on SQLite it first waits for its turn
+        among this process's writers (:data:`writer_turns`)."""
         view = self.view_functions.get(request.endpoint or "")
         if request.method not in SAFE_METHODS and not getattr(view, _WRITES_LATE, False):
+            if db.engine.dialect.name == "sqlite":
+                writer_turns.acquire(db.engine.url.render_as_string())
             will_write()
         return super().preprocess_request()
+
+
+class WriterTurns:
+    """One writing request at a time per SQLite database in this process, in turn.
+
+    SQLite has one write lock, and a connection waiting for it polls (sleeping up to 100 ms
+    between tries), so under a steady stream of writers some wait past the busy timeout
+    while others get in twice. Threads of one process queue on a lock here instead, and
+    only the winner asks SQLite (where it still waits for other processes: the scheduler,
+    a command). Waiting longer than the busy timeout is a busy database (503).
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._held = threading.local()
+
+    def acquire(self, database: str) -> None:
+        """Wait for this thread's turn on ``database``; raise a busy OperationalError when
+        it does not come within the busy timeout."""
+        with self._guard:
+            lock = self._locks.setdefault(database, threading.Lock())
+        if not lock.acquire(timeout=extensions.BUSY_TIMEOUT_MS / 1000):
+            refused = sqlite3.OperationalError("database is locked (no writer turn in time)")
+            raise OperationalError("BEGIN IMMEDIATE", None, refused)
+        self._held.lock = lock
+
+    def release(self) -> None:
+        """End this thread's turn, if it has one."""
+        lock = getattr(self._held, "lock", None)
+        if lock is not None:
+            self._held.lock = None
+            lock.release()
+
+
+#: The writer turns of this process (see :class:`WriterTurns`).
+writer_turns = WriterTurns()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from tracker import settings as app_settings
-from tracker.cli.support import echo_json, fail, group
+from tracker.cli.support import echo_json, fail, group, writes
 from tracker.io.tables import TableReadError
 from tracker.services import indicators as indicator_service
 from tracker.services.errors import ServiceError
@@ -16,6 +16,7 @@ indicators_cli = group("indicators", help="考核指标体系：导入与查看�
 
 
 @indicators_cli.command("import")
+@writes
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--name", help="指标体系名称（默认取表格标题）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出导入结果")

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from tracker import settings as app_settings
-from tracker.cli.support import echo_json, fail, group
+from tracker.cli.support import echo_json, fail, group, writes
 from tracker.domain.titles import parse_period_option
 from tracker.io.tables import TableReadError
 from tracker.services import plans
@@ -30,6 +30,7 @@ def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | No
 
 
 @plan_cli.command("import")
+@writes
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--name", help="方案名称（默认取表格标题）")
 @click.option("--period", callback=_period_option, help="实施期限，如 2019-2025")

@@ -23,7 +23,7 @@ from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
 from tracker.services import tokens
 from tracker.services.errors import Conflict
-from tracker.unit_of_work import after_commit
+from tracker.unit_of_work import SAFE_METHODS, after_commit
 from tracker.web.api.errors import ApiError
 
 T = TypeVar("T")
@@ -35,9 +35,9 @@ PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.fallback"})
 
 def authenticate() -> None:
     """``before_request`` of the API: put the token's user in ``g.api_user``, or raise
-    :class:`ApiError` 401. The token's ``last_used_at`` is written after the request's
-    commit, best effort (:func:`tracker.unit_of_work.after_commit`): a GET only reads, and
-    no request waits for that write."""
+    :class:`ApiError` 401. The token's ``last_used_at`` is written with a writing request's
+    unit of work, and after a reading request's commit as a best-effort write
+    (:func:`tracker.unit_of_work.after_commit`), so that a GET only reads."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     raw = _bearer(request.headers.get("Authorization", ""))
@@ -47,7 +47,10 @@ def authenticate() -> None:
     if token is None:
         raise ApiError(401, "API 令牌无效、已撤销，或用户已停用")
     token_id = token.id
-    after_commit(lambda: tokens.record_use(token_id))
+    if request.method in SAFE_METHODS:
+        after_commit(lambda: tokens.record_use(token_id))
+    else:  # the request holds the write lock already
+        tokens.record_use(token_id)
     g.api_user = token.user
 
 
