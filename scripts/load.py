@@ -237,8 +237,8 @@ def reporter(client: Client, stop: Stop, reviews: queue.Queue[int | None]) -> No
     """Log in, then report on one task after another until ``stop``."""
     if not client.login():
         return
-    for task_id in client.account.tasks:
-        if stop():
+    for done, task_id in enumerate(client.account.tasks):
+        if stop() and done > 0:  # each reporter reports once at least
             break
         body = {"period": PERIOD, "value": 60, "progress": "按计划推进，已完成阶段目标。"}
         created = client.call(
@@ -291,7 +291,7 @@ def reader(client: Client, stop: Stop, plan_ids: list[int], task_ids: list[int])
     if not client.login():
         return
     turn = 0
-    while not stop():
+    while turn == 0 or not stop():  # each reader reads once at least
         plan_id = plan_ids[turn % len(plan_ids)]
         task_id = task_ids[turn % len(task_ids)]
         client.call("GET /plans/{id}", "GET", f"/plans/{plan_id}", 200)
