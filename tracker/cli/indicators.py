@@ -7,16 +7,16 @@ from pathlib import Path
 import click
 
 from tracker import settings as app_settings
-from tracker.cli.support import echo_json, fail, group, writes
+from tracker.cli.support import echo_json, fail, group
 from tracker.io.tables import TableReadError
 from tracker.services import indicators as indicator_service
 from tracker.services.errors import ServiceError
+from tracker.unit_of_work import will_write
 
 indicators_cli = group("indicators", help="考核指标体系：导入与查看。")
 
 
 @indicators_cli.command("import")
-@writes
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--name", help="指标体系名称（默认取表格标题）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出导入结果")
@@ -24,6 +24,7 @@ def import_command(path: Path, name: str | None, as_json: bool) -> None:
     """Import an indicator table (.docx/.xlsx). All or nothing: on any error, exit 1."""
     try:
         table = indicator_service.read_table(path, limits=app_settings.container_limits())
+        will_write()  # the file is read: now wait for SQLite's write lock, then write
         summary = indicator_service.import_indicators(table, name=name)
     except (TableReadError, ServiceError, ValueError) as error:
         fail(str(error))

@@ -10,11 +10,12 @@ from typing import Any
 import click
 
 from tracker import settings as app_settings
-from tracker.cli.support import echo_json, fail, group, writes
+from tracker.cli.support import echo_json, fail, group
 from tracker.domain.titles import parse_period_option
 from tracker.io.tables import TableReadError
 from tracker.services import plans
 from tracker.services.errors import ServiceError
+from tracker.unit_of_work import will_write
 
 plan_cli = group("plan", help="导入与查看实施方案（责任分工表）。")
 
@@ -30,7 +31,6 @@ def _period_option(_ctx: click.Context, _param: click.Parameter, value: str | No
 
 
 @plan_cli.command("import")
-@writes
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--name", help="方案名称（默认取表格标题）")
 @click.option("--period", callback=_period_option, help="实施期限，如 2019-2025")
@@ -51,6 +51,7 @@ def plan_import(
             if not sys.stdin.isatty():
                 raise
             chosen = parse_period_option(click.prompt("实施期限（如 2019-2025）"))
+        will_write()  # the file is read: now wait for SQLite's write lock, then write
         defaults = app_settings.current().reporting
         summary = plans.import_plan(table, period=chosen, defaults=defaults, name=name)
     except (TableReadError, ServiceError, ValueError) as error:
