@@ -53,6 +53,13 @@ login_manager.login_message_category = "warning"
 #: Execution option of a connection whose transaction begins IMMEDIATE on SQLite.
 SQLITE_IMMEDIATE = "tracker_sqlite_immediate"
 
+#: Execution option: the busy timeout (ms) of a transaction on SQLite, set before its BEGIN;
+#: the next transaction on the connection without it goes back to :data:`BUSY_TIMEOUT_MS`.
+SQLITE_BUSY_TIMEOUT = "tracker_sqlite_busy_timeout"
+
+#: How long an SQLite connection waits for the write lock before "database is locked".
+BUSY_TIMEOUT_MS = 5000
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -65,7 +72,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
@@ -77,5 +84,33 @@ def _sqlite_begin(connection: Connection) -> None:
     :data:`SQLITE_IMMEDIATE`), so it waits for the write lock up front instead of failing
     with "database is locked" when it first writes after reading; plain ``BEGIN`` else."""
     if connection.dialect.name == "sqlite":
-        immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        _sqlite_timeout(connection, options.get(SQLITE_BUSY_TIMEOUT))
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(SQLITE_IMMEDIATE) else "BEGIN")
+
+
+def _sqlite_timeout(connection: Connection, timeout_ms: int | None) -> None:
+    """Set the busy timeout a transaction asked for (:data:`SQLITE_BUSY_TIMEOUT`), and put
+    the default back on the first transaction after it that asks for none."""
+    info = connection.connection.info
+    if timeout_ms is not None:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout_ms)}")
+        info[SQLITE_BUSY_TIMEOUT] = timeout_ms
+    elif info.pop(SQLITE_BUSY_TIMEOUT, None) is not None:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+#: SQLSTATEs of PostgreSQL for a write that could not get its lock or lost to another:
+#: lock_not_available (lock_timeout), serialization_failure, deadlock_detected.
+BUSY_SQLSTATES = frozenset({"55P03", "40001", "40P01"})
+
+
+def is_busy(error: BaseException) -> bool:
+    """True for a database error that says "busy, try again": SQLite's "database is
+    locked" / "database is busy" after the busy timeout, PostgreSQL's lock timeout,
+    serialization failure or deadlock. Accepts SQLAlchemy's wrapper or the driver's error."""
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, sqlite3.OperationalError):
+        text = str(original).lower()
+        return "locked" in text or "busy" in text
+    return getattr(original, "sqlstate", None) in BUSY_SQLSTATES

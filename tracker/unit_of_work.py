@@ -15,10 +15,19 @@ back otherwise.
 Inside a unit of work, :func:`attempt` runs one service call in a savepoint: a
 :class:`~tracker.services.errors.ServiceError` undoes only that call's writes and is handed
 back to the view, which shows it beside the form field or as a flash.
+
+Writes nobody waits for (a login's ``last_login_at``) are queued with :func:`after_commit`:
+each runs after the main commit in a short transaction of its own (:func:`best_effort`,
+a lock wait of :data:`BEST_EFFORT_TIMEOUT_MS`), and is skipped, logged, when the database
+is busy. A view whose main work only reads says so with :func:`writes_late`, so that on
+SQLite its transaction does not start by waiting for the write lock.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,12 +35,26 @@ from typing import Any, Generic, TypeVar
 
 from flask import Flask, request
 from flask_sqlalchemy.session import Session
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import scoped_session
 
-from tracker.extensions import SQLITE_IMMEDIATE, db
+from tracker import extensions
+from tracker.extensions import SQLITE_BUSY_TIMEOUT, SQLITE_IMMEDIATE, db, is_busy
 from tracker.services.errors import ServiceError
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+log = logging.getLogger(__name__)
+
+#: How long a best-effort write waits for a lock before it is skipped.
+BEST_EFFORT_TIMEOUT_MS = 200
+
+#: Where :func:`after_commit` queues its writes (the session's ``info``).
+_AFTER_COMMIT = "tracker_after_commit"
+
+#: Attribute of a view marked with :func:`writes_late`.
+_WRITES_LATE = "tracker_writes_late"
 
 #: Methods that never write: their transactions begin deferred.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -56,7 +79,60 @@ def unit_of_work() -> Iterator[scoped_session[Session]]:
         db.session.commit()
     except BaseException:
         db.session.rollback()
+        db.session().info.pop(_AFTER_COMMIT, None)
         raise
+    for write in db.session().info.pop(_AFTER_COMMIT, []):
+        best_effort(write)
+
+
+@contextmanager
+def writing_unit_of_work() -> Iterator[scoped_session[Session]]:
+    """A :func:`unit_of_work` that will write: on SQLite it begins IMMEDIATE
+    (:func:`will_write`), so that a read-then-write transaction is never refused at its first
+    write because another connection committed after it read (WAL's busy snapshot)."""
+    with unit_of_work() as session:
+        will_write()
+        yield session
+
+
+def after_commit(write: Callable[[], object]) -> None:
+    """Queue ``write`` (it flushes, never commits) to run after the unit of work's commit in
+    a brief transaction of its own (:func:`best_effort`); nothing runs if the unit of work
+    rolls back. For writes a user must never wait for, such as a login's time."""
+    db.session().info.setdefault(_AFTER_COMMIT, []).append(write)
+
+
+def best_effort(write: Callable[[], object], timeout_ms: int = BEST_EFFORT_TIMEOUT_MS) -> bool:
+    """Run ``write`` in a transaction that waits at most ``timeout_ms`` for a lock, and
+    commit it. When the database is busy the write is rolled back and skipped (logged, not
+    raised). Returns True when it was committed."""
+    session = db.session()
+    try:
+        connection = session.connection(
+            execution_options={SQLITE_IMMEDIATE: True, SQLITE_BUSY_TIMEOUT: timeout_ms}
+        )
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'")
+        write()
+        session.commit()
+    except OperationalError as error:
+        session.rollback()
+        if not is_busy(error):
+            raise
+        log.warning("database busy: skipped a best-effort write (%s)", error.orig)
+        return False
+    except BaseException:
+        session.rollback()
+        raise
+    return True
+
+
+def writes_late(view: F) -> F:
+    """Mark a view whose main work only reads (it may write on rare paths, and queues the
+    rest with :func:`after_commit`): a POST to it does not begin by taking SQLite's write
+    lock, so it is answered while another connection holds it."""
+    setattr(view, _WRITES_LATE, True)
+    return view
 
 
 class TrackerFlask(Flask):
@@ -71,12 +147,59 @@ class TrackerFlask(Flask):
         with unit_of_work():
             return super().dispatch_request()
 
+    def full_dispatch_request(self) -> Any:
+        try:
+            return super().full_dispatch_request()
+        finally:
+            writer_turns.release()
+
     def preprocess_request(self) -> Any:
         """A request that may write (not GET, HEAD or OPTIONS) declares it before any hook
-        reads the database (:func:`will_write`)."""
-        if request.method not in SAFE_METHODS:
+        reads the database (:func:`will_write`); on SQLite it first waits for its turn
+        among this process's writers (:data:`writer_turns`)."""
+        view = self.view_functions.get(request.endpoint or "")
+        if request.method not in SAFE_METHODS and not getattr(view, _WRITES_LATE, False):
+            if db.engine.dialect.name == "sqlite":
+                writer_turns.acquire(db.engine.url.render_as_string())
             will_write()
         return super().preprocess_request()
+
+
+class WriterTurns:
+    """One writing request at a time per SQLite database in this process, in turn.
+
+    SQLite has one write lock, and a connection waiting for it polls (sleeping up to 100 ms
+    between tries), so under a steady stream of writers some wait past the busy timeout
+    while others get in twice. Threads of one process queue on a lock here instead, and
+    only the winner asks SQLite (where it still waits for other processes: the scheduler,
+    a command). Waiting longer than the busy timeout is a busy database (503).
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._held = threading.local()
+
+    def acquire(self, database: str) -> None:
+        """Wait for this thread's turn on ``database``; raise a busy OperationalError when
+        it does not come within the busy timeout."""
+        with self._guard:
+            lock = self._locks.setdefault(database, threading.Lock())
+        if not lock.acquire(timeout=extensions.BUSY_TIMEOUT_MS / 1000):
+            refused = sqlite3.OperationalError("database is locked (no writer turn in time)")
+            raise OperationalError("BEGIN IMMEDIATE", None, refused)
+        self._held.lock = lock
+
+    def release(self) -> None:
+        """End this thread's turn, if it has one."""
+        lock = getattr(self._held, "lock", None)
+        if lock is not None:
+            self._held.lock = None
+            lock.release()
+
+
+#: The writer turns of this process (see :class:`WriterTurns`).
+writer_turns = WriterTurns()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker import settings as app_settings
-from tracker.cli.support import fail, group
+from tracker.cli.support import fail, group, writes
 from tracker.clock import today
 from tracker.io.tables import TableReadError
 from tracker.services import demo as demo_service
@@ -15,6 +15,7 @@ demo_cli = group("demo", help="演示数据。")
 
 
 @demo_cli.command("load")
+@writes
 def demo_load() -> None:
     """Load the Cixi plan, its units, demo accounts and plausible reports; print accounts.
     \f

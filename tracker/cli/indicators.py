@@ -11,6 +11,7 @@ from tracker.cli.support import echo_json, fail, group
 from tracker.io.tables import TableReadError
 from tracker.services import indicators as indicator_service
 from tracker.services.errors import ServiceError
+from tracker.unit_of_work import will_write
 
 indicators_cli = group("indicators", help="考核指标体系：导入与查看。")
 
@@ -23,6 +24,7 @@ def import_command(path: Path, name: str | None, as_json: bool) -> None:
     """Import an indicator table (.docx/.xlsx). All or nothing: on any error, exit 1."""
     try:
         table = indicator_service.read_table(path, limits=app_settings.container_limits())
+        will_write()  # the file is read: now wait for SQLite's write lock, then write
         summary = indicator_service.import_indicators(table, name=name)
     except (TableReadError, ServiceError, ValueError) as error:
         fail(str(error))

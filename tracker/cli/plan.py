@@ -16,6 +16,7 @@ from tracker.io.tables import ResponsibilityTable, TableReadError
 from tracker.models._types import utcnow
 from tracker.services import plan_revision, plans
 from tracker.services.errors import ServiceError
+from tracker.unit_of_work import will_write
 
 plan_cli = group("plan", help="导入与查看实施方案（责任分工表）。")
 
@@ -56,6 +57,7 @@ def plan_import(
         if into is not None:
             _revise(into, table, as_json)
             return
+        will_write()  # the file is read: now wait for SQLite's write lock, then write
         summary = plans.import_plan(
             table,
             period=_chosen_period(table, period),
@@ -88,6 +90,7 @@ def _chosen_period(table: ResponsibilityTable, period: tuple[int, int] | None) -
 def _revise(plan_id: int, table: ResponsibilityTable, as_json: bool) -> None:
     """Apply ``table`` to plan ``plan_id`` and print the counts."""
     plan = plans.get_plan(plan_id)
+    will_write()
     counts = plan_revision.apply_revision(plan, table, user=None, now=utcnow()).counts()
     if as_json:
         echo_json(counts)

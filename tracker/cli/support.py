@@ -14,13 +14,27 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, ScriptInfo
 
-from tracker.unit_of_work import unit_of_work
+from tracker.unit_of_work import unit_of_work, will_write
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Attribute of a command callback marked with :func:`writes`.
+_WRITES = "tracker_command_writes"
+
+
+def writes(callback: F) -> F:
+    """Mark a command that writes: its unit of work begins by taking SQLite's write lock
+    (:func:`~tracker.unit_of_work.will_write`), as a job run's does, so that the read-then-
+    write transaction is not refused once web requests commit meanwhile (WAL's busy
+    snapshot). Put it below the ``command()`` decorator."""
+    setattr(callback, _WRITES, True)
+    return callback
 
 
 class UnitOfWorkCommand(click.Command):
@@ -33,6 +47,8 @@ class UnitOfWorkCommand(click.Command):
             app = ctx.ensure_object(ScriptInfo).load_app()
             ctx.with_resource(app.app_context())
         with unit_of_work():
+            if getattr(self.callback, _WRITES, False):
+                will_write()
             return super().invoke(ctx)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from tracker.services.db_copy import CopyError, copy_sqlite_database
 from tracker.services.errors import ServiceError
 
 MANIFEST = "manifest.json"
@@ -141,11 +142,15 @@ def restore_backup(
     """Restore a verified archive into the database behind ``engine`` and into ``upload_dir``.
 
     Refuses (``BackupError``) a database that holds rows, or a non-empty upload folder, unless
-    ``force``; refuses an archive of another kind of database. The database is replaced
-    whole: SQLite by the backup API, PostgreSQL by ``pg_restore --clean --single-transaction``.
+    ``force``; refuses an archive of another kind of database, except an SQLite archive
+    restored into PostgreSQL (migrated to the archive's revision), whose rows are copied in
+    one transaction: the way to move an install off SQLite. Otherwise the database is
+    replaced whole: SQLite by the backup API, PostgreSQL by ``pg_restore --clean
+    --single-transaction``.
     """
     manifest = verify_backup(archive_path)
-    if manifest.database != engine.dialect.name:
+    moving = (manifest.database, engine.dialect.name) == ("sqlite", "postgresql")
+    if manifest.database != engine.dialect.name and not moving:
         raise BackupError(
             f"备份文件 {archive_path} 来自 {manifest.database} 数据库，"
             f"不能恢复到 {engine.dialect.name} 数据库"
@@ -157,10 +162,22 @@ def restore_backup(
         with tarfile.open(archive_path, "r") as archive:
             archive.extractall(staging, filter="data")
         engine.dispose()
-        _load_database(engine, staging, manifest.database)
+        if moving:
+            _move_to_postgres(staging / SQLITE_MEMBER, engine, force)
+        else:
+            _load_database(engine, staging, manifest.database)
         _replace_folder(staging / UPLOADS, upload_dir)
     engine.dispose()
     return manifest
+
+
+def _move_to_postgres(source: Path, engine: Engine, replace: bool) -> None:
+    """An SQLite archive restored into PostgreSQL: its rows are copied (the move from the
+    embedded default to PostgreSQL, :mod:`tracker.services.db_copy`)."""
+    try:
+        copy_sqlite_database(source, engine, replace=replace)
+    except CopyError as error:
+        raise BackupError(error.message) from error
 
 
 def prune_backups(folder: Path, keep_days: int, today: date) -> list[Path]:

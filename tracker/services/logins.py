@@ -71,9 +71,11 @@ def check_login(
     """Check ``password`` for ``username``: exactly one password hash is checked whether
     the user exists or not. Counts a wrong password (locking the account at
     ``rules.max_failures``), refuses locked and inactive accounts, and on success resets
-    the count and records the login time. Every outcome on an existing account is in the
-    history (task None); ``source`` (the client address) goes into the summary. Flushes;
-    never raises for a refusal, so that the caller's commit keeps the count."""
+    a count there is. Every refusal on an existing account is in the history (task None);
+    ``source`` (the client address) goes into the summary. A success writes nothing else:
+    the caller records it with :func:`record_login`, after its commit and only if the
+    database is free, so that a login never waits for the write lock (issue 18 §2).
+    Flushes; never raises for a refusal, so that the caller's commit keeps the count."""
     user = db.session.scalar(
         sa.select(User).where(User.username == username.strip()).with_for_update()
     )
@@ -91,9 +93,20 @@ def check_login(
     if not user.active:
         _record(user, "login_failed", None, source, "账号已停用")
         return LoginResult()
-    user.failed_logins, user.failed_since, user.last_login_at = 0, None, now
-    _record(user, "login", user, source, "登录成功")
+    if user.failed_logins or user.failed_since is not None:
+        user.failed_logins, user.failed_since = 0, None
     return LoginResult(user=user)
+
+
+def record_login(user_id: int, now: datetime, source: str = "") -> None:
+    """Record a successful login of ``user_id``: its time (``last_login_at``) and the
+    history entry. Nobody waits for it: run it after the login's commit, as a best-effort
+    write that is skipped when the database is busy. Flushes."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return
+    user.last_login_at = now
+    _record(user, "login", user, source, "登录成功")
 
 
 def current_lock(user: User, now: datetime) -> datetime | None:

@@ -34,17 +34,24 @@ def issue_token(user: User) -> str:
     return raw
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user a token that is not revoked belongs to, else None. Records the
-    time of use (``last_used_at``); flushes, the caller commits."""
+def token_for(raw: str) -> ApiToken | None:
+    """The token ``raw`` names when it is not revoked and its user is active, else None."""
     if not raw:
         return None
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = datetime.now(UTC)
-    db.session.flush()
-    return token.user
+    return token
+
+
+def record_use(token_id: int, when: datetime | None = None) -> None:
+    """Record the time a token was used (``last_used_at``). Nobody waits for it: the API
+    runs it after the request's commit as a best-effort write. Flushes."""
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .values(last_used_at=when or datetime.now(UTC))
+    )
 
 
 def revoke(token_id: int) -> ApiToken:

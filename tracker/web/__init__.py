@@ -16,6 +16,7 @@ from tracker.models._types import MAX_ID
 from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.web import labels
 from tracker.web.access import allowed
+from tracker.web.busy import register_busy_page
 
 
 def register_web(app: Flask) -> None:
@@ -45,6 +46,7 @@ def register_web(app: Flask) -> None:
 
     app.before_request(_ids_in_range)
     _security_headers(app)
+    register_busy_page(app)
 
     # The user loader (session tokens) is registered by the auth blueprint.
     # Globals rather than a context processor, so that imported macros see them too.

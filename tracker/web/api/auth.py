@@ -23,6 +23,7 @@ from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
 from tracker.services import tokens
 from tracker.services.errors import Conflict
+from tracker.unit_of_work import SAFE_METHODS, after_commit
 from tracker.web.api.errors import ApiError
 
 T = TypeVar("T")
@@ -34,17 +35,23 @@ PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.fallback"})
 
 def authenticate() -> None:
     """``before_request`` of the API: put the token's user in ``g.api_user``, or raise
-    :class:`ApiError` 401. The token's ``last_used_at`` is committed with the request's
-    unit of work."""
+    :class:`ApiError` 401. The token's ``last_used_at`` is written with a writing request's
+    unit of work, and after a reading request's commit as a best-effort write
+    (:func:`tracker.unit_of_work.after_commit`), so that a GET only reads."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     raw = _bearer(request.headers.get("Authorization", ""))
     if raw is None:
         raise ApiError(401, "缺少 API 令牌：请在请求头中加入 Authorization: Bearer <令牌>")
-    user = tokens.user_for_token(raw)
-    if user is None:
+    token = tokens.token_for(raw)
+    if token is None:
         raise ApiError(401, "API 令牌无效、已撤销，或用户已停用")
-    g.api_user = user
+    token_id = token.id
+    if request.method in SAFE_METHODS:
+        after_commit(lambda: tokens.record_use(token_id))
+    else:  # the request holds the write lock already
+        tokens.record_use(token_id)
+    g.api_user = token.user
 
 
 def _bearer(header: str) -> str | None:

@@ -24,6 +24,7 @@ from tracker.extensions import db
 from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.services.reports import EditConflict
 from tracker.web.api.responses import ReportContent
+from tracker.web.busy import register_busy_json
 
 MESSAGES = {
     400: "请求内容有误",
@@ -81,7 +82,9 @@ def conflict_details(error: EditConflict) -> dict[str, Any]:
 
 
 def register_errors(bp: Blueprint) -> None:
-    """Attach the JSON error handlers to the API blueprint."""
+    """Attach the JSON error handlers to the API blueprint (a busy database: 503 with
+    Retry-After, :mod:`tracker.web.busy`)."""
+    register_busy_json(bp)
 
     @bp.errorhandler(ApiError)
     def api_error(error: ApiError) -> tuple[Response, int]:

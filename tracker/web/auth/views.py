@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from tracker import settings as app_settings
 from tracker.services import logins, passwords
+from tracker.unit_of_work import after_commit, writes_late
 from tracker.web import labels
 from tracker.web.actions import submit
 from tracker.web.auth import sessions
@@ -36,15 +37,18 @@ def _prepare(state: BlueprintSetupState) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@writes_late
 def login() -> str | Response:
     """Show the login form; on success start a fresh session and go on (to the
-    change-password page when the password is due)."""
+    change-password page when the password is due). A success only reads: its time and
+    history entry are written after the commit, skipped when the database is busy."""
     if current_user.is_authenticated:
         return redirect(url_for("ledger.index"))
     form = LoginForm()
     if form.validate_on_submit():
         result = _check(form)
         if result.user is not None:
+            _record_later(result.user.id)
             sessions.start_session(result.user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         flash(_refusal(result.locked_until), "error")
@@ -61,6 +65,11 @@ def _check(form: LoginForm) -> logins.LoginResult:
         now=sessions.now(),
         source=request.remote_addr or "",
     )
+
+
+def _record_later(user_id: int) -> None:
+    moment, source = sessions.now(), request.remote_addr or ""
+    after_commit(lambda: logins.record_login(user_id, moment, source))
 
 
 def _refusal(locked_until: datetime | None) -> str:
