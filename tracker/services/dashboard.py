@@ -20,6 +20,7 @@ from tracker.models import Category, Instruction, Measure, Plan, Task, TaskState
 from tracker.services import plans
 from tracker.services.dashboard_states import quarter_ends
 from tracker.services.dashboard_units import UnitRow, league_table
+from tracker.services.errors import NotFound
 
 #: States that say a task is lagging, most urgent first (the "most lagging" list).
 LAGGING = (LagState.OVERDUE, LagState.MISSED, LagState.BEHIND)
@@ -136,6 +137,14 @@ class PlanSummary:
     counts: Counter[LagState]
 
 
+def get_plan(plan_id: int) -> Plan:
+    """The plan alone (no tree: the overview reads its figures by query); NotFound."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(f"没有编号为 {plan_id} 的方案")
+    return plan
+
+
 def stored_days(plan_id: int, today: date) -> list[date]:
     """The days with stored states of ``plan_id`` up to ``today``, oldest first."""
     query = (
@@ -150,7 +159,7 @@ def stored_days(plan_id: int, today: date) -> list[date]:
 def build_dashboard(plan_id: int, today: date, *, author_id: int | None = None) -> Dashboard:
     """The overview of ``plan_id`` as stored up to ``today``; ``author_id`` limits the
     批示 to one leader's (None: every 批示 of the plan). Raises NotFound."""
-    plan = plans.get_plan(plan_id)
+    plan = get_plan(plan_id)
     days = stored_days(plan.id, today)
     if not days:
         return Dashboard(plan=plan, as_of=None, previous_as_of=None)

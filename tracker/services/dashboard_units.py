@@ -12,6 +12,7 @@ period); average working days late over the late ones.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -109,7 +110,9 @@ def _rank_key(counts: Counter[LagState]) -> tuple[float, int, int]:
 def _ranks(by_unit: dict[int, Counter[LagState]]) -> dict[int, int]:
     """Competition ranks (1, 2, 2, 4) of the units with something due."""
     keyed = sorted(
-        (_rank_key(counts), unit_id) for unit_id, counts in by_unit.items() if _score(counts) is not None
+        (_rank_key(counts), unit_id)
+        for unit_id, counts in by_unit.items()
+        if _score(counts) is not None
     )
     ranks: dict[int, int] = {}
     for position, (key, unit_id) in enumerate(keyed, start=1):
@@ -118,12 +121,16 @@ def _ranks(by_unit: dict[int, Counter[LagState]]) -> dict[int, int]:
     return ranks
 
 
-def league_table(plan: Plan, now: date, previous: date | None) -> tuple[list[UnitRow], list[UnitRow]]:
+def league_table(
+    plan: Plan, now: date, previous: date | None
+) -> tuple[list[UnitRow], list[UnitRow]]:
     """The ranked units and, apart, the units with nothing due, of ``plan`` on ``now``."""
     days = [now] if previous is None else [now, previous]
     query = (
         sa.select(TaskState.as_of, TaskUnit.unit_id, Unit.name, TaskState.state, sa.func.count())
-        .join(TaskUnit, sa.and_(TaskUnit.task_id == TaskState.task_id, TaskUnit.role == UnitRole.LEAD))
+        .join(
+            TaskUnit, sa.and_(TaskUnit.task_id == TaskState.task_id, TaskUnit.role == UnitRole.LEAD)
+        )
         .join(Unit, Unit.id == TaskUnit.unit_id)
         .where(TaskState.plan_id == plan.id, TaskState.as_of.in_(days))
         .group_by(TaskState.as_of, TaskUnit.unit_id, Unit.name, TaskState.state)
@@ -140,14 +147,17 @@ def league_table(plan: Plan, now: date, previous: date | None) -> tuple[list[Uni
     ranks, previous_ranks = _ranks({u: r.counts for u, r in rows.items()}), _ranks(before)
     for unit_id, row in rows.items():
         row.rank, row.previous_rank = ranks.get(unit_id), previous_ranks.get(unit_id)
-    ranked = sorted((r for r in rows.values() if r.rank is not None), key=lambda r: (r.rank, r.name))
+    ranked = sorted(
+        (r for r in rows.values() if r.rank is not None), key=lambda r: (r.rank, r.name)
+    )
     idle = sorted((r for r in rows.values() if r.rank is None), key=lambda r: r.name)
     return ranked, idle
 
 
 def _add_reports(plan: Plan, rows: dict[int, UnitRow]) -> None:
     """Reports on time and working days late, from the first submission per task, unit
-    and period, grouped by unit, period and day."""
+    and period: the working days late of each (period, day) pair are worked out once
+    (a handful of pairs, however many tasks), then summed per unit in SQL."""
     first = (
         sa.select(
             ProgressReport.unit_id.label("unit_id"),
@@ -163,23 +173,63 @@ def _add_reports(plan: Plan, rows: dict[int, UnitRow]) -> None:
         .group_by(ProgressReport.task_id, ProgressReport.unit_id, ProgressReport.period_end)
         .subquery()
     )
-    query = sa.select(first.c.unit_id, first.c.period_end, first.c.submitted_on, sa.func.count()).group_by(
-        first.c.unit_id, first.c.period_end, first.c.submitted_on
+    pairs = db.session.execute(
+        sa.select(ProgressReport.period_end, ProgressReport.submitted_on)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .where(Task.plan_id == plan.id, ProgressReport.submitted_on.is_not(None))
+        .distinct()
+    ).all()
+    late = _late_workdays(plan, [(end, day) for end, day in pairs])
+    if not late:
+        return
+    table = (
+        sa.values(
+            sa.column("period_end", sa.Date),
+            sa.column("submitted_on", sa.Date),
+            sa.column("late", sa.Integer),
+            name="late_days",
+        )
+        .data([(end, day, days) for (end, day), days in late.items()])
+        .cte("late_days")
     )
+    query = (
+        sa.select(
+            first.c.unit_id,
+            sa.func.count(),
+            sa.func.sum(sa.case((table.c.late == 0, 1), else_=0)),
+            sa.func.sum(table.c.late),
+        )
+        .join(
+            table,
+            sa.and_(
+                table.c.period_end == first.c.period_end,
+                table.c.submitted_on == first.c.submitted_on,
+            ),
+        )
+        .group_by(first.c.unit_id)
+    )
+    for unit_id, count, on_time, late_days in db.session.execute(query):
+        row = rows.get(unit_id)
+        if row is not None:
+            row.reports, row.on_time, row.late_workdays = count, on_time or 0, late_days or 0
+
+
+def _late_workdays(
+    plan: Plan, pairs: Sequence[tuple[date, date | None]]
+) -> dict[tuple[date, date], int]:
+    """Working days late of a report for the period ending ``end`` that reached the
+    office on ``day`` (0 when on time), for each pair."""
     calendar = load_calendar()
     due_of: dict[date, date] = {}
-    for unit_id, period_end, submitted_on, count in db.session.execute(query):
-        row = rows.get(unit_id)
-        if row is None:
+    late: dict[tuple[date, date], int] = {}
+    for end, day in pairs:
+        if day is None:
             continue
-        due = due_of.get(period_end)
+        due = due_of.get(end)
         if due is None:
-            due = due_of[period_end] = calendar.add_workdays(period_end, plan.report_due_workdays)
-        row.reports += count
-        if submitted_on <= due:
-            row.on_time += count
-        else:
-            row.late_workdays += count * calendar.workdays_between(due + timedelta(days=1), submitted_on)
+            due = due_of[end] = calendar.add_workdays(end, plan.report_due_workdays)
+        late[(end, day)] = calendar.workdays_between(due + timedelta(days=1), day)
+    return late
 
 
 def _add_open_items(plan: Plan, rows: dict[int, UnitRow]) -> None:

@@ -22,8 +22,7 @@ from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Contribution, Plan, Task, Unit, User
 from tracker.services import calendar as calendar_service
-from tracker.services import indicators, plans, scan
-from tracker.services import dashboard_states
+from tracker.services import dashboard_states, indicators, plans, scan
 from tracker.services.contributions import answer_contribution
 from tracker.services.instructions import write_instruction
 from tracker.services.reminders import run_reminders

@@ -24,6 +24,7 @@ def register_web(app: Flask) -> None:
     from tracker.web.api import bp as api_bp
     from tracker.web.assessment.views import bp as assessment_bp
     from tracker.web.auth.views import bp as auth_bp
+    from tracker.web.dashboard.views import bp as dashboard_bp
     from tracker.web.evidence.views import bp as evidence_bp
     from tracker.web.inbox.views import bp as inbox_bp
     from tracker.web.instructions.views import bp as instructions_bp
@@ -32,7 +33,6 @@ def register_web(app: Flask) -> None:
     from tracker.web.notices.views import bp as notices_bp
     from tracker.web.notifications.views import bp as notifications_bp
     from tracker.web.tasks.views import bp as tasks_bp
-    from tracker.web.dashboard.views import bp as dashboard_bp
 
     for blueprint in (auth_bp, ledger_bp, tasks_bp, inbox_bp, instructions_bp, evidence_bp, api_bp):
         app.register_blueprint(blueprint)
