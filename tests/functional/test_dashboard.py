@@ -4,6 +4,7 @@ per quarter; the leader's 批示; the number of queries does not grow with the t
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -14,15 +15,18 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import Workbook, load_workbook
 
 from config.settings import TEST_TODAY
 from tests.dashboard_data import fill_districts
+from tests.functional.api_helpers import call, cli_token
 from tests.functional.helpers import add_user, location, login
 from tracker import settings as app_settings
 from tracker.clock import today
-from tracker.domain.lag import LAG_LABELS, LagState
+from tracker.domain.lag import LAG_COLOURS, LAG_LABELS, LagState
 from tracker.domain.policy import Role, UnitRole
 from tracker.extensions import db
+from tracker.io.ledger_workbook import FILLS
 from tracker.models import TaskState, TaskUnit, User
 from tracker.services import dashboard, dashboard_states, scan
 from tracker.services.demo import DEMO_PASSWORD, load_demo
@@ -191,3 +195,77 @@ def test_queries_do_not_grow_with_the_tasks(app: Flask) -> None:
             dashboard.plans_overview(today())
         assert len(seen) <= 2
     assert counts[0] == counts[1] <= 15
+
+
+def test_the_api_gives_the_same_figures(app: Flask, client: FlaskClient, demo: int) -> None:
+    """``GET /api/v1/plans/{id}/dashboard``: states, units with rank and rank_change, and
+    the trend, as the page shows them; a unit user's token gets 403."""
+    runner = app.test_cli_runner()
+    answer = call(client, "GET", f"/plans/{demo}/dashboard", cli_token(runner, "leader"))
+    assert answer.status_code == 200
+    body = answer.get_json()
+    with app.app_context():
+        board = dashboard.build_dashboard(demo, today())
+    assert {s["state"]: s["count"] for s in body["states"]} == {
+        str(s.state): s.count for s in board.states
+    }
+    ranks = [(u["unit_id"], u["rank"], u["rank_change"]) for u in body["units"]]
+    assert ranks[: len(board.units)] == [(r.unit_id, r.rank, r.rank_change) for r in board.units]
+    assert all(rank is None for _, rank, _ in ranks[len(board.units) :])
+    assert [t["label"] for t in body["trend"]][:2] == ["2019Q1", "2019Q2"]
+    assert (
+        call(client, "GET", "/plans/987654/dashboard", cli_token(runner, "leader")).status_code
+        == 404
+    )
+    with app.app_context():
+        unit_user = db.session.scalars(
+            sa.select(User.username).where(User.role == Role.UNIT)
+        ).first()
+    assert unit_user is not None
+    assert (
+        call(client, "GET", f"/plans/{demo}/dashboard", cli_token(runner, unit_user)).status_code
+        == 403
+    )
+
+
+def _workbook(data: bytes) -> Workbook:
+    return load_workbook(io.BytesIO(data))
+
+
+def test_the_ledger_workbook(leader: FlaskClient, demo: int) -> None:
+    """57 task rows with state fills and labels, categories and measures merged, header
+    rows frozen and repeated, A3 landscape; the page's filters apply."""
+    answer = leader.get(f"/plans/{demo}/ledger.xlsx")
+    assert answer.status_code == 200 and answer.mimetype.endswith("spreadsheetml.sheet")
+    sheet = _workbook(answer.data).active
+    assert sheet.cell(row=3, column=3).value == "责任分解"
+    tasks = [row for row in range(4, sheet.max_row + 1) if sheet.cell(row=row, column=3).value]
+    assert len(tasks) == 57
+    labels = set(LAG_LABELS.values())
+    for row in tasks:
+        cell = sheet.cell(row=row, column=9)
+        assert cell.value in labels
+        assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb.endswith(
+            FILLS[LAG_COLOURS[next(s for s, t in LAG_LABELS.items() if t == cell.value)]]
+        )
+    merged = [str(r) for r in sheet.merged_cells.ranges]
+    assert "A3:B3" in merged
+    assert any(r.startswith("A4:A") for r in merged) and any(r.startswith("B") for r in merged)
+    assert sheet.freeze_panes == "C4"
+    assert sheet.print_title_rows == "$1:$3"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 8
+    overdue = _workbook(leader.get(f"/plans/{demo}/ledger.xlsx?state=overdue").data).active
+    states = [overdue.cell(row=r, column=9).value for r in range(4, overdue.max_row + 1)]
+    assert states and set(states) == {LAG_LABELS[LagState.OVERDUE]}
+
+
+def test_the_league_workbook(app: Flask, leader: FlaskClient, demo: int) -> None:
+    """The ranked units in order, then those with nothing due."""
+    answer = leader.get(f"/plans/{demo}/league.xlsx")
+    assert answer.status_code == 200
+    sheet = _workbook(answer.data).active
+    with app.app_context():
+        board = dashboard.build_dashboard(demo, today())
+    names = [sheet.cell(row=r, column=3).value for r in range(4, sheet.max_row + 1)]
+    assert names == [row.name for row in [*board.units, *board.idle_units]]
+    assert sheet.cell(row=4, column=1).value == 1

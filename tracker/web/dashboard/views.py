@@ -39,3 +39,8 @@ def index() -> str:
 def author_filter() -> int | None:
     """A leader sees their own 批示; the office and others see every one."""
     return int(current_user.id) if current_user.role == Role.LEADER else None
+
+
+from tracker.web.dashboard import exports  # noqa: E402  (routes on this blueprint)
+
+__all__ = ["bp", "exports"]
