@@ -280,3 +280,39 @@ def test_0007_keeps_every_delivery_and_checks_the_states(app: Flask, tmp_path: P
     assert claims == [None] * len(OLD_DELIVERIES)
     assert after_downgrade == [(1, "sent"), (2, "pending"), (3, "failed"), (4, "skipped")]
     assert "claimed_at" not in names
+
+
+def test_dash_adds_briefing_tables_on_a_filled_database(app: Flask, tmp_path: Path) -> None:
+    """On a filled database (SQLite file or PostgreSQL): the plan stays; briefings are
+    numbered uniquely per plan and year; a downgrade drops only the two new tables."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008")
+        with db.engine.begin() as connection:
+            for statement in ONE_PLAN:
+                connection.exec_driver_sql(statement)
+        upgrade(directory=MIGRATIONS, revision="dash")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO briefings (plan_id, year, sequence, as_of, issued_at)"
+                " VALUES (1, 2020, 11, '2020-11-20', '2020-11-20')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO briefing_schedules (plan_id, cadence) VALUES (1, 'monthly')"
+            )
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO briefings (plan_id, year, sequence, as_of, issued_at)"
+                " VALUES (1, 2020, 11, '2020-12-01', '2020-12-01')"
+            )
+        downgrade(directory=MIGRATIONS, revision="0008")
+        with db.engine.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            plans = connection.exec_driver_sql("SELECT id, name FROM plans").all()
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert plans == [(1, "p")]
+    assert "briefings" not in tables and "briefing_schedules" not in tables
+    assert "task_states" in tables

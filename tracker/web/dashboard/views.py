@@ -41,6 +41,6 @@ def author_filter() -> int | None:
     return int(current_user.id) if current_user.role == Role.LEADER else None
 
 
-from tracker.web.dashboard import exports  # noqa: E402  (routes on this blueprint)
+from tracker.web.dashboard import briefing, exports  # noqa: E402  (routes on this blueprint)
 
-__all__ = ["bp", "exports"]
+__all__ = ["bp", "briefing", "exports"]
