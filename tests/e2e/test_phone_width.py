@@ -48,7 +48,13 @@ def _paths(app: Flask) -> dict[str, list[str]]:
     assert lead
     common = ["/notifications", "/notices"] + ([f"/notices/{notice}"] if notice else [])
     return {
-        "leader": ["/dashboard", f"/plans/{plan_id}", f"/tasks/{task_id}", *common],
+        "leader": [
+            "/dashboard",
+            f"/plans/{plan_id}",
+            f"/plans/{plan_id}/matrix",
+            f"/tasks/{task_id}",
+            *common,
+        ],
         lead: ["/my", f"/tasks/{task_id}", f"/tasks/{task_id}/report", *common],
     }
 

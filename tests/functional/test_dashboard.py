@@ -269,3 +269,22 @@ def test_the_league_workbook(app: Flask, leader: FlaskClient, demo: int) -> None
     names = [sheet.cell(row=r, column=3).value for r in range(4, sheet.max_row + 1)]
     assert names == [row.name for row in [*board.units, *board.idle_units]]
     assert sheet.cell(row=4, column=1).value == 1
+
+
+def test_the_matrix_of_tasks_by_year(leader: FlaskClient, demo: int) -> None:
+    """57 rows × 2019…2025; 2019 and 2020 coloured with their state in words, linked to
+    the task; later years empty."""
+    page = leader.get(f"/plans/{demo}/matrix")
+    assert page.status_code == 200
+    rows = re.findall(r'<tr data-task-id="(\d+)">', page.text)
+    assert len(rows) == 57
+    cells = re.findall(
+        r'<td class="cell cell-([a-z]+)" data-year="(\d+)" data-state="([a-z_]+)">'
+        r'<a href="/tasks/(\d+)"[^>]*>([^<]+)</a>',
+        page.text,
+    )
+    assert {year for _, year, _, _, _ in cells} == {"2019", "2020"}
+    assert len(cells) == 2 * 57
+    for colour, _, state, _, label in cells:
+        assert LAG_COLOURS[LagState(state)] == colour and LAG_LABELS[LagState(state)] == label
+    assert '<td class="cell" data-year="2025">—</td>' in page.text

@@ -9,6 +9,7 @@ from tracker.clock import today
 from tracker.domain.lag import URGENCY
 from tracker.domain.policy import Action, Role
 from tracker.services import dashboard as dashboard_service
+from tracker.services import dashboard_matrix
 from tracker.web.access import require
 from tracker.web.dashboard.trend import trend_chart
 
@@ -39,6 +40,16 @@ def index() -> str:
 def author_filter() -> int | None:
     """A leader sees their own 批示; the office and others see every one."""
     return int(current_user.id) if current_user.role == Role.LEADER else None
+
+
+@bp.route("/plans/<int:plan_id>/matrix")
+@login_required
+def matrix(plan_id: int) -> str:
+    """Tasks × years, each cell the task's state at the year's end, linked to the task."""
+    require(Action.VIEW_ALL_TASKS)
+    return render_template(
+        "dashboard/matrix.html", matrix=dashboard_matrix.build_matrix(plan_id, today())
+    )
 
 
 from tracker.web.dashboard import briefing, exports  # noqa: E402  (routes on this blueprint)
