@@ -151,3 +151,19 @@ def test_the_cli_sets_the_schedule_and_issues(app: Flask, demo: int) -> None:
     assert "已印发专报 2020年第" in result.output and "专报周期：每月" in result.output
     missing = runner.invoke(args=["dashboard", "briefing", "--plan", "987654"])
     assert missing.exit_code == 1 and "没有编号为 987654 的方案" in missing.output
+
+
+def test_the_job_issues_the_due_briefing_once(
+    app: Flask, demo: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduler's ``briefings`` job on the configured database: one briefing, then
+    none on a rerun the same day."""
+    from tracker.jobs import JOBS
+    from tracker.jobs.briefing import briefings
+
+    assert any(job.id == "briefings" for job in JOBS)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("TRACKER_TODAY", "2020-11-20")
+    first = briefings()
+    assert first["briefings"] == 1 and first["recipients"] >= 1
+    assert briefings()["briefings"] == 0
