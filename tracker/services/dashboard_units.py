@@ -11,8 +11,9 @@ period); average working days late over the late ones.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -49,6 +50,9 @@ DUE_STATES = frozenset(
 GOOD_STATES = frozenset({LagState.DONE, LagState.ON_TRACK, LagState.RECOVERED})
 
 _UNSENT = (ReportStatus.DRAFT, ReportStatus.PENDING_APPROVAL)
+
+_punctual: dict[Hashable, dict[int, tuple[int, int, int]]] = {}
+_punctual_lock = threading.Lock()
 
 
 @dataclass
@@ -155,6 +159,40 @@ def league_table(
 
 
 def _add_reports(plan: Plan, rows: dict[int, UnitRow]) -> None:
+    """Each unit's reports, on time and working days late (:func:`_punctuality`), kept
+    per process until the plan's reports, its due rule or the calendar change."""
+    fingerprint = db.session.execute(
+        sa.select(
+            sa.func.count(ProgressReport.id),
+            sa.func.max(ProgressReport.id),
+            sa.func.max(ProgressReport.updated_at),
+        )
+        .join(Task, Task.id == ProgressReport.task_id)
+        .where(Task.plan_id == plan.id)
+    ).one()
+    calendar = load_calendar()
+    key = (
+        str(db.engine.url),
+        plan.id,
+        plan.report_due_workdays,
+        tuple(fingerprint),
+        tuple(calendar._changed),  # the days that differ from Monday–Friday
+    )
+    with _punctual_lock:
+        found = _punctual.get(key)
+    if found is None:
+        found = _punctuality(plan)
+        with _punctual_lock:
+            if len(_punctual) >= 64:
+                _punctual.clear()
+            _punctual[key] = found
+    for unit_id, (count, on_time, late_days) in found.items():
+        row = rows.get(unit_id)
+        if row is not None:
+            row.reports, row.on_time, row.late_workdays = count, on_time, late_days
+
+
+def _punctuality(plan: Plan) -> dict[int, tuple[int, int, int]]:
     """Reports on time and working days late, from the first submission per task, unit
     and period: the working days late of each (period, day) pair are worked out once
     (a handful of pairs, however many tasks), then summed per unit in SQL."""
@@ -181,7 +219,7 @@ def _add_reports(plan: Plan, rows: dict[int, UnitRow]) -> None:
     ).all()
     late = _late_workdays(plan, [(end, day) for end, day in pairs])
     if not late:
-        return
+        return {}
     table = (
         sa.values(
             sa.column("period_end", sa.Date),
@@ -208,10 +246,10 @@ def _add_reports(plan: Plan, rows: dict[int, UnitRow]) -> None:
         )
         .group_by(first.c.unit_id)
     )
-    for unit_id, count, on_time, late_days in db.session.execute(query):
-        row = rows.get(unit_id)
-        if row is not None:
-            row.reports, row.on_time, row.late_workdays = count, on_time or 0, late_days or 0
+    return {
+        unit_id: (count, on_time or 0, late_days or 0)
+        for unit_id, count, on_time, late_days in db.session.execute(query)
+    }
 
 
 def _late_workdays(
@@ -253,3 +291,9 @@ def _add_open_items(plan: Plan, rows: dict[int, UnitRow]) -> None:
     for unit_id, count in db.session.execute(instructions):
         if unit_id in rows:
             rows[unit_id].unanswered = count
+
+
+def forget_punctuality() -> None:
+    """Empty the per-process punctuality figures (tests)."""
+    with _punctual_lock:
+        _punctual.clear()
