@@ -270,6 +270,13 @@ def test_the_league_workbook(app: Flask, leader: FlaskClient, demo: int) -> None
     names = [sheet.cell(row=r, column=3).value for r in range(4, sheet.max_row + 1)]
     assert names == [row.name for row in [*board.units, *board.idle_units]]
     assert sheet.cell(row=4, column=1).value == 1
+    book = _workbook(answer.data)
+    assert book.sheetnames == ["单位排名", "任务状态", "各季度走势", "按主要举措"]
+    trend = book["各季度走势"]
+    assert [trend.cell(row=r, column=1).value for r in range(4, trend.max_row + 1)][:2] == [
+        "2019Q1",
+        "2019Q2",
+    ]
 
 
 def test_the_matrix_of_tasks_by_year(leader: FlaskClient, demo: int) -> None:

@@ -139,8 +139,22 @@ def ledger_xlsx(title: str, subtitle: str, lines: Sequence[LedgerLine]) -> bytes
     return _bytes(book)
 
 
-def league_xlsx(title: str, subtitle: str, lines: Sequence[LeagueLine]) -> bytes:
-    """The league table workbook's bytes."""
+@dataclass(frozen=True, slots=True)
+class FigureSheet:
+    """A further sheet of plain figures: its name, header and rows."""
+
+    name: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str | int | float | None, ...], ...]
+
+
+def league_xlsx(
+    title: str,
+    subtitle: str,
+    lines: Sequence[LeagueLine],
+    figures: Sequence[FigureSheet] = (),
+) -> bytes:
+    """The league table workbook's bytes, then one sheet per ``figures`` table."""
     book = Workbook()
     sheet: Worksheet = book.active  # type: ignore[assignment]
     sheet.title = "单位排名"
@@ -166,6 +180,16 @@ def league_xlsx(title: str, subtitle: str, lines: Sequence[LeagueLine]) -> bytes
             cell.border = _BOX
     _print_setup(sheet, "1:3")
     sheet.freeze_panes = "D4"
+    for figure in figures:
+        extra = book.create_sheet(figure.name)
+        widths = [24] + [10] * (len(figure.headers) - 1)
+        _head(extra, f"{title}（{figure.name}）", subtitle, figure.headers, widths)
+        for offset, row in enumerate(figure.rows):
+            for column, item in enumerate(row, start=1):
+                cell = extra.cell(row=4 + offset, column=column, value=item)
+                cell.border = _BOX
+        _print_setup(extra, "1:3")
+        extra.freeze_panes = "B4"
     return _bytes(book)
 
 

@@ -6,9 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from config.settings import LagThresholds
-from tracker.domain.lag import LagState
-from tracker.io.ledger_workbook import LeagueLine, LedgerLine, league_xlsx, ledger_xlsx
-from tracker.services.dashboard import build_dashboard
+from tracker.domain.lag import LAG_LABELS, URGENCY, LagState
+from tracker.io.ledger_workbook import (
+    FigureSheet,
+    LeagueLine,
+    LedgerLine,
+    league_xlsx,
+    ledger_xlsx,
+)
+from tracker.services.dashboard import Dashboard, build_dashboard
 from tracker.services.ledger import Ledger, LedgerFilter, build_ledger
 
 
@@ -71,7 +77,31 @@ def league_workbook(plan_id: int, today: date) -> tuple[str, bytes]:
     subtitle = f"截至 {_day(as_of)}" + (
         f"，名次变化与 {_day(board.previous_as_of)} 相比" if board.previous_as_of else ""
     )
-    return f"{board.plan.name}单位排名{as_of:%Y%m%d}.xlsx", league_xlsx(title, subtitle, lines)
+    return f"{board.plan.name}单位排名{as_of:%Y%m%d}.xlsx", league_xlsx(
+        title, subtitle, lines, _figures(board)
+    )
+
+
+def _figures(board: Dashboard) -> list[FigureSheet]:
+    """The overview's other figures: states and their change, the trend, by category."""
+    labels = tuple(LAG_LABELS[s] for s in URGENCY)
+    return [
+        FigureSheet(
+            "任务状态",
+            ("状态", "本期", "上期", "变化"),
+            tuple((LAG_LABELS[s.state], s.count, s.previous, s.change) for s in board.states),
+        ),
+        FigureSheet(
+            "各季度走势",
+            ("时点", *labels),
+            tuple((p.label, *(p.counts[s] for s in URGENCY)) for p in board.trend),
+        ),
+        FigureSheet(
+            "按主要举措",
+            ("主要举措", "任务", *labels),
+            tuple((c.name, c.total, *(c.counts[s] for s in URGENCY)) for c in board.categories),
+        ),
+    ]
 
 
 def _day(day: date) -> str:
