@@ -333,3 +333,39 @@ def test_0009_plans_keeps_every_task_in_force(app: Flask, tmp_path: Path) -> Non
     assert kept == [(1, "任务1", None), (2, "任务2", None)]
     assert after == [(1, "任务1"), (2, "任务2")]
     assert "plan_imports" not in tables and "import_column_choices" not in tables
+
+
+def test_0010_adds_briefing_tables_on_a_filled_database(app: Flask, tmp_path: Path) -> None:
+    """On a filled database (SQLite file or PostgreSQL): the plan stays; briefings are
+    numbered uniquely per plan and year; a downgrade drops only the two new tables."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008")
+        with db.engine.begin() as connection:
+            for statement in ONE_PLAN:
+                connection.exec_driver_sql(statement)
+        upgrade(directory=MIGRATIONS, revision="0010")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO briefings (plan_id, year, sequence, as_of, issued_at)"
+                " VALUES (1, 2020, 11, '2020-11-20', '2020-11-20')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO briefing_schedules (plan_id, cadence) VALUES (1, 'monthly')"
+            )
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO briefings (plan_id, year, sequence, as_of, issued_at)"
+                " VALUES (1, 2020, 11, '2020-12-01', '2020-12-01')"
+            )
+        downgrade(directory=MIGRATIONS, revision="0009")
+        with db.engine.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            plans = connection.exec_driver_sql("SELECT id, name FROM plans").all()
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert plans == [(1, "p")]
+    assert "briefings" not in tables and "briefing_schedules" not in tables
+    assert "task_states" in tables

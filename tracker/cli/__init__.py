@@ -9,6 +9,7 @@ from flask import Flask
 from tracker.cli.assess import assess_command
 from tracker.cli.backup import backup_cli
 from tracker.cli.calendar import calendar_cli
+from tracker.cli.dashboard import dashboard_cli
 from tracker.cli.demo import demo_cli
 from tracker.cli.indicators import indicators_cli
 from tracker.cli.notice import notice_cli
@@ -31,6 +32,7 @@ COMMANDS: tuple[click.Command, ...] = (
     indicators_cli,
     assess_command,
     backup_cli,
+    dashboard_cli,
 )
 """Every command and command group of ours."""
 

@@ -44,6 +44,11 @@ JOBS: tuple[JobSpec, ...] = (
         settings={"hour": "backup_hour", "minute": "backup_minute"},
     ),
     JobSpec(
+        id="briefings",
+        func="tracker.jobs.briefing:briefings",
+        trigger_args={"hour": 8, "minute": 30},
+    ),
+    JobSpec(
         id="deliver_pending",
         func="tracker.jobs.deliver:deliver_pending",
         trigger_args={"minutes": 10},

@@ -10,6 +10,7 @@ from tracker.models.assessment import (
     TaskIndicator,
 )
 from tracker.models.audit import AuditEntry
+from tracker.models.briefing import Briefing, BriefingSchedule
 from tracker.models.calendar import CalendarDay, CalendarYear
 from tracker.models.evidence import Evidence
 from tracker.models.instruction import Instruction
@@ -32,6 +33,8 @@ __all__ = [
     "Alert",
     "ApiToken",
     "AuditEntry",
+    "Briefing",
+    "BriefingSchedule",
     "CalendarDay",
     "CalendarYear",
     "Category",

@@ -22,7 +22,7 @@ from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Contribution, Plan, Task, Unit, User
 from tracker.services import calendar as calendar_service
-from tracker.services import indicators, plans, scan
+from tracker.services import dashboard_states, indicators, plans, scan
 from tracker.services.contributions import answer_contribution
 from tracker.services.instructions import write_instruction
 from tracker.services.reminders import run_reminders
@@ -113,6 +113,7 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
     result.digests = len(run_reminders(today, settings).digests)
     say(f"导入考核指标体系：{SEED_RUBRIC.name}……")
     indicators.import_indicators(indicators.read_table(SEED_RUBRIC))
+    dashboard_states.backfill_plan(plan, today, lag=settings.lag)  # issue 13: trend, ranks
     result.accounts = _describe_accounts()
     return result
 

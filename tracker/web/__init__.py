@@ -25,6 +25,7 @@ def register_web(app: Flask) -> None:
     from tracker.web.api import bp as api_bp
     from tracker.web.assessment.views import bp as assessment_bp
     from tracker.web.auth.views import bp as auth_bp
+    from tracker.web.dashboard.views import bp as dashboard_bp
     from tracker.web.evidence.views import bp as evidence_bp
     from tracker.web.inbox.views import bp as inbox_bp
     from tracker.web.instructions.views import bp as instructions_bp
@@ -43,6 +44,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(assessment_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(dashboard_bp)
 
     app.before_request(_ids_in_range)
     _security_headers(app)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.lag import LagState
-from tracker.domain.policy import Action
+from tracker.domain.policy import Action, Role
 from tracker.services import plans
 from tracker.services.ledger import LedgerFilter, build_ledger
 from tracker.web.access import allowed, require
@@ -22,6 +22,8 @@ bp = Blueprint("ledger", __name__)
 def index() -> str | Response:
     """The newest plan's ledger, or a hint to import one."""
     require(Action.VIEW_LEDGER)
+    if current_user.role == Role.LEADER:  # issue 13: a leader lands on the overview
+        return redirect(url_for("dashboard.index"))
     found = plans.list_plans()
     if not found:
         return render_template("ledger/empty.html")

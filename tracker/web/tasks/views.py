@@ -11,11 +11,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.policy import Action
-from tracker.io.charts import render_milestone_chart
 from tracker.models import Contribution, Task
 from tracker.services import contributions as contribution_service
 from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
+from tracker.services.chart_cache import task_chart_png
 from tracker.services.charts import milestone_series
 from tracker.services.task_page import task_page
 from tracker.web.access import require
@@ -44,8 +44,8 @@ def chart(task_id: int) -> Response:
     """The milestone chart as a PNG."""
     task = task_service.get_task(task_id)
     require(Action.VIEW_TASK, task)
-    series = milestone_series(task, report_service.reports_of_task(task.id), today())
-    response = Response(render_milestone_chart(series), mimetype="image/png")
+    png = task_chart_png(task, report_service.reports_of_task(task.id), today())  # cached
+    response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=60"
     return response
 

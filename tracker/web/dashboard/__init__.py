@@ -1,0 +1,1 @@
+"""The leaders' overview (驾驶舱, issue 13)."""
