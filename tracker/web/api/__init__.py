@@ -101,5 +101,6 @@ bp.before_request(authenticate)
 
 
 from tracker.web.api import contributions, openapi, reports, tasks  # noqa: E402
+from tracker.web.api import people  # noqa: E402
 
-__all__ = ["bp", "contributions", "openapi", "reports", "tasks"]
+__all__ = ["bp", "contributions", "openapi", "people", "reports", "tasks"]
