@@ -69,6 +69,12 @@ def _error(row: int, column: str, message: str) -> ServiceError:
     return ServiceError(f"第{row}行「{column}」列：{message}", field="file")
 
 
+def _check_lengths(row: int, texts: dict[str, str], limit: int) -> None:
+    for column, text in texts.items():
+        if len(text) > limit:
+            raise _error(row, column, f"超过{limit}个字")
+
+
 # ------------------------------------------------------------------------------ units
 
 
@@ -111,6 +117,9 @@ def preview_units(rows: list[UnitRow], default_kind: str | None = None) -> Impor
         if row.name in seen:
             raise _error(row.row, "单位名称", f"「{row.name}」与第{seen[row.name]}行重复")
         seen[row.name] = row.row
+        _check_lengths(row.row, {"单位名称": row.name, "上级单位": row.parent}, 100)
+        for alias in row.aliases:
+            _check_lengths(row.row, {"别名": alias}, 100)
         if row.parent and row.parent not in names and directory.find(row.parent) is None:
             raise _error(row.row, "上级单位", f"没有名为「{row.parent}」的单位")
         if row.leader and _leader(row.leader) is None:
@@ -228,6 +237,8 @@ def preview_users(rows: list[UserRow]) -> ImportResult:
         if row.username in seen:
             raise _error(row.row, "用户名", f"「{row.username}」与第{seen[row.username]}行重复")
         seen[row.username] = row.row
+        _check_lengths(row.row, {"用户名": row.username}, 80)
+        _check_lengths(row.row, {"姓名": row.display_name, "邮箱": row.email}, 100)
         data = _user_input(row, directory)
         user = db.session.scalar(sa.select(User).where(User.username == row.username))
         changes = _user_changes(user, data)

@@ -29,7 +29,7 @@ from tracker.web.actions import act
 from tracker.web.assessment.blueprint import bp
 from tracker.web.assessment.set_forms import AssignForm, ConfirmTableForm, TableForm
 from tracker.web.forms import TrackerForm, choices
-from tracker.web.people.import_views import read_upload
+from tracker.web.people.import_views import read_upload, require_storable
 
 _TABLE = TypeAdapter(IndicatorTable)
 
@@ -76,6 +76,7 @@ def _store(form: ConfirmTableForm) -> str:
         table = _TABLE.validate_json(form.payload.data or "")
     except ValidationError:
         raise ServiceError("导入内容无法识别，请重新上传。", field="file") from None
+    require_storable(table)
     summary = indicators.import_indicators(table, form.name.data or None, create_units=False)
     plan = form.plan_id.data or ""
     if plan.isdigit():

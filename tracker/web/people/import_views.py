@@ -21,6 +21,7 @@ from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.io.people_sheets import UnitRow, UserRow, read_unit_rows, read_user_rows
 from tracker.io.table_grid import TableReadError
+from tracker.models._types import MAX_ID
 from tracker.services import people_import
 from tracker.services.errors import ServiceError
 from tracker.services.people_import import ImportResult
@@ -53,9 +54,37 @@ def _payload(rows: list[Any]) -> str:
 
 def _rows(adapter: TypeAdapter[Any], text: str) -> list[Any]:
     try:
-        return list(adapter.validate_json(text))
+        rows = list(adapter.validate_json(text))
     except ValidationError:
         raise ServiceError("导入内容无法识别，请重新上传。", field="file") from None
+    require_storable(rows)
+    return rows
+
+
+def require_storable(data: Any) -> None:
+    """Refuse data carried back by a confirm form that no database could store: NUL, lone
+    surrogates, numbers beyond a stored integer's range (ServiceError on "file")."""
+    plain = [dataclasses.asdict(item) for item in data] if isinstance(data, list) else data
+    plain = dataclasses.asdict(plain) if dataclasses.is_dataclass(plain) else plain
+    text = json.dumps(plain, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ServiceError("导入内容含有不允许的字符，请重新上传。", field="file") from None
+    if "\\u0000" in text or "\x00" in text or _too_big(plain):
+        raise ServiceError("导入内容含有不允许的字符或数值，请重新上传。", field="file")
+
+
+def _too_big(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return not -MAX_ID <= value <= MAX_ID
+    if isinstance(value, dict):
+        return any(_too_big(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_too_big(v) for v in value)
+    return False
 
 
 @bp.route("/units/import", methods=["GET", "POST"])
