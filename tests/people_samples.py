@@ -63,7 +63,15 @@ def enterprise_form(path: Path, *, wrong_group: bool = False) -> Path:
         first = sheet.max_row + 1
         for item, points in items:
             number += 1
-            sheet.append([number, label if sheet.max_row + 1 == first else None, f"{item}（{points}分）", None, None])
+            sheet.append(
+                [
+                    number,
+                    label if sheet.max_row + 1 == first else None,
+                    f"{item}（{points}分）",
+                    None,
+                    None,
+                ]
+            )
         if len(items) > 1:
             sheet.merge_cells(start_row=first, start_column=2, end_row=sheet.max_row, end_column=2)
     workbook.save(path)

@@ -38,14 +38,20 @@ def _confirm(client: FlaskClient, preview: str, plan: str = "") -> str:
     assert payload is not None
     done = client.post(
         "/assessment/import",
-        data={"csrf_token": csrf_token(preview), "payload": html.unescape(payload.group(1)),
-              "name": "自评表", "plan_id": plan},
+        data={
+            "csrf_token": csrf_token(preview),
+            "payload": html.unescape(payload.group(1)),
+            "name": "自评表",
+            "plan_id": plan,
+        },
     )
     assert done.status_code == 302, done.text
     return done.headers["Location"]
 
 
-def test_enterprise_form_previews_and_imports(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+def test_enterprise_form_previews_and_imports(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
     add_user(app, "office", Role.OFFICE)
     login(client, "office")
     preview = _upload(client, enterprise_form(tmp_path / "form.xlsx", wrong_group=True))
@@ -57,7 +63,9 @@ def test_enterprise_form_previews_and_imports(app: Flask, client: FlaskClient, t
     where = _confirm(client, preview)
     with app.app_context():
         set_id = db.session.scalars(sa.select(IndicatorSet.id)).one()
-        db.session.add_all([Unit(name="甲公司", kind="enterprise"), Unit(name="乙公司", kind="enterprise")])
+        db.session.add_all(
+            [Unit(name="甲公司", kind="enterprise"), Unit(name="乙公司", kind="enterprise")]
+        )
         db.session.commit()
     assert where.endswith(f"/assessment/{set_id}/units")
     page = client.get(where)

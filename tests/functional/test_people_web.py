@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token
-from tests.functional.helpers import PASSWORD, add_user, login
+from tests.functional.helpers import add_user, login
 from tests.people_samples import enterprise_list
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -32,7 +32,9 @@ def test_office_adds_edits_and_merges_units(app: Flask, client: FlaskClient) -> 
     add_user(app, "office", Role.OFFICE)
     add_user(app, "leader", Role.LEADER)
     login(client, "office")
-    made = _post(client, "/admin/units/new", {"name": "市人力社保局", "kind": "department", "active": "y"})
+    made = _post(
+        client, "/admin/units/new", {"name": "市人力社保局", "kind": "department", "active": "y"}
+    )
     assert made.status_code == 302
     _post(client, "/admin/units/new", {"name": "市人社局", "kind": "department", "active": "y"})
     with app.app_context():
@@ -41,8 +43,13 @@ def test_office_adds_edits_and_merges_units(app: Flask, client: FlaskClient) -> 
     edited = _post(
         client,
         f"/admin/units/{keep}",
-        {"name": "市人力社保局", "kind": "department", "aliases": "市人力资源和社会保障局",
-         "leader_id": str(leader), "active": "y"},
+        {
+            "name": "市人力社保局",
+            "kind": "department",
+            "aliases": "市人力资源和社会保障局",
+            "leader_id": str(leader),
+            "active": "y",
+        },
     )
     assert edited.status_code == 302
     merged = _post(
@@ -70,8 +77,14 @@ def test_new_user_gets_a_one_time_password_to_change_at_first_login(
     page = _post(
         client,
         "/admin/users/new",
-        {"username": "wang", "display_name": "王五", "role": "unit", "unit_id": str(unit),
-         "email": "wang@example.org", "active": "y"},
+        {
+            "username": "wang",
+            "display_name": "王五",
+            "role": "unit",
+            "unit_id": str(unit),
+            "email": "wang@example.org",
+            "active": "y",
+        },
     )
     assert page.status_code == 200
     password = re.search(r'id="one-time-password">([^<]+)<', page.text)
@@ -100,7 +113,11 @@ def test_enterprise_list_imports_through_the_preview(
     token = csrf_token(client.get("/admin/units/import").text)
     preview = client.post(
         "/admin/units/import",
-        data={"csrf_token": token, "kind": "enterprise", "file": (io.BytesIO(data), "企业名单.xlsx")},
+        data={
+            "csrf_token": token,
+            "kind": "enterprise",
+            "file": (io.BytesIO(data), "企业名单.xlsx"),
+        },
         content_type="multipart/form-data",
     )
     assert preview.status_code == 200 and "新增 100" in preview.text
@@ -112,8 +129,11 @@ def test_enterprise_list_imports_through_the_preview(
 
     done = client.post(
         "/admin/units/import",
-        data={"csrf_token": csrf_token(preview.text), "payload": html.unescape(payload.group(1)),
-              "kind": "enterprise"},
+        data={
+            "csrf_token": csrf_token(preview.text),
+            "payload": html.unescape(payload.group(1)),
+            "kind": "enterprise",
+        },
     )
     assert done.status_code == 200 and "新增 100" in done.text
     with app.app_context():

@@ -15,12 +15,12 @@ from tests.people_samples import enterprise_form, enterprise_list
 from tracker import settings as app_settings
 from tracker.domain.policy import UnitRole
 from tracker.extensions import db
+from tracker.io.people_sheets import read_unit_rows
 from tracker.models import Indicator, IndicatorSet, Plan, Task, TaskUnit, Unit
 from tracker.services import assessed_units, assessment, indicators, self_assessment
-from tracker.services.demo import PLAN_NAME, load_demo
 from tracker.services.assessment.suggestions import suggestions_for
+from tracker.services.demo import PLAN_NAME, load_demo
 from tracker.services.people_import import import_units
-from tracker.io.people_sheets import read_unit_rows
 
 
 def test_every_cixi_lead_unit_has_a_scorecard_with_indicators(app_ctx: Flask) -> None:
@@ -81,9 +81,12 @@ def test_a_set_assigned_to_100_enterprises(
     rows = self_assessment.self_assessment_form(summary.set_id, one.id)
     scored = [r for r in rows if not r.indicator.is_bonus]
     assert len(scored) == 28 and sum(r.indicator.points or 0 for r in scored) == 100
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(Indicator).where(Indicator.level == 3)
-    ) == 30
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Indicator).where(Indicator.level == 3)
+        )
+        == 30
+    )
 
 
 def test_the_party_member_task_is_not_suggested_union_membership(app_ctx: Flask) -> None:

@@ -21,7 +21,9 @@ users_cli = group("users", help="用户：从 Excel 导入。")
 @units_cli.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--kind", help="未写类型的行的单位类型：部门、镇街、区县、企业、其他")
-@click.option("--json", "as_json", is_flag=True, help='以 JSON 输出：{"created", "updated", "unchanged"}')
+@click.option(
+    "--json", "as_json", is_flag=True, help='以 JSON 输出：{"created", "updated", "unchanged"}'
+)
 def units_import(path: Path, kind: str | None, as_json: bool) -> None:
     """Import a list of units (序号 / 单位名称或企业名称 [/ 别名 / 类型 / 上级单位 / 地市 …]).
     \f
@@ -58,7 +60,9 @@ def units_list(as_json: bool) -> None:
 
 @users_cli.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help='以 JSON 输出：{"created", "updated", "unchanged"}')
+@click.option(
+    "--json", "as_json", is_flag=True, help='以 JSON 输出：{"created", "updated", "unchanged"}'
+)
 def users_import(path: Path, as_json: bool) -> None:
     """Import a list of users (用户名 / 角色 [/ 姓名 / 单位 / 邮箱]); new users get one-time
     passwords, printed once.

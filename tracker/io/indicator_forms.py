@@ -35,7 +35,15 @@ from tracker.io.table_grid import (
     repeats_header,
 )
 
-_SCORING_NAMES = ("评分标准", "评分要点", "评分细则", "评分办法", "考核内容", "考核要点", "指标内容")
+_SCORING_NAMES = (
+    "评分标准",
+    "评分要点",
+    "评分细则",
+    "评分办法",
+    "考核内容",
+    "考核要点",
+    "指标内容",
+)
 _CODE_NAMES = ("序号", "编号")
 _FILLED_PREFIXES = ("自评", "评分", "得分", "备注", "佐证")
 _HEADER_ROWS = 30

@@ -111,15 +111,15 @@ def read_unit_rows(path: Path, limits: ContainerLimits | None = None) -> list[Un
     roles = {role: _column(header, names) for role, names in _UNIT_ROLES.items()}
     used = {name, *(c for c in roles.values() if c is not None)}
     extra = {
-        i: key
-        for i, key in header.columns.items()
-        if key and i not in used and key not in _SKIPPED
+        i: key for i, key in header.columns.items() if key and i not in used and key not in _SKIPPED
     }
     found: list[UnitRow] = []
     for row in _data_rows(grid, header):
         unit = _text(row, name)
         if not unit:
-            raise TableReadError("单位名称为空", path.name, row=row.number, column=header.columns[name])
+            raise TableReadError(
+                "单位名称为空", path.name, row=row.number, column=header.columns[name]
+            )
         details = {key: _text(row, i) for i, key in extra.items() if _text(row, i)}
         found.append(
             UnitRow(

@@ -38,7 +38,7 @@ def preview_table(table: IndicatorTable) -> TablePreview:
             continue
         preview.items += 1
         preview.points += row.points or 0.0
-        groups = [((row.level1,), row.level1_points)]
+        groups: list[tuple[tuple[str, ...], float | None]] = [((row.level1,), row.level1_points)]
         if row.level2:
             groups.append(((row.level1, row.level2), row.level2_points))
         for key, points in groups:

@@ -104,7 +104,8 @@ def import_indicators(
             parent.points = total
         elif total is not None and abs(total - parent.points) > 1e-9 and not parent.is_bonus:
             differences.append(
-                f"「{parent.name}」标明 {_number(parent.points)} 分，所含指标合计 {_number(total)} 分"
+                f"「{parent.name}」标明 {_number(parent.points)} 分，"
+                f"所含指标合计 {_number(total)} 分"
             )
     db.session.flush()
     return IndicatorImportSummary(

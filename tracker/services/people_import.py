@@ -137,9 +137,7 @@ def _leader(username: str) -> User | None:
     )
 
 
-def import_units(
-    rows: list[UnitRow], default_kind: str | None, by: User | None
-) -> ImportResult:
+def import_units(rows: list[UnitRow], default_kind: str | None, by: User | None) -> ImportResult:
     """Create the new units and update the known ones (kind, aliases added, parent,
     details, leader in charge); all or nothing. Audited per unit."""
     result = preview_units(rows, default_kind)
@@ -275,5 +273,12 @@ def import_users(
         user.display_name = data.display_name or user.display_name
         user.email = data.email or user.email
         db.session.flush()
-        audit.record("update", user, user=by, task_id=None, before=before, summary=f"导入用户：{row.username}")
+        audit.record(
+            "update",
+            user,
+            user=by,
+            task_id=None,
+            before=before,
+            summary=f"导入用户：{row.username}",
+        )
     return result

@@ -140,7 +140,9 @@ def update_unit(unit: Unit, data: UnitInput, user: User | None) -> Unit:
         _check_free(name, unit.id, "name")
         unit.name = name
     _apply(unit, data)
-    audit.record("update", unit, user=user, task_id=None, before=before, summary=f"修改单位：{name}")
+    audit.record(
+        "update", unit, user=user, task_id=None, before=before, summary=f"修改单位：{name}"
+    )
     return unit
 
 

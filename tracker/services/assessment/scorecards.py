@@ -189,7 +189,8 @@ def final_scores(set_id: int, unit_id: int | None) -> dict[int, float | None]:
     if unit_id is None:
         return {indicator_id: None for indicator_id, _ in db.session.execute(query)}
     query = query.where(SelfAssessment.unit_id == unit_id)
-    return {indicator_id: float(score) for indicator_id, score in db.session.execute(query)}
+    rows = db.session.execute(query)
+    return {indicator_id: float(score or 0.0) for indicator_id, score in rows}
 
 
 def _units_indicators(leaves: list[Indicator], unit_id: int, adjusted: set[int]) -> list[Indicator]:

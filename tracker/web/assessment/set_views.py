@@ -47,16 +47,16 @@ def import_table() -> str | Response:
             return redirect(outcome.value)
         flash(outcome.error.message if outcome.error else "导入失败", "error")
     elif upload.validate_on_submit():
-        outcome = attempt(lambda: read_upload(upload.file.data, _read))
-        if outcome.value is not None:
-            [table] = outcome.value
+        read = attempt(lambda: read_upload(upload.file.data, _read))
+        if read.value is not None:
+            [table] = read.value
             confirm.payload.data = json.dumps(dataclasses.asdict(table), ensure_ascii=False)
             confirm.name.data = table.title
             return render_template(
                 "assessment/import.html", form=upload, confirm=confirm, preview=preview_table(table)
             )
-        if outcome.error is not None:
-            upload.file.errors = [*upload.file.errors, outcome.error.message]
+        if read.error is not None:
+            upload.file.errors = [*upload.file.errors, read.error.message]
     return render_template("assessment/import.html", form=upload, confirm=None, preview=None)
 
 

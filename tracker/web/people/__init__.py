@@ -4,7 +4,7 @@ the user pages (:mod:`.user_views`) and their Excel imports with a preview
 
 from __future__ import annotations
 
+from tracker.web.people import import_views, unit_views, user_views  # noqa: F401
 from tracker.web.people.blueprint import bp
-from tracker.web.people import import_views, unit_views, user_views  # noqa: F401, E402
 
 __all__ = ["bp"]

@@ -23,9 +23,7 @@ class UnitForm(TrackerForm):
         "单位名称",
         validators=[DataRequired("请填写单位名称"), Length(max=100, message="不能超过100个字")],
     )
-    aliases = TextAreaField(
-        "别名（每行一个）", validators=[Length(max=2000, message="别名过长")]
-    )
+    aliases = TextAreaField("别名（每行一个）", validators=[Length(max=2000, message="别名过长")])
     kind = SelectField("单位类型", choices=KIND_CHOICES, validators=[InputRequired("请选择类型")])
     parent_id = SelectField("上级单位", choices=[], default=NONE)
     head_id = SelectField("单位负责人（接收督办单）", choices=[], default=NONE)

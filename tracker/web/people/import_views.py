@@ -65,7 +65,8 @@ def require_storable(data: Any) -> None:
     """Refuse data carried back by a confirm form that no database could store: NUL, lone
     surrogates, numbers beyond a stored integer's range (ServiceError on "file")."""
     plain = [dataclasses.asdict(item) for item in data] if isinstance(data, list) else data
-    plain = dataclasses.asdict(plain) if dataclasses.is_dataclass(plain) else plain
+    if dataclasses.is_dataclass(plain) and not isinstance(plain, type):
+        plain = dataclasses.asdict(plain)
     text = json.dumps(plain, ensure_ascii=False, default=str)
     try:
         text.encode("utf-8")
@@ -123,13 +124,13 @@ def _import_page(
         flash(outcome.error.message if outcome.error else "导入失败", "error")
     elif upload.validate_on_submit():
         kind = upload.kind.data or ""
-        outcome = attempt(lambda: _read_and_preview(upload, reader, preview, kind))
-        if outcome.value is not None:
-            rows, result = outcome.value
+        read = attempt(lambda: _read_and_preview(upload, reader, preview, kind))
+        if read.value is not None:
+            rows, result = read.value
             confirm = ConfirmForm(formdata=None, payload=_payload(rows), kind=kind)
             return render_template(template, form=upload, result=result, confirm=confirm)
-        if outcome.error is not None:
-            upload.file.errors = [*upload.file.errors, outcome.error.message]
+        if read.error is not None:
+            upload.file.errors = [*upload.file.errors, read.error.message]
     return render_template(template, form=upload, result=None)
 
 

@@ -4,6 +4,7 @@ leader in charge, active) and merging a duplicate into another unit as its alias
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -61,7 +62,11 @@ def edit_unit(unit_id: int) -> str | Response:
     merge = MergeForm(formdata=None)
     merge.target_id.choices = _unit_choices(exclude=unit)
     return render_template(
-        "people/unit_form.html", form=form, unit=unit, merge=merge, members=unit_admin.members_of(unit)
+        "people/unit_form.html",
+        form=form,
+        unit=unit,
+        merge=merge,
+        members=unit_admin.members_of(unit),
     )
 
 
@@ -86,9 +91,11 @@ def merge_unit(unit_id: int) -> Response:
     )
 
 
-def _unit_choices(exclude: Unit | None) -> list[object]:
+def _unit_choices(exclude: Unit | None) -> list[Any]:
     return choices(
-        (str(u.id), u.name) for u in unit_admin.list_units() if exclude is None or u.id != exclude.id
+        (str(u.id), u.name)
+        for u in unit_admin.list_units()
+        if exclude is None or u.id != exclude.id
     )
 
 
@@ -99,7 +106,10 @@ def _with_choices(form: UnitForm, unit: Unit | None) -> UnitForm:
         [(NONE, "（无）"), *((str(u.id), u.display_name or u.username) for u in members)]
     )
     form.leader_id.choices = choices(
-        [(NONE, "（无）"), *((str(u.id), u.display_name or u.username) for u in unit_admin.leaders())]
+        [
+            (NONE, "（无）"),
+            *((str(u.id), u.display_name or u.username) for u in unit_admin.leaders()),
+        ]
     )
     return form
 
