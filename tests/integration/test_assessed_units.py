@@ -13,11 +13,12 @@ from flask.testing import FlaskCliRunner
 
 from tests.people_samples import enterprise_form, enterprise_list
 from tracker import settings as app_settings
-from tracker.domain.policy import UnitRole
+from tracker.domain.policy import Role, UnitRole
 from tracker.extensions import db
 from tracker.io.people_sheets import read_unit_rows
-from tracker.models import Indicator, IndicatorSet, Plan, Task, TaskUnit, Unit
+from tracker.models import Indicator, IndicatorSet, Plan, Task, TaskUnit, Unit, User
 from tracker.services import assessed_units, assessment, indicators, self_assessment
+from tracker.services.assessment.scan_proposals import propose_everywhere
 from tracker.services.assessment.suggestions import suggestions_for
 from tracker.services.demo import PLAN_NAME, load_demo
 from tracker.services.people_import import import_units
@@ -39,6 +40,8 @@ def test_every_cixi_lead_unit_has_a_scorecard_with_indicators(app_ctx: Flask) ->
     grades = settings.assessment.grade_thresholds()
 
     assert len(leads) == 10
+    admin = db.session.scalars(sa.select(User).where(User.username == "admin")).one()
+    assert admin.role is Role.ADMIN
     for unit in leads:
         card = assessment.scorecard(set_id, plan.id, unit.id, grades=grades)
         assert card.indicators, unit.name
@@ -102,4 +105,16 @@ def test_the_party_member_task_is_not_suggested_union_membership(app_ctx: Flask)
 
     assert "入会" not in best.indicator.name
     assert "党" in best.reason
+    db.session.rollback()
+
+
+def test_the_scan_job_proposes_each_lag_event_once(app_ctx: Flask) -> None:
+    settings = app_settings.current()
+    load_demo(date(2020, 11, 20), settings)  # every task mapped to its first suggestion
+    db.session.commit()
+    first = propose_everywhere(date(2020, 11, 20), settings)
+    db.session.commit()
+    again = propose_everywhere(date(2020, 11, 20), settings)
+
+    assert first > 0 and again == 0
     db.session.rollback()
