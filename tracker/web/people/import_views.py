@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -38,9 +39,11 @@ _USER_ROWS = TypeAdapter(list[UserRow])
 def read_upload(upload: FileStorage, reader: Callable[..., list[Any]]) -> list[Any]:
     """The rows of an uploaded file, read from a temporary copy under the import limits.
     Raises ServiceError (field "file") naming the row and column of a bad row."""
-    suffix = Path(upload.filename or "").suffix.lower() or ".xlsx"
+    name = re.sub(r"[^\w.-]", "_", Path(upload.filename or "upload").name)[-60:]
+    suffix = Path(name).suffix.lower()
+    stem = Path(name).stem.strip("._") or "upload"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{Path(upload.filename or 'upload').stem[:50]}{suffix}"
+        path = Path(folder) / f"{stem}{suffix if suffix in ('.xlsx', '.docx') else '.xlsx'}"
         upload.save(path)
         try:
             return reader(path, app_settings.container_limits())
