@@ -288,11 +288,8 @@ def _refuse_clashes(duplicate: Unit, target: Unit) -> None:
 
 
 def _move_task_links(duplicate: Unit, target: Unit) -> None:
-    taken = set(
-        db.session.execute(
-            sa.select(TaskUnit.task_id, TaskUnit.role).where(TaskUnit.unit_id == target.id)
-        ).tuples()
-    )
+    query = sa.select(TaskUnit.task_id, TaskUnit.role).where(TaskUnit.unit_id == target.id)
+    taken = {(task_id, role) for task_id, role in db.session.execute(query)}
     for link in db.session.scalars(sa.select(TaskUnit).where(TaskUnit.unit_id == duplicate.id)):
         if (link.task_id, link.role) in taken:
             db.session.delete(link)
