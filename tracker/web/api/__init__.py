@@ -100,12 +100,7 @@ bp.before_request(_options)
 bp.before_request(authenticate)
 
 
-from tracker.web.api import (  # noqa: E402
-    contributions,
-    openapi,
-    people,
-    reports,
-    tasks,
-)
+from tracker.web.api import contributions, openapi, reports, tasks  # noqa: E402
+from tracker.web.api import people as people  # noqa: E402  (units and users, issue 11)
 
-__all__ = ["bp", "contributions", "openapi", "people", "reports", "tasks"]
+__all__ = ["bp", "contributions", "openapi", "reports", "tasks"]
