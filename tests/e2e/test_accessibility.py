@@ -60,10 +60,11 @@ class Demo:
 def demo(app: Flask) -> Demo:
     """Load the demo; the username of each role, keyed by role name. The lead unit leads
     a task with a submitted report waiting on a cooperating unit, whose reporter is the
-    cooperating unit; an admin account is added (the demo has none)."""
+    cooperating unit; an admin account is added unless the demo has one."""
     with app.app_context():
         load_demo(today(), app_settings.current())
-        create_user("admin", DEMO_PASSWORD, Role.ADMIN, hash_method=TEST_HASH_METHOD)
+        if db.session.scalar(sa.select(User.id).where(User.username == "admin")) is None:
+            create_user("admin", DEMO_PASSWORD, Role.ADMIN, hash_method=TEST_HASH_METHOD)
         db.session.commit()
         request = db.session.scalars(
             sa.select(Contribution)

@@ -124,7 +124,24 @@ CASES: tuple[Case, ...] = (
          (401, 401, 403, 403, 403, 403, 403, 403, 403), ("GET", "/contributions/{other}", "")),
     Case("GET", "/contributions/{missing}", "api.get_contribution", None,
          (401, 401, 404, 404, 404, 404, 404, 404, 404)),
+    # Units and users (issue 11 §3): the office and the admin, as on the web.
+    Case("GET", "/units", "api.list_units", None,
+         (401, 401, 200, 403, 403, 200, 403, 403, 403), ("GET", "/admin/units", "")),
+    Case("GET", "/users", "api.list_users", None,
+         (401, 401, 200, 403, 403, 200, 403, 403, 403), ("GET", "/admin/users", "")),
     # Writes.
+    Case("POST", "/units", "api.create_unit", {"name": "新设单位", "kind": "enterprise"},
+         (401, 401, 201, 403, 403, 201, 403, 403, 403)),
+    Case("PATCH", "/units/{lead_unit}", "api.update_unit", {"aliases": ["别名甲"]},
+         (401, 401, 200, 403, 403, 200, 403, 403, 403)),
+    Case("PATCH", "/units/{missing}", "api.update_unit", {"active": True},
+         (401, 401, 404, 403, 403, 404, 403, 403, 403), ("GET", "/admin/units/{missing}", "")),
+    Case("POST", "/users", "api.create_user", {"username": "newbie", "role": "leader"},
+         (401, 401, 201, 403, 403, 201, 403, 403, 403)),
+    Case("PATCH", "/users/{lead_user}", "api.update_user", {"display_name": "改名"},
+         (401, 401, 200, 403, 403, 200, 403, 403, 403)),
+    Case("PATCH", "/users/{missing}", "api.update_user", {"active": False},
+         (401, 401, 404, 403, 403, 404, 403, 403, 403), ("GET", "/admin/users/{missing}", "")),
     Case("POST", "/tasks/{task}/reports", "api.create_report", NEW,
          (401, 401, 403, 403, 403, 403, 201, 403, 403), REPORT),
     Case("POST", "/tasks/{missing}/reports", "api.create_report", NEW,
@@ -221,6 +238,8 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
             "contribution": contribution_id(report.id, COOPERATING_UNITS[0]),
             "other": contribution_id(report.id, COOPERATING_UNITS[1]),
             "missing": MISSING,
+            "lead_unit": lead.unit.id,
+            "lead_user": lead.id,
         }
 
 
@@ -268,6 +287,7 @@ def test_table_paths_reach_their_endpoints(app: Flask) -> None:
     """Each path of the table is routed to the endpoint the table names."""
     adapter = app.url_map.bind("tracker.test")
     ids = dict(plan=1, task=1, report=1, draft=2, contribution=1, other=2, missing=MISSING)
+    ids |= dict(lead_unit=1, lead_user=1)
     for case in CASES:
         path = API + case.path.format(**ids).partition("?")[0]
         endpoint, _ = adapter.match(path, method=case.method)

@@ -123,7 +123,7 @@ def test_missed_milestone_is_proposed_then_decided(
     first = _assess(runner, ids)
     item = _item(first, ids["indicator"])
     assert (first["pending"], first["proposed"]) == (1, 1)
-    assert item["score"] == item["points"] == 15
+    assert item["score"] is None and item["points"] == 15 and item["note"] == "未评"
     assert item["deductions"] == []
     [proposal] = _proposals(ids)
     assert proposal.proposed_points == -8  # first deduction rule 扣8分, lead weight 1.0
@@ -269,7 +269,8 @@ def test_scorecard_exports_as_xlsx(runner: FlaskCliRunner, ids: dict[str, int]) 
     assert planning[4] == 7 and "-8分" in planning[5] and "属实" in planning[5]
     total = next(row for row in rows if row[0] == "合计")
     assert total[4] == pytest.approx(card.total) and card.maximum == 1000
-    assert next(row for row in rows if row[0] == "等级")[4] == card.grade
+    assert card.grade == "" and card.unscored == 87  # a grade only when all are scored
+    assert next(row for row in rows if row[0] == "等级")[4] == "未评87项，暂不定等次"
     assert sheet.merged_cells.ranges
 
 

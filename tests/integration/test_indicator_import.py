@@ -65,7 +65,17 @@ def test_national_rubric_gives_88_indicators_worth_1000_points(
     assert summary["points"] == 1000
     assert summary["rules"] >= 290  # at least one rule per scoring line
     assert 0 <= summary["needs_review"] < summary["rules"]
-    assert set(summary) == {"set_id", "indicators", "points", "rules", "needs_review"}
+    assert set(summary) == {
+        "set_id",
+        "indicators",
+        "points",
+        "rules",
+        "needs_review",
+        "items",
+        "bonus_items",
+        "differences",
+    }
+    assert summary["items"] == 88 and summary["differences"] == []
     indicator_set = db.session.get(IndicatorSet, summary["set_id"])
     assert indicator_set is not None
     assert indicator_set.name == "省级单位产业工人队伍建设改革工作评价考核评分表"

@@ -369,3 +369,46 @@ def test_0010_adds_briefing_tables_on_a_filled_database(app: Flask, tmp_path: Pa
     assert plans == [(1, "p")]
     assert "briefings" not in tables and "briefing_schedules" not in tables
     assert "task_states" in tables
+
+
+def test_0011_people_gives_existing_rows_their_defaults(app: Flask, tmp_path: Path) -> None:
+    """On a filled database (SQLite file or PostgreSQL): units, users and indicators
+    stored before the people migration keep their data and get the defaults (kind
+    "other", active, no forced password change, no assessed-unit text, no bonus); a
+    downgrade removes the columns and keeps the rows."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO units (id, name, created_at) VALUES (1, '市人社局', '2020-01-01')",
+                "INSERT INTO users (id, username, display_name, password_hash, role, unit_id,"
+                " active, created_at, session_token) VALUES (1, 'zhang', '张三', 'x', 'unit',"
+                " 1, true, '2020-01-01', 'token')",
+                "INSERT INTO indicator_sets (id, name, source_filename, imported_at)"
+                " VALUES (1, '评分表', 'a.docx', '2020-01-01')",
+                "INSERT INTO indicators (id, set_id, level, position, code, name, points,"
+                " key_points, inspection) VALUES (1, 1, 3, 1, '1', '指标', 5, '', '')",
+            ):
+                connection.execute(sa.text(statement))
+        upgrade(directory=MIGRATIONS, revision="0011")
+        with db.engine.connect() as connection:
+            unit = connection.exec_driver_sql("SELECT name, kind, active, details FROM units").one()
+            user = connection.exec_driver_sql(
+                "SELECT username, must_change_password FROM users"
+            ).one()
+            indicator = connection.exec_driver_sql(
+                "SELECT name, units_text, is_bonus FROM indicators"
+            ).one()
+        downgrade(directory=MIGRATIONS, revision="0010")
+        with db.engine.connect() as connection:
+            names = {c["name"] for c in sa.inspect(connection).get_columns("units")}
+            kept = connection.exec_driver_sql("SELECT count(*) FROM units").scalar()
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert tuple(unit) == ("市人社局", "other", True, "")
+    assert tuple(user) == ("zhang", False)
+    assert tuple(indicator) == ("指标", "", False)
+    assert "kind" not in names and kept == 1

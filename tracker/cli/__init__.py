@@ -13,6 +13,7 @@ from tracker.cli.dashboard import dashboard_cli
 from tracker.cli.demo import demo_cli
 from tracker.cli.indicators import indicators_cli
 from tracker.cli.notice import notice_cli
+from tracker.cli.people import units_cli, users_cli
 from tracker.cli.plan import plan_cli
 from tracker.cli.remind import remind_cli
 from tracker.cli.scan import scan_command
@@ -33,6 +34,8 @@ COMMANDS: tuple[click.Command, ...] = (
     assess_command,
     backup_cli,
     dashboard_cli,
+    units_cli,
+    users_cli,
 )
 """Every command and command group of ours."""
 

@@ -69,6 +69,8 @@ class IndicatorRow:
     code: str = ""
     level1_points: float | None = None
     level2_points: float | None = None
+    #: A 加分项 (bonus item): its points cap a bonus and are not part of the maximum.
+    bonus: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,7 @@ def _indicator_row(group: _Group, columns: IndicatorColumns, file: str) -> Indic
         code=_joined(group, columns.code),
         level1_points=level1_points,
         level2_points=level2_points,
+        bonus=level1.startswith("加分"),
     )
 
 

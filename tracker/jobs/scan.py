@@ -7,6 +7,7 @@ import logging
 from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.jobs.runs import recorded
+from tracker.services.assessment.scan_proposals import propose_everywhere
 from tracker.services.scan import run_scan
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,7 @@ def daily_scan() -> dict[str, int]:
     adds nothing. Returns the counts recorded with the run: tasks scanned and alerts
     created."""
     result = run_scan(today(), lag=app_settings.current().lag)
+    propose_everywhere(today(), app_settings.current())
     log.info(
         "scan %s: %d tasks, %d new alerts",
         result.as_of,

@@ -48,6 +48,10 @@ class Indicator(Model):
     key_points: Mapped[str] = mapped_column(sa.Text, default="")
     inspection: Mapped[str] = mapped_column(sa.Text, default="")
     source_row: Mapped[int | None]
+    #: The 考核对象 / 责任单位 text as written, resolved to a plan's units on request.
+    units_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    #: A 加分项 (bonus item): its points are a ceiling of bonus, not part of the maximum.
+    is_bonus: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     indicator_set: Mapped[IndicatorSet] = relationship(back_populates="indicators")
     parent: Mapped[Indicator | None] = relationship(remote_side=[id])

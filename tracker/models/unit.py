@@ -23,6 +23,11 @@ class Unit(Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: 部门 / 镇街 / 区县 / 企业 / 其他 (:data:`tracker.services.unit_admin.KIND_LABELS`).
+    kind: Mapped[str] = mapped_column(sa.String(20), default="other", server_default="other")
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    #: Extra columns of an imported list (地市, 行业, 联系人, 电话) as a JSON object.
+    details: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
     aliases: Mapped[list[UnitAlias]] = relationship(

@@ -58,6 +58,8 @@ class User(UserMixin, Model):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     failed_since: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: Set by a password reset (a one-time password): changed at the next login.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
 

@@ -22,7 +22,7 @@ from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Contribution, Plan, Task, Unit, User
 from tracker.services import calendar as calendar_service
-from tracker.services import dashboard_states, indicators, plans, scan
+from tracker.services import dashboard_states, demo_assessment, indicators, plans, scan
 from tracker.services.contributions import answer_contribution
 from tracker.services.instructions import write_instruction
 from tracker.services.reminders import run_reminders
@@ -112,7 +112,8 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
     say("生成今日催办提醒……")
     result.digests = len(run_reminders(today, settings).digests)
     say(f"导入考核指标体系：{SEED_RUBRIC.name}……")
-    indicators.import_indicators(indicators.read_table(SEED_RUBRIC))
+    rubric = indicators.import_indicators(indicators.read_table(SEED_RUBRIC), create_units=False)
+    demo_assessment.assess_plan_units(rubric.set_id, plan.id)
     dashboard_states.backfill_plan(plan, today, lag=settings.lag)  # issue 13: trend, ranks
     result.accounts = _describe_accounts()
     return result
@@ -137,10 +138,12 @@ def _create_accounts(plan: Plan, hash_method: str, say: Progress) -> None:
     moment)."""
     taken = set(db.session.scalars(sa.select(User.username)))
     names = {Role.OFFICE: "慈溪市产改办", Role.LEADER: "分管副市长", Role.ASSESSOR: "考核组"}
+    names[Role.ADMIN] = "系统管理员"
     for username, role in (
         ("office", Role.OFFICE),
         ("leader", Role.LEADER),
         ("assessor", Role.ASSESSOR),
+        ("admin", Role.ADMIN),
     ):
         if username not in taken:
             name = names[role]

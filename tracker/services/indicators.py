@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from tracker.domain.scoring import parse_rule
 from tracker.extensions import db
 from tracker.io.containers import ContainerLimits
-from tracker.io.indicator_tables import IndicatorRow, IndicatorTable, read_indicator_table
+from tracker.io.indicator_forms import read_any_indicator_table
+from tracker.io.indicator_tables import IndicatorRow, IndicatorTable
 from tracker.models.assessment import Indicator, IndicatorSet, ScoringRule
 from tracker.services.errors import NotFound
 from tracker.services.units import UnitDirectory
@@ -34,6 +35,8 @@ class IndicatorImportSummary:
     points: float
     rules: int
     needs_review: int
+    bonus_items: int = 0
+    differences: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The object ``indicators import --json`` prints."""
@@ -43,6 +46,9 @@ class IndicatorImportSummary:
             "points": _number(self.points),
             "rules": self.rules,
             "needs_review": self.needs_review,
+            "items": self.level3 - self.bonus_items,
+            "bonus_items": self.bonus_items,
+            "differences": list(self.differences),
         }
 
 
@@ -52,7 +58,7 @@ def read_table(path: Path, *, limits: ContainerLimits = DEFAULT_LIMITS) -> Indic
 
     Raises :class:`tracker.io.tables.TableReadError` naming the file (and the limit broken).
     """
-    return read_indicator_table(path, limits)
+    return read_any_indicator_table(path, limits)
 
 
 @dataclass
@@ -66,40 +72,57 @@ class _Builder:
     children: dict[int, list[Indicator]]
     rules: int = 0
     needs_review: int = 0
+    create_units: bool = True
 
 
-def import_indicators(table: IndicatorTable, name: str | None = None) -> IndicatorImportSummary:
+def import_indicators(
+    table: IndicatorTable, name: str | None = None, *, create_units: bool = True
+) -> IndicatorImportSummary:
     """Add an indicator set with its level 1/2/3 tree, scoring rules and units.
 
     Level-1/2 points are those written in their names, else the sum of their children's
-    (None when no child has points). Flushes; the caller commits, or rolls back to leave
-    the database as it was.
+    (None when no child has points); where a written group's points differ from the sum of
+    its items, the summary lists the difference. A two-level form's items (no level 2) are
+    stored as level-3 leaves directly under their level-1 indicator. The 考核对象 / 责任单位
+    text is kept on each leaf; ``create_units`` False links only units that already exist
+    by name or alias (the web resolves the rest against a plan's units,
+    :mod:`tracker.services.assessed_units`). Flushes; the caller commits, or rolls back to
+    leave the database as it was.
     """
     indicator_set = IndicatorSet(
         name=(name or table.title or Path(table.source).stem).strip()[:_NAME_LENGTH],
         source_filename=table.source[:255],
     )
     db.session.add(indicator_set)
-    builder = _Builder(indicator_set, UnitDirectory(), {}, {}, {})
+    builder = _Builder(indicator_set, UnitDirectory(), {}, {}, {}, create_units=create_units)
     for row in table.rows:
         _add_level3(builder, row)
+    differences: list[str] = []
     for parent in [*builder.level2.values(), *builder.level1.values()]:
+        total = _sum_points(builder.children.get(id(parent), []))
         if parent.points is None:
-            parent.points = _sum_points(builder.children.get(id(parent), []))
+            parent.points = total
+        elif total is not None and abs(total - parent.points) > 1e-9 and not parent.is_bonus:
+            differences.append(
+                f"「{parent.name}」标明 {_number(parent.points)} 分，"
+                f"所含指标合计 {_number(total)} 分"
+            )
     db.session.flush()
     return IndicatorImportSummary(
         set_id=indicator_set.id,
         level1=len(builder.level1),
         level2=len(builder.level2),
         level3=len(table.rows),
-        points=sum(row.points or 0.0 for row in table.rows),
+        points=sum(row.points or 0.0 for row in table.rows if not row.bonus),
         rules=builder.rules,
         needs_review=builder.needs_review,
+        bonus_items=sum(1 for row in table.rows if row.bonus),
+        differences=tuple(differences),
     )
 
 
 def _sum_points(children: list[Indicator]) -> float | None:
-    points = [child.points for child in children if child.points is not None]
+    points = [c.points for c in children if c.points is not None and not c.is_bonus]
     return sum(points) if points else None
 
 
@@ -125,7 +148,10 @@ def _parents(builder: _Builder, row: IndicatorRow) -> Indicator:
     level1 = builder.level1.get(row.level1)
     if level1 is None:
         level1 = _node(builder, 1, row.level1, row.level1_points, None)
+        level1.is_bonus = row.bonus
         builder.level1[row.level1] = level1
+    if not row.level2:
+        return level1
     key = (row.level1, row.level2)
     level2 = builder.level2.get(key)
     if level2 is None:
@@ -140,10 +166,16 @@ def _add_level3(builder: _Builder, row: IndicatorRow) -> None:
     indicator.key_points = row.key_points
     indicator.inspection = "\n".join(row.inspection)
     indicator.source_row = row.row_number
+    indicator.is_bonus = row.bonus
+    indicator.units_text = "、".join(unit.name for unit in row.units)
     for unit_name in row.units:
-        unit = builder.units.resolve(unit_name)
-        if unit not in indicator.units:
-            indicator.units.append(unit)
+        found = (
+            builder.units.resolve(unit_name)
+            if builder.create_units
+            else builder.units.find(unit_name.name)
+        )
+        if found is not None and found not in indicator.units:
+            indicator.units.append(found)
     for line in row.scoring_lines:
         for spec in parse_rule(line):
             rule = ScoringRule(

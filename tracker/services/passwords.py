@@ -97,6 +97,7 @@ def change_password(
     before = {"password_changed_at": _iso(user.password_changed_at)}
     store_password(user, new, hash_method=hash_method, now=now)
     user.session_token = new_session_token()
+    user.must_change_password = False
     record_change(
         "change_password",
         user,

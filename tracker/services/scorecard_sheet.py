@@ -15,7 +15,7 @@ def scorecard_sheet(card: Scorecard) -> ScorecardSheet:
         rows=tuple(_row(item) for item in card.indicators),
         total=card.total,
         maximum=card.maximum,
-        grade=card.grade,
+        grade=card.grade or (f"未评{card.unscored}项，暂不定等次" if card.unscored else ""),
         pending=card.pending,
     )
 

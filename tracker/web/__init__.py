@@ -45,6 +45,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(assessment_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(dashboard_bp)
+    from tracker.web.people import bp as people_bp
+
+    app.register_blueprint(people_bp)
 
     app.before_request(_ids_in_range)
     _security_headers(app)

@@ -5,29 +5,21 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tracker.domain.policy import Action
-from tracker.domain.similarity import similarity
 from tracker.extensions import db
 from tracker.models import Task, User
 from tracker.models.assessment import Indicator, TaskIndicator
 from tracker.services import audit
 from tracker.services.assessment.common import require
+from tracker.services.assessment.suggestions import suggestions_for
 from tracker.services.errors import ServiceError
 
 
 def suggest_indicators(task: Task, set_id: int, limit: int = 5) -> list[tuple[Indicator, float]]:
     """The level-3 indicators of set ``set_id`` whose name and key points read most like
-    the task's text: up to ``limit`` (indicator, similarity 0–1) pairs, best first, those
-    with no shared character pair left out."""
-    indicators = db.session.scalars(
-        sa.select(Indicator).where(Indicator.set_id == set_id, Indicator.level == 3)
-    )
-    scored = [
-        (indicator, similarity(task.text, f"{indicator.name} {indicator.key_points}"))
-        for indicator in indicators
-    ]
-    scored = [pair for pair in scored if pair[1] > 0]
-    scored.sort(key=lambda pair: (-pair[1], pair[0].position))
-    return scored[:limit]
+    the task's text: up to ``limit`` (indicator, score 0–1) pairs, best first, those with
+    no shared character pair left out; the shared words are weighted by their rarity
+    among the set's indicators (:mod:`.suggestions`, which also gives the reasons)."""
+    return [(s.indicator, s.score) for s in suggestions_for(task, set_id, limit)]
 
 
 def mapped_indicators(task: Task, set_id: int | None = None) -> list[Indicator]:

@@ -18,8 +18,8 @@ from tracker.domain.scoring import (
 )
 from tracker.extensions import db
 from tracker.models import Unit, User
-from tracker.models.assessment import Indicator, ScoreAdjustment, ScoringRule
-from tracker.services.assessment.common import COUNTED, rule_spec_of
+from tracker.models.assessment import Indicator, ScoreAdjustment, ScoringRule, SelfAssessment
+from tracker.services.assessment.common import COUNTED, DECIDED, rule_spec_of
 from tracker.services.assessment.decisions import adjustments_of
 
 
@@ -61,18 +61,23 @@ class CardLine:
 @dataclass(frozen=True, slots=True)
 class IndicatorCard:
     """A level-3 indicator's score: ``points`` its value (None: 未设分值, left out of the
-    total), ``score`` between 0 and points plus allowed bonus, and its lines."""
+    total), ``score`` between 0 and points plus allowed bonus (None while 未评), and its
+    lines. ``assessed`` is False while nothing scores it yet (no decided adjustment, no
+    reviewed final score): it counts neither as full marks nor as zero."""
 
     indicator: Indicator
     points: float | None
     score: float | None
     deductions: list[CardLine]
     bonuses: list[CardLine]
+    assessed: bool = True
 
     @property
     def note(self) -> str:
-        """ "未设分值" for an indicator without points, else ""."""
-        return "未设分值" if self.points is None else ""
+        """ "未设分值" for an indicator without points, "未评" while not assessed, else ""."""
+        if self.points is None:
+            return "未设分值"
+        return "" if self.assessed else "未评"
 
 
 @dataclass(slots=True)
@@ -87,8 +92,10 @@ class GroupCard:
 @dataclass(slots=True)
 class Scorecard:
     """A plan's (or one unit's) scorecard on an indicator set: per level-3 indicator in
-    table order, level-1/2 sums keyed by indicator id, total and max (分), grade, and how
-    many proposals still wait for a decision (not counted)."""
+    table order, level-1/2 sums keyed by indicator id, total (points scored on the
+    assessed indicators and bonus items) and max (分), the max of the assessed indicators
+    (``scored_max``) and how many are 未评 (``unscored``); a grade only when none is; and
+    how many proposals still wait for a decision (not counted)."""
 
     set_id: int
     plan_id: int
@@ -99,6 +106,18 @@ class Scorecard:
     maximum: float = 0.0
     grade: str = ""
     pending: int = 0
+    scored_max: float = 0.0
+    unscored: int = 0
+
+    @property
+    def pending_points(self) -> float:
+        """The points of the indicators still 未评 (分)."""
+        return self.maximum - self.scored_max
+
+    @property
+    def share_assessed(self) -> float:
+        """The share (0–1) of the maximum on indicators already assessed."""
+        return self.scored_max / self.maximum if self.maximum else 0.0
 
     def ordered_groups(self) -> list[GroupCard]:
         """Level-1 groups in table order, each followed by its level-2 groups (positions
@@ -140,12 +159,38 @@ def scorecard(
     leaves = [i for i in indicators if i.level == 3]
     if unit_id is not None:
         leaves = _units_indicators(leaves, unit_id, {a.indicator_id for a in adjustments})
-    cards = [_indicator_card(leaf, counted.get(leaf.id, [])) for leaf in leaves]
+    finals = final_scores(set_id, unit_id)
+    decided = {a.indicator_id for a in adjustments if a.status in DECIDED}
+    cards = [
+        _indicator_card(
+            leaf, counted.get(leaf.id, []), finals.get(leaf.id, _NO_FINAL), leaf.id in decided
+        )
+        for leaf in leaves
+    ]
     card = Scorecard(set_id, plan_id, unit_id, cards)
     card.pending = sum(1 for a in adjustments if a.status == "proposed")
     _sum_up(card, {i.id: i for i in indicators})
-    card.grade = grade(card.total, card.maximum, grades) if card.maximum else ""
+    if card.maximum and not card.unscored:
+        card.grade = grade(card.total, card.maximum, grades)
     return card
+
+
+#: ``final_scores`` value of an indicator reviewed on another unit's form (plan card).
+_NO_FINAL = -1.0
+
+
+def final_scores(set_id: int, unit_id: int | None) -> dict[int, float | None]:
+    """Indicator id → the reviewed final score of the unit's self-assessment; for the plan
+    card (``unit_id`` None) every indicator reviewed for some unit, with None (assessed,
+    scored from its rules)."""
+    query = sa.select(SelfAssessment.indicator_id, SelfAssessment.final_score).where(
+        SelfAssessment.set_id == set_id, SelfAssessment.final_score.is_not(None)
+    )
+    if unit_id is None:
+        return {indicator_id: None for indicator_id, _ in db.session.execute(query)}
+    query = query.where(SelfAssessment.unit_id == unit_id)
+    rows = db.session.execute(query)
+    return {indicator_id: float(score or 0.0) for indicator_id, score in rows}
 
 
 def _units_indicators(leaves: list[Indicator], unit_id: int, adjusted: set[int]) -> list[Indicator]:
@@ -162,7 +207,29 @@ def _units_indicators(leaves: list[Indicator], unit_id: int, adjusted: set[int])
 LAG_RULE_SOURCE = "滞后事项扣分（TRACKER_ASSESS_LAG_POINTS）"
 
 
-def _indicator_card(indicator: Indicator, adjustments: Sequence[ScoreAdjustment]) -> IndicatorCard:
+def _indicator_card(
+    indicator: Indicator,
+    adjustments: Sequence[ScoreAdjustment],
+    final: float | None,
+    decided: bool,
+) -> IndicatorCard:
+    """The indicator's card; ``final`` its reviewed final score (the base instead of its
+    points), None when reviewed without one, ``_NO_FINAL`` when not reviewed; ``decided``
+    whether an assessor decided an adjustment on it (then it is assessed)."""
+    card = _rule_card(indicator, adjustments)
+    if card.points is None or card.score is None:
+        return card
+    assessed = decided or final != _NO_FINAL or indicator.is_bonus
+    if not assessed:
+        return IndicatorCard(indicator, card.points, None, card.deductions, card.bonuses, False)
+    if final is not None and final != _NO_FINAL:
+        net = card.score - card.points
+        score = max(0.0, final + net)
+        return IndicatorCard(indicator, card.points, score, card.deductions, card.bonuses)
+    return card
+
+
+def _rule_card(indicator: Indicator, adjustments: Sequence[ScoreAdjustment]) -> IndicatorCard:
     if indicator.points is None:
         lines = [_line(a, float(a.points or 0.0), "") for a in adjustments]
         return IndicatorCard(indicator, None, None, _negative(lines), _positive(lines))
@@ -178,7 +245,8 @@ def _indicator_card(indicator: Indicator, adjustments: Sequence[ScoreAdjustment]
         )
         for a in adjustments
     ]
-    result: IndicatorScore = score_indicator(float(indicator.points), rules, events)
+    base = 0.0 if indicator.is_bonus else float(indicator.points)
+    result: IndicatorScore = score_indicator(base, rules, events)
     applied = {_note_id(line.note): line for line in (*result.deductions, *result.bonuses)}
     lines = []
     for adjustment in adjustments:
@@ -231,8 +299,15 @@ def _sum_up(card: Scorecard, by_id: dict[int, Indicator]) -> None:
         if leaf.points is None:
             continue
         score = leaf.score or 0.0
-        card.total += score
+        if leaf.indicator.is_bonus:
+            card.total += min(score, leaf.points)
+            continue
         card.maximum += leaf.points
+        if leaf.assessed:
+            card.total += score
+            card.scored_max += leaf.points
+        else:
+            card.unscored += 1
         for ancestor in _ancestors(leaf.indicator, by_id):
             group = card.groups.setdefault(ancestor.id, GroupCard(ancestor))
             group.points += leaf.points
@@ -252,19 +327,25 @@ def _round(value: float | None) -> float | None:
 
 
 def scorecard_json(card: Scorecard) -> dict[str, object]:
-    """``{"total", "max", "grade", "pending", "indicators": [{"id", "name", "points",
-    "score", "note", "deductions": [line …], "bonuses": [line …]}]}``; points in 分."""
+    """``{"total", "max", "grade", "pending", "scored_max", "pending_points",
+    "share_assessed", "unscored", "indicators": [{"id", "name", "points", "score",
+    "assessed", "note", "deductions": [line …], "bonuses": [line …]}]}``; points in 分."""
     return {
         "total": _round(card.total),
         "max": _round(card.maximum),
         "grade": card.grade,
         "pending": card.pending,
+        "scored_max": _round(card.scored_max),
+        "pending_points": _round(card.pending_points),
+        "share_assessed": round(card.share_assessed, 4),
+        "unscored": card.unscored,
         "indicators": [
             {
                 "id": item.indicator.id,
                 "name": item.indicator.name,
                 "points": _round(item.points),
                 "score": _round(item.score),
+                "assessed": item.assessed,
                 "note": item.note,
                 "deductions": [line.to_json() for line in item.deductions],
                 "bonuses": [line.to_json() for line in item.bonuses],

@@ -108,5 +108,6 @@ from tracker.web.api import (  # noqa: E402
     reports,
     tasks,
 )
+from tracker.web.api import people as people  # noqa: E402  (units and users, issue 11)
 
 __all__ = ["bp", "contributions", "dashboard", "openapi", "plan_imports", "reports", "tasks"]

@@ -12,6 +12,7 @@ from tracker.models import Indicator, IndicatorSet, Plan, Task
 from tracker.services import assessment as assessment_service
 from tracker.services import assessment_pages as pages
 from tracker.services import self_assessment as sa_service
+from tracker.services.assessment.suggestions import suggestions_for
 from tracker.web.access import require
 from tracker.web.actions import act, flash_form_errors
 from tracker.web.assessment.blueprint import bp
@@ -43,7 +44,7 @@ def _plan_arg() -> int:
 
 def _map_or_unmap(set_id: int, plan_id: int, form: MappingForm) -> Response:
     task, indicator = _posted_pair(set_id, plan_id, form)
-    back = url_for("assessment.mapping", set_id=set_id, plan=plan_id)
+    back = url_for("assessment.mapping", set_id=set_id, plan=plan_id, _anchor=f"task-{task.id}")
     if form.action.data == "unmap":
         return act(
             lambda: assessment_service.unmap_task(task, indicator, current_user),
@@ -75,7 +76,7 @@ def _mapping_page(indicator_set: IndicatorSet, plan: Plan) -> dict[str, object]:
     """The plan's tasks with their mapped and suggested indicators, and the set's
     level-3 indicators to choose from."""
     rows = pages.mapping_rows(indicator_set.id, plan.id)
-    suggest = assessment_service.suggest_indicators
+    suggest = suggestions_for
     return {
         "indicator_set": indicator_set,
         "plan": plan,

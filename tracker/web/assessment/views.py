@@ -19,6 +19,7 @@ from tracker.web.assessment import (  # noqa: F401  (importing them registers th
     review_views,
     scorecard_views,
     self_views,
+    set_views,
 )
 from tracker.web.assessment.blueprint import bp
 

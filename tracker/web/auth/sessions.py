@@ -117,6 +117,9 @@ def password_gate() -> Response | None:
         return None
     if not current_user.is_authenticated:
         return None
+    if current_user.must_change_password:
+        flash("请先修改管理员为您设置的一次性密码。", "warning")
+        return redirect(url_for("auth.change_password"))
     if not passwords.password_expired(current_user, password_policy(), now()):
         return None
     flash("密码已超过有效期，请先修改密码。", "warning")
