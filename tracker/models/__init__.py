@@ -12,6 +12,16 @@ from tracker.models.assessment import (
 from tracker.models.audit import AuditEntry
 from tracker.models.calendar import CalendarDay, CalendarYear
 from tracker.models.evidence import Evidence
+from tracker.models.inspection import (
+    Debriefing,
+    DebriefingReport,
+    DebriefingScore,
+    Inspection,
+    InspectionFile,
+    InspectionItem,
+    Problem,
+    SelfCheck,
+)
 from tracker.models.instruction import Instruction
 from tracker.models.notice import SupervisionNotice
 from tracker.models.plan import Category, Measure, Milestone, Plan, Task, TaskUnit, UnitRole
@@ -36,22 +46,30 @@ __all__ = [
     "Category",
     "Contribution",
     "ContributionStatus",
+    "Debriefing",
+    "DebriefingReport",
+    "DebriefingScore",
     "Delivery",
     "Digest",
     "Evidence",
     "Indicator",
     "IndicatorSet",
+    "Inspection",
+    "InspectionFile",
+    "InspectionItem",
     "Instruction",
     "JobRun",
     "Measure",
     "Milestone",
     "Plan",
+    "Problem",
     "ProgressReport",
     "Reminder",
     "ReportStatus",
     "ScoreAdjustment",
     "ScoringRule",
     "SelfAssessment",
+    "SelfCheck",
     "SupervisionNotice",
     "Task",
     "TaskIndicator",
