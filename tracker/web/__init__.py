@@ -16,6 +16,7 @@ from tracker.models._types import MAX_ID
 from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.web import labels
 from tracker.web.access import allowed
+from tracker.web.inspections.blueprints import register_supervision
 
 
 def register_web(app: Flask) -> None:
@@ -40,6 +41,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(assessment_bp)
+    register_supervision(app)
 
     app.before_request(_ids_in_range)
     _security_headers(app)

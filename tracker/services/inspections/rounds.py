@@ -205,3 +205,21 @@ def findings_by_unit(inspection: Inspection) -> dict[int, list[Problem]]:
     for row in rows:
         found.setdefault(row.unit_id, []).append(row)
     return found
+
+
+def all_units() -> list[Unit]:
+    """Every unit, by name (for the pages' choices)."""
+    return list(db.session.scalars(sa.select(Unit).order_by(Unit.name)))
+
+
+def tasks_for_choice(plan_id: int | None) -> list[Task]:
+    """The tasks of ``plan_id`` (every plan's when None), in the table's order."""
+    query = sa.select(Task).order_by(Task.plan_id, Task.position)
+    if plan_id is not None:
+        query = query.where(Task.plan_id == plan_id)
+    return list(db.session.scalars(query))
+
+
+def first_plan_id() -> int | None:
+    """The first plan's id, the default plan of a new round (None without plans)."""
+    return db.session.scalar(sa.select(Plan.id).order_by(Plan.id).limit(1))
