@@ -180,7 +180,7 @@ def save_self_check(item: InspectionItem, unit: Unit, text: str, user: User) -> 
 # ---------------------------------------------------------------- findings
 
 
-def record_finding(inspection: Inspection, data: ProblemInput, user: User) -> Problem:
+def record_finding(inspection: Inspection, data: ProblemInput, user: User | None) -> Problem:
     """A finding of the team about one of the round's units: a problem of the ledger
     with the round as its source. Raises ServiceError (field "unit_id") for a unit the
     round does not inspect, and as :func:`create_problem` does."""
