@@ -24,6 +24,7 @@ from tracker.models import Contribution, Plan, Task, Unit, User
 from tracker.services import calendar as calendar_service
 from tracker.services import indicators, plans, scan
 from tracker.services.contributions import answer_contribution
+from tracker.services.inspections.demo import seed_supervision
 from tracker.services.instructions import write_instruction
 from tracker.services.reminders import run_reminders
 from tracker.services.reports import (
@@ -113,6 +114,7 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
     result.digests = len(run_reminders(today, settings).digests)
     say(f"导入考核指标体系：{SEED_RUBRIC.name}……")
     indicators.import_indicators(indicators.read_table(SEED_RUBRIC))
+    seed_supervision(plan, today, settings)  # issue 15: 督查、问题清单、销号
     result.accounts = _describe_accounts()
     return result
 
