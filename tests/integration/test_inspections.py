@@ -365,3 +365,25 @@ def test_the_ledger_exports_as_xlsx_with_colours(world: World) -> None:
     assert sheet["B3"].value == LEAD_UNIT
     assert sheet["K3"].value == "待整改（逾期）"
     assert sheet["K3"].fill.fgColor.rgb.endswith("F8CBAD")
+
+
+def test_the_assess_command_proposes_for_overdue_problems(world: World, app: Flask) -> None:
+    """``flask assess`` adds the supervision proposals to the lag ones, once."""
+    set_id = _rubric(app)
+    indicator = db.session.scalar(
+        sa.select(Indicator).where(Indicator.set_id == set_id, Indicator.level == 3).limit(1)
+    )
+    assert indicator is not None
+    assessment.map_task(world.task, indicator, None)
+    problem = _finding(world, _round(world).id, days=3)
+    db.session.commit()
+    args = ["assess", "--set", str(set_id), "--plan", str(world.task.plan_id)]
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=[*args, "--as-of", "2020-11-20", "--json"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=[*args, "--as-of", "2020-11-20", "--json"])
+    keys = db.session.scalars(
+        sa.select(ScoreAdjustment.event_key).where(ScoreAdjustment.set_id == set_id)
+    ).all()
+    assert f"problem{problem.id}:unit{world.unit.id}:indicator{indicator.id}" in keys
+    assert json.loads(again.output)["proposed"] == 0

@@ -168,3 +168,14 @@ def _propose(
     db.session.add(adjustment)
     audit.record("propose", adjustment, user=None, task_id=task_id, summary=text)
     return adjustment
+
+
+def propose_from_supervision(
+    set_id: int, plan_id: int, as_of: date, *, settings: AssessmentSettings
+) -> list[ScoreAdjustment]:
+    """Both kinds of proposals (overdue problems, debriefing scores): the one call the
+    ``assess`` command makes beside the lag proposals."""
+    return [
+        *propose_from_problems(set_id, plan_id, as_of, settings=settings),
+        *propose_from_debriefings(set_id, plan_id),
+    ]
