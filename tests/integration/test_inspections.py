@@ -41,7 +41,7 @@ from tracker.services import calendar as calendar_service
 from tracker.services.errors import Conflict, ServiceError
 from tracker.services.inspections import assessment as supervision_assessment
 from tracker.services.inspections import closing, debriefings, export, files, problems, rounds
-from tracker.services.reminders import run_reminders
+from tracker.services.reminders import plan_intents, run_reminders
 
 RUBRIC = SEEDS / "national-assessment-rubric.docx"
 
@@ -284,13 +284,25 @@ def test_a_task_with_its_target_met_and_evidence_is_closed_and_reopened(world: W
     reports.review_report(report, world.office, True, "", date(2021, 1, 11))
     closing.close_task(task, world.office, "验收合格", date(2021, 1, 20), lag=lag)
     assert task.closed_at is not None and task in closing.closed_tasks(task.plan_id)
+    calendar = calendar_service.load_calendar()
+
+    def reminded() -> bool:  # around the 2021Q1 report's due date and after it
+        days = (date(2021, 4, 1), date(2021, 4, 8), date(2021, 4, 9), date(2021, 4, 16))
+        return any(
+            intent.task_id == task.id
+            for day in days
+            for intent in plan_intents(task.plan, day, calendar, lag=lag, catchup_workdays=5)
+        )
+
+    assert not reminded()
+    assert closing.closing_refusal(task, date(2021, 1, 20), lag=lag) == "该任务已销号。"
     with pytest.raises(Conflict):
         closing.close_task(task, world.office, "", date(2021, 1, 20), lag=lag)
     with pytest.raises(ServiceError) as refused:
         closing.reopen_task(task, world.office, " ")
     assert refused.value.field == "reason"
     closing.reopen_task(task, world.office, "复查发现问题")
-    assert task.closed_at is None
+    assert task.closed_at is None and reminded()
     actions = db.session.scalars(
         sa.select(AuditEntry.action)
         .where(AuditEntry.entity == "tasks", AuditEntry.entity_id == task.id)
