@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from config.settings import Settings
 from tests import evidence_samples as samples
+from tests.functional.api_helpers import call, cli_token
 from tests.functional.helpers import (
     LEAD_UNIT,
     UNRELATED_UNIT,
@@ -199,3 +200,43 @@ def test_a_debriefing_is_handed_in_and_rated(app: Flask, world: dict[str, int]) 
         == 403
     )
     assert date.today()  # the clock is not fixed here
+
+
+def test_the_api_follows_a_problem_from_finding_to_closing(
+    app: Flask, world: dict[str, int], runner: FlaskCliRunner
+) -> None:
+    """Create a round and a finding, rectify, a return without a reason refused, return,
+    rectify, close; the unit and the office see the same problem, another unit nothing."""
+    client = app.test_client()
+    office, lead, other = (cli_token(runner, name) for name in ("office", "lead", "other"))
+    created = call(client, "POST", "/inspections", office, {
+        "name": "专项督查", "kind": "special", "starts_on": "2020-10-09",
+        "ends_on": "2020-10-10", "unit_ids": [world["unit"]], "items": ["查阅台账"],
+    })  # fmt: skip
+    assert created.status_code == 201, created.json
+    inspection = created.json["id"]
+    finding = call(client, "POST", f"/inspections/{inspection}/findings", office, {
+        "unit_id": world["unit"], "description": "台账不全", "deadline_workdays": 5,
+    })  # fmt: skip
+    assert finding.status_code == 201 and finding.json["status"] == "open"
+    problem = finding.json["id"]
+    detail = call(client, "GET", f"/inspections/{inspection}", lead).json
+    assert [f["id"] for f in detail["findings"]] == [problem]
+    assert call(client, "GET", f"/inspections/{inspection}", other).status_code == 403
+    assert call(client, "GET", "/problems", other).json["problems"] == []
+    path = f"/problems/{problem}"
+    assert (
+        call(client, "POST", f"{path}/rectify", lead, {"rectification": "已补齐"}).json["status"]
+        == "submitted"
+    )
+    refused = call(client, "POST", f"{path}/verify", office, {"decision": "return"})
+    assert refused.status_code == 422 and refused.json["field"] == "reason"
+    call(client, "POST", f"{path}/verify", office, {"decision": "return", "note": "缺签字"})
+    assert call(client, "GET", path, lead).json["return_reason"] == "缺签字"
+    call(client, "POST", f"{path}/rectify", lead, {"rectification": "已补签字"})
+    closed = call(client, "POST", f"{path}/verify", office, {"decision": "close", "note": "属实"})
+    assert closed.json["status"] == "closed"
+    again = call(client, "POST", f"{path}/close", office, {"note": "x"})
+    assert again.status_code == 409
+    listed = call(client, "GET", f"/problems?unit={world['unit']}&status=closed", office).json
+    assert [p["id"] for p in listed["problems"]] == [problem] and listed["counts"]["closed"] == 1

@@ -25,6 +25,7 @@ from tracker.web.api.supervision_schemas import (
     DebriefingList,
     DebriefingOut,
     Finding,
+    InspectionDetail,
     InspectionList,
     InspectionOut,
     NewInspection,
@@ -34,6 +35,7 @@ from tracker.web.api.supervision_schemas import (
     ProblemOut,
     Rectification,
     Reopening,
+    SelfCheckOut,
     Verification,
 )
 
@@ -196,10 +198,23 @@ def create_inspection(json: NewInspection) -> tuple[InspectionOut, int]:
 
 @bp.get("/inspections/<int:inspection_id>")
 @addressed("inspection", readable_inspection)
-@spec.validate(resp=answers(InspectionOut, 403, 404))
-def get_inspection(inspection: Inspection) -> InspectionOut:
-    """一次督查"""
-    return InspectionOut.of(inspection)
+@spec.validate(resp=answers(InspectionDetail, 403, 404))
+def get_inspection(inspection: Inspection) -> InspectionDetail:
+    """一次督查：自查情况与发现的问题（单位用户只看到本单位的）"""
+    units = [u.id for u in inspection.units if _sees_all() or u.id == api_user().unit_id]
+    checks = [
+        SelfCheckOut(unit_id=unit_id, item_id=item.id, item=item.text, text=check.text)
+        for unit_id in units
+        for item in inspection.items
+        if (check := rounds.self_checks(inspection, unit_id).get(item.id)) is not None
+    ]
+    found = rounds.findings_by_unit(inspection)
+    day = today()
+    return InspectionDetail(
+        **InspectionOut.of(inspection).model_dump(),
+        self_checks=checks,
+        findings=[ProblemOut.of(p, day) for unit_id in units for p in found.get(unit_id, [])],
+    )
 
 
 @bp.post("/inspections/<int:inspection_id>/findings")

@@ -190,6 +190,22 @@ class InspectionOut(Out):
         )
 
 
+class SelfCheckOut(Out):
+    """A unit's self-check of one item of a round."""
+
+    unit_id: int
+    item_id: int
+    item: str
+    text: str
+
+
+class InspectionDetail(InspectionOut):
+    """A round with the self-checks and findings the user may read (a unit: its own)."""
+
+    self_checks: list[SelfCheckOut]
+    findings: list[ProblemOut]
+
+
 class InspectionList(Out):
     """The rounds the user may read."""
 
