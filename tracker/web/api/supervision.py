@@ -24,6 +24,7 @@ from tracker.web.api.supervision_schemas import (
     Closing,
     DebriefingList,
     DebriefingOut,
+    DebriefingText,
     Finding,
     InspectionDetail,
     InspectionList,
@@ -35,7 +36,9 @@ from tracker.web.api.supervision_schemas import (
     ProblemOut,
     Rectification,
     Reopening,
+    Scores,
     SelfCheckOut,
+    SelfCheckText,
     Verification,
 )
 
@@ -268,3 +271,60 @@ def list_debriefings() -> DebriefingList:
 
 def _debriefing(round_: Debriefing) -> DebriefingOut:
     return DebriefingOut.of(round_, debriefings.results(round_) if _sees_all() else [])
+
+
+def readable_debriefing(debriefing_id: int) -> Debriefing:
+    """A round the user may read (404, then 403 unless overseer or taking part)."""
+    _require(A.VIEW)
+    round_ = debriefings.get_debriefing(debriefing_id)
+    if not _sees_all() and not debriefings.takes_part(round_, api_user().unit_id):
+        raise ApiError(403, "本单位不参加这次述职评议")
+    return round_
+
+
+@bp.get("/debriefings/<int:debriefing_id>")
+@addressed("debriefing", readable_debriefing)
+@spec.validate(resp=answers(DebriefingOut, 403, 404))
+def get_debriefing(debriefing: Debriefing) -> DebriefingOut:
+    """一次述职评议（结果仅改革办、领导、考核组可见）"""
+    return _debriefing(debriefing)
+
+
+@bp.post("/debriefings/<int:debriefing_id>/report")
+@addressed("debriefing", readable_debriefing)
+@spec.validate(resp=answers(DebriefingOut, *_WRITE))
+def hand_in(debriefing: Debriefing, json: DebriefingText) -> DebriefingOut:
+    """提交述职报告（参加述职的单位）"""
+    unit = api_user().unit
+    if unit is None or not may(api_actor(), A.RECTIFY, unit.id):
+        raise ApiError(403)
+    debriefings.hand_in(debriefing, unit, json.text, api_user())
+    return _debriefing(debriefing)
+
+
+@bp.post("/debriefings/<int:debriefing_id>/units/<int:unit_id>/rate")
+@addressed("debriefing", readable_debriefing)
+@spec.validate(resp=answers(DebriefingOut, *_WRITE))
+def rate(debriefing: Debriefing, unit_id: int, json: Scores) -> DebriefingOut:
+    """为一个单位评分（领导、考核组），每项标准一个分数
+
+    422 (field "scores") for a missing or out-of-range score; 404 for a unit not in it."""
+    _require(A.RATE)
+    unit = next((u for u in debriefing.units if u.id == unit_id), None)
+    if unit is None:
+        raise ApiError(404, "该单位不参加这次述职评议")
+    debriefings.rate(debriefing, unit, api_user(), json.scores)
+    return _debriefing(debriefing)
+
+
+@bp.post("/inspections/<int:inspection_id>/items/<int:item_id>/self-check")
+@addressed("inspection", readable_inspection)
+@spec.validate(resp=answers(SelfCheckOut, *_WRITE))
+def self_check(inspection: Inspection, item_id: int, json: SelfCheckText) -> SelfCheckOut:
+    """填写一项自查情况（被督查单位）"""
+    unit = api_user().unit
+    if unit is None or not may(api_actor(), A.RECTIFY, unit.id):
+        raise ApiError(403)
+    item = rounds.get_item(inspection, item_id)
+    check = rounds.save_self_check(item, unit, json.text, api_user())
+    return SelfCheckOut(unit_id=unit.id, item_id=item.id, item=item.text, text=check.text)

@@ -98,6 +98,24 @@ class Reopening(Body):
     reason: Text
 
 
+class SelfCheckText(Body):
+    """``POST /inspections/{inspection_id}/items/{item_id}/self-check``: the unit's text."""
+
+    text: Text
+
+
+class DebriefingText(Body):
+    """``POST /debriefings/{debriefing_id}/report``: the unit's written report."""
+
+    text: Annotated[str, Field(max_length=TEXT_MAX * 5), _STORABLE]
+
+
+class Scores(Body):
+    """``POST /debriefings/{debriefing_id}/units/{unit_id}/rate``: one score per criterion."""
+
+    scores: Annotated[list[Annotated[float, Field(ge=0, le=1000)]], Field(max_length=50)]
+
+
 class ProblemOut(Out):
     """A problem of the ledger."""
 
