@@ -533,7 +533,9 @@ def test_table_lists_every_route(app: Flask) -> None:
         # The JSON API has its own walk of every route and role: test_api_access.py.
         if method in ("GET", "POST") and not rule.endpoint.startswith("api.")
     }
-    listed = {(case.endpoint, case.method) for case in CASES}
+    from tests.functional.test_inspection_access import WEB_CASES  # supervision (issue 15)
+
+    listed = {(case.endpoint, case.method) for case in (*CASES, *WEB_CASES)}
     assert routes - listed == set(), "routes missing from the access table"
     assert listed - routes - {("auth.logout", "GET")} == set(), "table lists unknown routes"
 

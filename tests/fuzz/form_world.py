@@ -22,6 +22,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import strategies as st
 
 from tests.functional.helpers import LEAD_UNIT, PASSWORD, add_user
+from tests.functional.test_inspection_access import supervision_world
 from tests.functional.test_route_access import USERS, _world
 from tests.paths import SEEDS
 from tracker import settings as app_settings
@@ -77,6 +78,40 @@ _MILESTONE = {
     "rows-1-due": "2026-06-30",
 }
 _EVIDENCE = {"file": "", "note": "佐证"}
+
+# Supervision (issue 15).
+_ROUND = {"name": "督查", "kind": "on_site", "starts_on": "2020-09-14", "ends_on": "2020-09-18",
+          "unit_ids": "{lead_unit}", "team": "张三", "items": "查阅台账"}  # fmt: skip
+_FINDING = {"unit_id": "{lead_unit}", "description": "台账不全", "deadline_workdays": "10",
+            "task_id": "0"}  # fmt: skip
+# fmt: off
+SUPERVISION_ROUTES: tuple[Route, ...] = (
+    Route("inspections.index", "/inspections", "office", "/inspections", _ROUND),
+    Route("inspections.record_finding", "/inspections/{inspection}/findings", "office",
+          "/inspections/{inspection}", _FINDING),
+    Route("inspections.self_check", "/inspections/{inspection}/items/{item}/self-check", "lead",
+          "/inspections/{inspection}", {"text": "已自查", "file": ""}),
+    Route("problems.index", "/problems", "office", "/problems",
+          _FINDING | {"source": "public_clue", "found_on": "2020-09-01", "indicator_id": ""}),
+    Route("problems.rectify", "/problems/{problem}/rectify", "lead", "/problems/{problem}",
+          {"rectification": "已整改", "file": ""}),
+    Route("problems.close", "/problems/{problem}/close", "office", "/problems/{problem}",
+          {"verification": "属实"}),
+    Route("problems.send_back", "/problems/{problem}/return", "office", "/problems/{problem}",
+          {"reason": "缺签字"}),
+    Route("closing.close", "/tasks/{task}/close", "office", "/tasks/{task}/closing",
+          {"note": "验收"}),
+    Route("closing.reopen", "/tasks/{task}/reopen", "office", "/tasks/{task}/closing",
+          {"reason": "复查"}),
+    Route("debriefings.index", "/debriefings", "office", "/debriefings",
+          {"name": "述职", "held_on": "2020-12-20", "unit_ids": "{lead_unit}",
+           "criteria": "推进:100", "trim": "y", "plan_id": "", "indicator_id": ""}),
+    Route("debriefings.hand_in", "/debriefings/{debriefing}/report", "lead",
+          "/debriefings/{debriefing}", {"text": "述职报告", "file": ""}),
+    Route("debriefings.rate", "/debriefings/{debriefing}/units/{unit}/rate", "leader",
+          "/debriefings/{debriefing}", {"scores-0": "80"}),
+)
+# fmt: on
 
 # fmt: off
 ROUTES: tuple[Route, ...] = (
@@ -175,6 +210,7 @@ ROUTES: tuple[Route, ...] = (
           "/assessment/{set}/units?plan={plan}", {"action": "resolve", "kind": "enterprise"}),
     Route("assessment.propose", "/assessment/{set}/plans/{plan}/propose", "office",
           "/assessment", paths=_years("/assessment/1/plans/{}/propose")),
+    *SUPERVISION_ROUTES,
 )
 # fmt: on
 
@@ -228,6 +264,15 @@ def _staged_imports() -> dict[str, int]:
         unknown = plan_import.stage_upload(odd.name, odd.read_bytes(), None)
     db.session.commit()
     return {"plan_import": cixi.id, "odd_import": unknown.id}
+        ids = supervision_world(app, ids)
+        return ids | {
+            "set": set_id,
+            "indicator": indicator.id,
+            "unit": unit,
+            "lead_unit": lead,
+            "adjustment": proposed[0].id,
+            "evidence": 999_999,
+        }
 
 
 class _Forms(HTMLParser):

@@ -412,3 +412,58 @@ def test_0011_people_gives_existing_rows_their_defaults(app: Flask, tmp_path: Pa
     assert tuple(user) == ("zhang", False)
     assert tuple(indicator) == ("指标", "", False)
     assert "kind" not in names and kept == 1
+
+
+def test_0012_inspect_adds_the_supervision_tables_and_keeps_every_row(
+    app: Flask, tmp_path: Path
+) -> None:
+    """On a filled database (SQLite file or PostgreSQL): the plan, task and unit survive
+    the upgrade; a round, its unit, a problem linked to the task and a file can be stored;
+    a problem of an unknown unit is refused; the downgrade drops only the new tables."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008")
+        with db.engine.begin() as connection:
+            for statement in (
+                *ONE_PLAN,
+                "INSERT INTO tasks (id, plan_id, measure_id, position, text, schedule_text,"
+                " needs_review, review_reasons) VALUES (1, 1, 1, 1, 't', '', false, '')",
+            ):
+                connection.execute(sa.text(statement))
+        upgrade(directory=MIGRATIONS)
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO inspections (id, name, kind, starts_on, ends_on, team, created_at)"
+                " VALUES (1, '实地督查', 'on_site', '2020-09-14', '2020-09-18', '', '2020-09-14')",
+                "INSERT INTO inspection_units (inspection_id, unit_id) VALUES (1, 1)",
+                "INSERT INTO problems (id, unit_id, inspection_id, source, category,"
+                " description, requirement, found_on, deadline_workdays, due_on, responsible,"
+                " task_id, status, rectification, return_reason, verification, created_at)"
+                " VALUES (1, 1, 1, 'inspection', '', '台账不全', '', '2020-09-18', 10,"
+                " '2020-10-09', '', 1, 'open', '', '', '', '2020-09-18')",
+                "INSERT INTO inspection_files (id, problem_id, original_name, stored_name,"
+                " content_type, size_bytes, sha256, uploaded_at) VALUES (1, 1, 'a.pdf',"
+                " 'abc', 'application/pdf', 3, 'x', '2020-09-20')",
+            ):
+                connection.execute(sa.text(statement))
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO problems (id, unit_id, source, category, description,"
+                " requirement, found_on, deadline_workdays, due_on, responsible, status,"
+                " rectification, return_reason, verification, created_at) VALUES (2, 99,"
+                " 'public_clue', '', 'x', '', '2020-09-18', 1, '2020-09-21', '', 'open', '',"
+                " '', '', '2020-09-18')"
+            )
+        with db.engine.connect() as connection:
+            problems = connection.exec_driver_sql("SELECT id, task_id, status FROM problems").all()
+        downgrade(directory=MIGRATIONS, revision="0011")
+        with db.engine.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            tasks = connection.exec_driver_sql("SELECT id FROM tasks").scalars().all()
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert problems == [(1, 1, "open")]
+    assert tasks == [1]
+    assert not tables & {"inspections", "problems", "inspection_files", "debriefings"}

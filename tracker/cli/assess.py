@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.models import Unit
 from tracker.services import assessment
 from tracker.services.errors import ServiceError
+from tracker.services.inspections.assessment import propose_from_supervision
 
 
 def _unit_id(name: str | None) -> int | None:
@@ -44,6 +45,7 @@ def assess_command(
         created = assessment.propose_from_lags(
             set_id, plan_id, day, settings=settings.assessment, lag=settings.lag
         )
+        created += propose_from_supervision(set_id, plan_id, day, settings=settings.assessment)
         grades = settings.assessment.grade_thresholds()
         card = assessment.scorecard(set_id, plan_id, unit_id, grades=grades)
     except ServiceError as error:

@@ -13,6 +13,16 @@ from tracker.models.audit import AuditEntry
 from tracker.models.briefing import Briefing, BriefingSchedule
 from tracker.models.calendar import CalendarDay, CalendarYear
 from tracker.models.evidence import Evidence
+from tracker.models.inspection import (
+    Debriefing,
+    DebriefingReport,
+    DebriefingScore,
+    Inspection,
+    InspectionFile,
+    InspectionItem,
+    Problem,
+    SelfCheck,
+)
 from tracker.models.instruction import Instruction
 from tracker.models.notice import SupervisionNotice
 from tracker.models.plan import Category, Measure, Milestone, Plan, Task, TaskUnit, UnitRole
@@ -40,24 +50,32 @@ __all__ = [
     "Category",
     "Contribution",
     "ContributionStatus",
+    "Debriefing",
+    "DebriefingReport",
+    "DebriefingScore",
     "Delivery",
     "Digest",
     "Evidence",
     "ImportColumnChoice",
     "Indicator",
     "IndicatorSet",
+    "Inspection",
+    "InspectionFile",
+    "InspectionItem",
     "Instruction",
     "JobRun",
     "Measure",
     "Milestone",
     "Plan",
     "PlanImport",
+    "Problem",
     "ProgressReport",
     "Reminder",
     "ReportStatus",
     "ScoreAdjustment",
     "ScoringRule",
     "SelfAssessment",
+    "SelfCheck",
     "SupervisionNotice",
     "Task",
     "TaskIndicator",

@@ -24,6 +24,7 @@ from tracker.models import Contribution, Plan, Task, Unit, User
 from tracker.services import calendar as calendar_service
 from tracker.services import dashboard_states, demo_assessment, indicators, plans, scan
 from tracker.services.contributions import answer_contribution
+from tracker.services.inspections.demo import seed_supervision
 from tracker.services.instructions import write_instruction
 from tracker.services.reminders import run_reminders
 from tracker.services.reports import (
@@ -115,6 +116,7 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
     rubric = indicators.import_indicators(indicators.read_table(SEED_RUBRIC), create_units=False)
     demo_assessment.assess_plan_units(rubric.set_id, plan.id)
     dashboard_states.backfill_plan(plan, today, lag=settings.lag)  # issue 13: trend, ranks
+    seed_supervision(plan, today, settings)  # issue 15: 督查、问题清单、销号
     result.accounts = _describe_accounts()
     return result
 

@@ -17,6 +17,7 @@ from tracker.services.errors import Conflict, NotFound, ServiceError
 from tracker.web import labels
 from tracker.web.access import allowed
 from tracker.web.busy import register_busy_page
+from tracker.web.inspections.blueprints import register_supervision
 
 
 def register_web(app: Flask) -> None:
@@ -48,6 +49,7 @@ def register_web(app: Flask) -> None:
     from tracker.web.people import bp as people_bp
 
     app.register_blueprint(people_bp)
+    register_supervision(app)
 
     app.before_request(_ids_in_range)
     _security_headers(app)

@@ -28,6 +28,7 @@ from tracker.models import Delivery, Digest, Plan, Reminder
 from tracker.services import channels
 from tracker.services.calendar import load_calendar
 from tracker.services.channels.faults import kill_point
+from tracker.services.inspections import reminders as inspection_reminders
 from tracker.services.reminders.digests import (
     TASK_TEXT_CHARS,
     digest_body,
@@ -139,6 +140,7 @@ def run_reminders(as_of: date, settings: Settings, now: datetime | None = None) 
         notice_dir=settings.uploads.notice_dir,
         deadline_workdays=settings.reminders.notice_deadline_workdays,
     )
+    intents += inspection_reminders.remind_problems(as_of, calendar, settings)  # issue 15
     result.reminders, result.skipped_duplicates = store_reminders(intents, as_of)
     db.session.flush()
     result.digests = make_digests(pending_recipients(as_of), as_of)

@@ -106,8 +106,18 @@ from tracker.web.api import (  # noqa: E402
     openapi,
     plan_imports,
     reports,
+    supervision,
     tasks,
 )
 from tracker.web.api import people as people  # noqa: E402  (units and users, issue 11)
 
-__all__ = ["bp", "contributions", "dashboard", "openapi", "plan_imports", "reports", "tasks"]
+__all__ = [
+    "bp",
+    "contributions",
+    "dashboard",
+    "openapi",
+    "plan_imports",
+    "reports",
+    "supervision",
+    "tasks",
+]
