@@ -238,6 +238,7 @@ def build_world(app: Flask, runner: FlaskCliRunner) -> dict[str, int]:
         unit = db.session.scalar(sa.select(Unit.id).where(Unit.name == RUBRIC_UNIT))
         lead = db.session.scalar(sa.select(Unit.id).where(Unit.name == LEAD_UNIT))
         assert unit is not None and lead is not None
+        ids = supervision_world(app, ids)
         return (
             ids
             | {
@@ -264,15 +265,6 @@ def _staged_imports() -> dict[str, int]:
         unknown = plan_import.stage_upload(odd.name, odd.read_bytes(), None)
     db.session.commit()
     return {"plan_import": cixi.id, "odd_import": unknown.id}
-        ids = supervision_world(app, ids)
-        return ids | {
-            "set": set_id,
-            "indicator": indicator.id,
-            "unit": unit,
-            "lead_unit": lead,
-            "adjustment": proposed[0].id,
-            "evidence": 999_999,
-        }
 
 
 class _Forms(HTMLParser):
