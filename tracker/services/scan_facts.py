@@ -35,14 +35,52 @@ COUNTED = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus
 #: Reports that have not reached the office yet: they do not answer a required report.
 _NOT_RECEIVED = frozenset({ReportStatus.DRAFT, ReportStatus.PENDING_APPROVAL})
 
-#: Which tasks a query covers: a list of task ids, or every task of one plan (its id).
-Scope = Sequence[int] | int
+
+@dataclass(frozen=True, slots=True)
+class TaskRange:
+    """The tasks whose ids are in ``[lo, hi]`` (of the plan ``plan_id`` only, when set):
+    a chunk named by two bounds, not by a thousand ids."""
+
+    lo: int
+    hi: int
+    plan_id: int | None = None
+
+
+#: Which tasks a query covers: a few task ids, every task of one plan (its id), or a range.
+Scope = Sequence[int] | int | TaskRange
+
+_STATUSES = {status.value: status for status in ReportStatus}
+_KINDS = {kind.value: kind for kind in MilestoneKind}
 
 
 def _tasks_in(column: sa.ColumnElement[int], scope: Scope) -> sa.ColumnElement[bool]:
+    if isinstance(scope, TaskRange):
+        inside = column.between(scope.lo, scope.hi)
+        if scope.plan_id is None:
+            return inside
+        of_plan = sa.select(Task.id).where(Task.plan_id == scope.plan_id, inside)
+        return sa.and_(inside, column.in_(of_plan.scalar_subquery()))
     if isinstance(scope, int):
         return column.in_(sa.select(Task.id).where(Task.plan_id == scope).scalar_subquery())
     return column.in_(list(scope))
+
+
+def _text_of(column: sa.ColumnElement[object]) -> sa.ColumnElement[str]:
+    """``column`` read as its stored text (an enum's value), mapped back by a dict."""
+    return sa.type_coerce(column, sa.String)
+
+
+def digest(
+    plan_key: str,
+    baseline: float | None,
+    closed: object,
+    reports: tuple[object, ...],
+    milestones: tuple[object, ...],
+) -> str:
+    """The fingerprint of a task: its plan's key, baseline, closing, its reports' (count,
+    last change, sum of versions) and its milestones' in force (count, sum of ids)."""
+    text = f"{plan_key}|{baseline}|{_stamp(closed)}|{_text(reports)}|{_text(milestones)}"
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +160,8 @@ def _periods(
 
 @dataclass(frozen=True, slots=True)
 class ReportRow:
-    """The columns of a report the lag rules read."""
+    """The columns of a report the lag rules read (and its last change and version, for
+    the fingerprint)."""
 
     period: str
     period_end: date
@@ -130,6 +169,8 @@ class ReportRow:
     value: float | None
     submitted_on: date | None
     approved_on: date | None
+    updated_at: datetime | None = None
+    version: int = 1
 
     @property
     def received_on(self) -> date | None:
@@ -147,11 +188,31 @@ class TaskRow:
     id: int
     plan_id: int
     baseline: float | None
-    closed: bool
+    closed_at: datetime | None
     milestone_ids: list[int] = field(default_factory=list)
     milestones: list[MilestoneSpec] = field(default_factory=list)
     reports: list[ReportRow] = field(default_factory=list)
     lead_unit_ids: list[int] = field(default_factory=list)
+
+    @property
+    def closed(self) -> bool:
+        """True once the office closed the task (销号)."""
+        return self.closed_at is not None
+
+    def fingerprint(self, rules: PlanRules) -> str:
+        """This task's :func:`digest` (equal to what :func:`fingerprints` reads in SQL)."""
+        reports: tuple[object, ...] = ()
+        if self.reports:
+            changed = [r.updated_at for r in self.reports if r.updated_at is not None]
+            reports = (
+                len(self.reports),
+                max(changed) if changed else None,
+                sum(r.version for r in self.reports),
+            )
+        milestones: tuple[object, ...] = ()
+        if self.milestone_ids:
+            milestones = (len(self.milestone_ids), sum(self.milestone_ids))
+        return digest(rules.key, self.baseline, self.closed_at, reports, milestones)
 
     def facts(self, rules: PlanRules) -> TaskFacts:
         """The :class:`TaskFacts` of this task under its plan's ``rules``."""
@@ -179,6 +240,15 @@ class TaskRow:
         )
 
 
+def ranges(ids: Iterable[int], size: int, plan_id: int | None = None) -> list[TaskRange]:
+    """``ids`` in id order cut into ranges of at most ``size`` tasks each."""
+    ordered = sorted(ids)
+    return [
+        TaskRange(ordered[start], ordered[min(start + size, len(ordered)) - 1], plan_id)
+        for start in range(0, len(ordered), size)
+    ]
+
+
 def task_ids(plan_ids: Iterable[int]) -> list[int]:
     """The ids of the tasks of ``plan_ids``, by plan and table order: one query."""
     ids = list(plan_ids)
@@ -191,7 +261,7 @@ def task_ids(plan_ids: Iterable[int]) -> list[int]:
 def load_tasks(scope: Scope) -> list[TaskRow]:
     """The facts of the tasks in ``scope``, by plan and table order: four queries."""
     rows = {
-        tid: TaskRow(tid, pid, baseline, closed is not None)
+        tid: TaskRow(tid, pid, baseline, closed)
         for tid, pid, baseline, closed in db.session.execute(
             sa.select(Task.id, Task.plan_id, Task.baseline_value, Task.closed_at)
             .where(_tasks_in(Task.id, scope))
@@ -204,7 +274,7 @@ def load_tasks(scope: Scope) -> list[TaskRow]:
         sa.select(
             Milestone.task_id,
             Milestone.id,
-            Milestone.kind,
+            _text_of(Milestone.kind),
             Milestone.due,
             Milestone.comparator,
             Milestone.target_value,
@@ -221,7 +291,7 @@ def load_tasks(scope: Scope) -> list[TaskRow]:
         rows[tid].milestone_ids.append(mid)
         rows[tid].milestones.append(
             MilestoneSpec(
-                kind=kind,
+                kind=_KINDS[kind],
                 due=due,
                 comparator=comparator,
                 target=value if value is not None else text,
@@ -231,18 +301,20 @@ def load_tasks(scope: Scope) -> list[TaskRow]:
                 source=source,
             )
         )
-    for tid, *report in db.session.execute(
+    for tid, period, end, status, *rest in db.session.execute(
         sa.select(
             ProgressReport.task_id,
             ProgressReport.period,
             ProgressReport.period_end,
-            ProgressReport.status,
+            _text_of(ProgressReport.status),
             ProgressReport.value,
             ProgressReport.submitted_on,
             ProgressReport.approved_on,
+            ProgressReport.updated_at,
+            ProgressReport.version,
         ).where(_tasks_in(ProgressReport.task_id, scope))
     ):
-        rows[tid].reports.append(ReportRow(*report))
+        rows[tid].reports.append(ReportRow(period, end, _STATUSES[status], *rest))
     for tid, unit_id in db.session.execute(
         sa.select(TaskUnit.task_id, TaskUnit.unit_id)
         .where(_tasks_in(TaskUnit.task_id, scope), TaskUnit.role == UnitRole.LEAD)
@@ -283,9 +355,8 @@ def fingerprints(scope: Scope, rules: Mapping[int, PlanRules]) -> dict[int, str]
         )
     ):
         plan = rules.get(pid)
-        text = f"{plan.key if plan else '-'}|{baseline}|{_stamp(closed)}|"
-        text += f"{_text(reports[tid])}|{_text(milestones[tid])}"
-        found[tid] = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+        key = plan.key if plan else "-"
+        found[tid] = digest(key, baseline, closed, reports[tid], milestones[tid])
     return found
 
 

@@ -28,7 +28,6 @@ from datetime import date
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from config.settings import LagThresholds
 from tracker.domain.calendar import WorkdayCalendar
@@ -46,13 +45,25 @@ from tracker.models import (
     Unit,
 )
 from tracker.models._types import utcnow
+from tracker.services.bulk import insert_rows
 from tracker.services.calendar import load_calendar
-from tracker.services.scan_facts import PlanRules, TaskRow, fingerprints, load_tasks, plan_rules
+from tracker.services.scan_facts import (
+    PlanRules,
+    TaskRange,
+    TaskRow,
+    fingerprints,
+    load_tasks,
+    plan_rules,
+    ranges,
+)
 from tracker.services.scan_facts import task_ids as plan_task_ids
 from tracker.unit_of_work import chunk_of_work, end_reads
 
 #: Tasks computed and written per chunk (a few hundred rows per write transaction).
 CHUNK_TASKS = 1000
+
+#: Changed tasks loaded by their ids up to this many; more, and the whole range is loaded.
+_FEW = 200
 
 #: Lag events that become alerts in the office's inbox.
 ALERT_KINDS = frozenset({LagState.MISSED, LagState.OVERDUE, LagState.BEHIND})
@@ -135,31 +146,44 @@ def run_scan(
     ids = plan_task_ids(rules)
     statuses: list[ScannedTask] = []
     created = assessed = 0
-    for start in range(0, len(ids), chunk_size):
-        chunk = compute_chunk(ids[start : start + chunk_size], rules, as_of, calendar, full=full)
+    for task_range in ranges(ids, chunk_size, plan_id):
+        chunk = compute_chunk(task_range, rules, as_of, calendar, full=full)
         created += write_chunk(chunk)
         statuses.extend(chunk.statuses)
         assessed += len(chunk.states)
     created += write_chunk(Chunk(alerts=contribution_alerts(set(rules), as_of)))
+    order = {tid: i for i, tid in enumerate(ids)}
+    statuses.sort(key=lambda status: order[status.task_id])
     return ScanResult(as_of, statuses, created, assessed)
 
 
 def compute_chunk(
-    ids: Sequence[int],
+    tasks: TaskRange,
     rules: Mapping[int, PlanRules],
     as_of: date,
     calendar: WorkdayCalendar,
     *,
     full: bool = False,
 ) -> Chunk:
-    """The states and new alerts of the tasks ``ids`` (reads only; ends its reads)."""
-    current = fingerprints(ids, rules)
-    stored = {} if full else _stored(ids, as_of)
-    todo = [tid for tid in ids if stored.get(tid, (None,))[0] != current.get(tid)]
-    rows = {row.id: row for row in load_tasks(todo)} if todo else {}
+    """The states and new alerts of the tasks in ``tasks`` (reads only; ends its reads).
+
+    ``full``: every task is loaded and assessed. Otherwise the stored states of the day
+    are compared with the tasks' current fingerprints first, and only the tasks whose
+    differ (or that have none) are loaded and assessed."""
+    stored = _stored(tasks, as_of)
+    if full:
+        rows = load_tasks(tasks)
+        current = {row.id: row.fingerprint(rules[row.plan_id]) for row in rows}
+    else:
+        current = fingerprints(tasks, rules)
+        todo = [tid for tid, print_ in current.items() if stored.get(tid, (None,))[0] != print_]
+        wanted = set(todo)
+        rows = load_tasks(todo if len(todo) <= _FEW else tasks) if todo else []
+        rows = [row for row in rows if row.id in wanted]
+    assessed = {row.id: row for row in rows}
     chunk, now = Chunk(), utcnow()
-    for tid in ids:
-        row = rows.get(tid)
+    for tid in current:
+        row = assessed.get(tid)
         if row is None:
             _fp, pid, state, expected, actual = stored[tid]
             chunk.statuses.append(ScannedTask(tid, pid, state, expected, actual))
@@ -182,7 +206,7 @@ def compute_chunk(
         chunk.alerts.extend(
             _alert_row(row, event, as_of) for event in found.events if event.kind in ALERT_KINDS
         )
-    chunk.alerts = _new_only(chunk.alerts)
+    chunk.alerts = _new_only(chunk.alerts, _alert_keys(tasks))
     end_reads()
     return chunk
 
@@ -191,7 +215,7 @@ def _values(found: Any) -> tuple[float | None, float | None]:
     return found.expected, found.actual
 
 
-def _stored(ids: Sequence[int], as_of: date) -> dict[int, tuple[Any, ...]]:
+def _stored(tasks: TaskRange, as_of: date) -> dict[int, tuple[Any, ...]]:
     query = sa.select(
         TaskState.task_id,
         TaskState.fingerprint,
@@ -199,8 +223,16 @@ def _stored(ids: Sequence[int], as_of: date) -> dict[int, tuple[Any, ...]]:
         TaskState.state,
         TaskState.expected,
         TaskState.actual,
-    ).where(TaskState.task_id.in_(list(ids)), TaskState.as_of == as_of)
+    ).where(TaskState.task_id.between(tasks.lo, tasks.hi), TaskState.as_of == as_of)
+    if tasks.plan_id is not None:
+        query = query.where(TaskState.plan_id == tasks.plan_id)
     return {tid: tuple(rest) for tid, *rest in db.session.execute(query)}
+
+
+def _alert_keys(tasks: TaskRange) -> set[str]:
+    """The keys of the alerts stored for the tasks in ``tasks``: one query."""
+    query = sa.select(Alert.key).where(Alert.task_id.between(tasks.lo, tasks.hi))
+    return set(db.session.scalars(query))
 
 
 def task_alert_key(task_id: int, milestone_ids: Sequence[int], event: LagEvent) -> str:
@@ -225,14 +257,8 @@ def _alert_row(row: TaskRow, event: LagEvent, as_of: date) -> dict[str, Any]:
     }
 
 
-def _new_only(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``alerts`` less those whose key is stored already (or repeated): one query per
-    thousand keys."""
-    keys = list(dict.fromkeys(alert["key"] for alert in alerts))
-    existing: set[str] = set()
-    for start in range(0, len(keys), 1000):
-        part = keys[start : start + 1000]
-        existing.update(db.session.scalars(sa.select(Alert.key).where(Alert.key.in_(part))))
+def _new_only(alerts: list[dict[str, Any]], existing: set[str]) -> list[dict[str, Any]]:
+    """``alerts`` less those whose key is in ``existing`` (or repeated)."""
     new: list[dict[str, Any]] = []
     for alert in alerts:
         if alert["key"] not in existing:
@@ -241,29 +267,16 @@ def _new_only(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return new
 
 
-def _insert(table: sa.Table) -> Any:
-    """The dialect's INSERT (PostgreSQL's or SQLite's, both with ``ON CONFLICT``)."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def write_chunk(chunk: Chunk) -> int:
     """Write one computed chunk in a brief transaction of its own: the states upserted on
     ``(task_id, as_of)``, the alerts inserted unless their key is there. Returns the
     number of alerts written."""
     if not chunk.states and not chunk.alerts:
         return 0
-    with chunk_of_work() as session:
-        if chunk.states:
-            upsert = _insert(_STATES)
-            changed = ("plan_id", "state", "expected", "actual", "scanned_at", "fingerprint")
-            upsert = upsert.on_conflict_do_update(
-                index_elements=["task_id", "as_of"],
-                set_={name: upsert.excluded[name] for name in changed},
-            )
-            session.execute(upsert, chunk.states)
-        if chunk.alerts:
-            session.execute(_insert(_ALERTS).on_conflict_do_nothing(), chunk.alerts)
+    with chunk_of_work():
+        changed = ("plan_id", "state", "expected", "actual", "scanned_at", "fingerprint")
+        insert_rows(_STATES, chunk.states, conflict=("task_id", "as_of"), update=changed)
+        insert_rows(_ALERTS, chunk.alerts, conflict=("key",))
     return len(chunk.alerts)
 
 
@@ -314,6 +327,11 @@ def contribution_alerts(plan_ids: set[int], as_of: date) -> list[dict[str, Any]]
         }
         for cid, due, unit_id, unit_name, period, tid, pid in db.session.execute(query)
     ]
-    new = _new_only(rows)
+    keys = [row["key"] for row in rows]
+    existing: set[str] = set()
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        existing.update(db.session.scalars(sa.select(Alert.key).where(Alert.key.in_(part))))
+    new = _new_only(rows, existing)
     end_reads()
     return new

@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.domain.policy import Role
 from tracker.domain.reminders import LEADER, OFFICE, UNIT_HEAD, ReminderIntent
 from tracker.extensions import db
 from tracker.models import Reminder, Unit, User
 from tracker.models._types import utcnow
+from tracker.services.bulk import insert_rows
 from tracker.services.reminders.facts import CHUNK
 
 
@@ -85,14 +85,8 @@ def _row(intent: ReminderIntent, user: User, as_of: date) -> dict[str, Any]:
 def _insert_new(rows: list[dict[str, Any]]) -> list[str]:
     """Insert ``rows`` in batches with ``ON CONFLICT DO NOTHING``; the keys inserted (a
     concurrent pass may have stored some first)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = cast(sa.Table, Reminder.__table__)
-    inserted: list[str] = []
-    for start in range(0, len(rows), CHUNK):
-        statement = insert(table).on_conflict_do_nothing().returning(table.c.key)
-        inserted += db.session.execute(statement, rows[start : start + CHUNK]).scalars()
-    return inserted
+    return insert_rows(table, rows, conflict=("key",), returning="key")
 
 
 def _loaded(keys: list[str]) -> list[Reminder]:
