@@ -60,7 +60,7 @@ def _postgres(
     returning: str | None,
 ) -> list[Any]:
     names = list(rows[0])
-    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    dialect = postgresql.dialect()
     arrays = ", ".join(
         f"CAST(:{name} AS {table.c[name].type.compile(dialect=dialect)}[])" for name in names
     )

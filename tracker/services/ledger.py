@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -81,7 +82,7 @@ class Ledger:
     matching: int = 0
 
 
-def _with_unit(query: sa.Select[tuple[int]], unit_id: int) -> sa.Select[tuple[int]]:
+def _with_unit(query: sa.Select[Any], unit_id: int) -> sa.Select[Any]:
     linked = sa.select(TaskUnit.task_id).where(TaskUnit.unit_id == unit_id)
     return query.where(Task.id.in_(linked.scalar_subquery()))
 
@@ -102,7 +103,9 @@ def build_ledger(
     if plan is None:
         raise NotFound(f"没有编号为 {plan_id} 的实施方案")
     states = current_states(plan_id, as_of, lag=lag)
-    visible = sa.select(Task.id).where(Task.plan_id == plan_id).order_by(Task.position)
+    visible: sa.Select[Any] = (
+        sa.select(Task.id).where(Task.plan_id == plan_id).order_by(Task.position)
+    )
     if filters.visible_unit_id is not None:
         visible = _with_unit(visible, filters.visible_unit_id)
     seen = [tid for tid in db.session.scalars(visible) if tid in states]

@@ -17,8 +17,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from config.settings import LagThresholds
 from tracker.domain.calendar import WorkdayCalendar
@@ -53,7 +55,7 @@ _STATUSES = {status.value: status for status in ReportStatus}
 _KINDS = {kind.value: kind for kind in MilestoneKind}
 
 
-def _tasks_in(column: sa.ColumnElement[int], scope: Scope) -> sa.ColumnElement[bool]:
+def _tasks_in(column: sa.orm.InstrumentedAttribute[int], scope: Scope) -> sa.ColumnElement[bool]:
     if isinstance(scope, TaskRange):
         inside = column.between(scope.lo, scope.hi)
         if scope.plan_id is None:
@@ -65,7 +67,7 @@ def _tasks_in(column: sa.ColumnElement[int], scope: Scope) -> sa.ColumnElement[b
     return column.in_(list(scope))
 
 
-def _text_of(column: sa.ColumnElement[object]) -> sa.ColumnElement[str]:
+def _text_of(column: sa.orm.InstrumentedAttribute[Any]) -> sa.ColumnElement[str]:
     """``column`` read as its stored text (an enum's value), mapped back by a dict."""
     return sa.type_coerce(column, sa.String)
 
@@ -301,7 +303,7 @@ def load_tasks(scope: Scope) -> list[TaskRow]:
                 source=source,
             )
         )
-    for tid, period, end, status, *rest in db.session.execute(
+    reports = db.session.execute(
         sa.select(
             ProgressReport.task_id,
             ProgressReport.period,
@@ -313,8 +315,11 @@ def load_tasks(scope: Scope) -> list[TaskRow]:
             ProgressReport.updated_at,
             ProgressReport.version,
         ).where(_tasks_in(ProgressReport.task_id, scope))
-    ):
-        rows[tid].reports.append(ReportRow(period, end, _STATUSES[status], *rest))
+    )
+    for tid, period, end, status, value, submitted, approved, changed, version in reports:
+        rows[tid].reports.append(
+            ReportRow(period, end, _STATUSES[status], value, submitted, approved, changed, version)
+        )
     for tid, unit_id in db.session.execute(
         sa.select(TaskUnit.task_id, TaskUnit.unit_id)
         .where(_tasks_in(TaskUnit.task_id, scope), TaskUnit.role == UnitRole.LEAD)

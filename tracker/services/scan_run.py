@@ -326,6 +326,7 @@ def contribution_alerts(plan_ids: set[int], as_of: date) -> list[dict[str, Any]]
             "created_at": utcnow(),
         }
         for cid, due, unit_id, unit_name, period, tid, pid in db.session.execute(query)
+        if due is not None
     ]
     keys = [row["key"] for row in rows]
     existing: set[str] = set()

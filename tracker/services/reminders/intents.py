@@ -181,6 +181,8 @@ def _contribution_facts(
         .order_by(Contribution.id)
     )
     for cid, task_id, unit_id, period, due_on, pid in db.session.execute(query):
+        if due_on is None:
+            continue
         found[pid].append(
             ContributionReminderFact(
                 contribution_id=cid,
