@@ -17,7 +17,7 @@ def daily_scan() -> dict[str, int]:
     """Scan every plan as of today: each task's state for the day and new alerts, written
     chunk by chunk in brief units of work of their own (``services.scan_run``); a rerun
     the same day assesses only tasks whose facts changed and adds no alert twice. Returns
-    the counts recorded with the run: tasks scanned, assessed and alerts created."""
+    the counts recorded with the run: tasks scanned and alerts created."""
     result = run_scan(today(), lag=app_settings.current().lag)
     log.info(
         "scan %s: %d tasks, %d new alerts",
@@ -25,8 +25,4 @@ def daily_scan() -> dict[str, int]:
         len(result.statuses),
         result.alerts_created,
     )
-    return {
-        "tasks": len(result.statuses),
-        "assessed": result.assessed,
-        "alerts_created": result.alerts_created,
-    }
+    return {"tasks": len(result.statuses), "alerts_created": result.alerts_created}
