@@ -16,7 +16,10 @@ measures and prints one JSON object:
   floor;
 - ``reminders_s``: one reminder pass (``run_reminders``, committed, nothing sent);
 - ``p95_ms``: ledger, task and inbox pages (and the big plan's ledger) through the Flask
-  test client, 20 requests each.
+  test client, 20 requests each (fewer, at least 3, when a page takes over 30 s in all).
+
+``--reuse`` measures the database as it is (after an earlier run generated it). The figures
+so far go to stderr after each step.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -97,9 +99,18 @@ def generate(url: str, districts: int, big_plan: int) -> dict[str, object]:
             session.execute(sa.text("DELETE FROM task_states"))
             conn = session.connection()
             sqlite = conn.dialect.name == "sqlite"
-            tops = {t: conn.exec_driver_sql(f"SELECT max(id) FROM {t}").scalar() or 0 for t in
-                    {"plans", "categories", "measures", "tasks", "milestones",
-                     "progress_reports", "contributions"}}
+            tops = {
+                t: conn.exec_driver_sql(f"SELECT max(id) FROM {t}").scalar() or 0
+                for t in {
+                    "plans",
+                    "categories",
+                    "measures",
+                    "tasks",
+                    "milestones",
+                    "progress_reports",
+                    "contributions",
+                }
+            }
             if districts > 1:
                 _copy(conn, tops, 1, districts - 1, sqlite, same_plan=False)
             if big_plan > 0:
@@ -241,15 +252,49 @@ def pages(url: str, big_plan: bool) -> dict[str, float]:
         urls["ledger_big_plan_state"] = f"/plans/{last}?state=behind&page=2"
     found: dict[str, float] = {}
     for name, path in urls.items():
-        samples = []
+        samples: list[float] = []
         client.get(path)  # warm: templates compiled, caches filled
-        for _ in range(20):
+        began = time.perf_counter()
+        while len(samples) < 20 and (len(samples) < 3 or time.perf_counter() - began < 30):
             start = time.perf_counter()
             response = client.get(path)
             samples.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (path, response.status_code)
-        found[name] = round(statistics.quantiles(samples, n=20)[-1], 1)
+        samples.sort()
+        found[name] = round(samples[max(0, round(0.95 * len(samples)) - 1)], 1)
+        found[f"{name}_n"] = len(samples)
     return found
+
+
+def say(report: dict[str, object]) -> None:
+    """The figures so far, on stderr (a long run shows its progress)."""
+    print(json.dumps(report, ensure_ascii=False), file=sys.stderr, flush=True)
+
+
+def counts(url: str) -> dict[str, object]:
+    """The sizes of the database as it is."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = {
+            name: conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+            for name, table in (
+                ("tasks", "tasks"),
+                ("milestones", "milestones"),
+                ("reports", "progress_reports"),
+            )
+        }
+    engine.dispose()
+    return found
+
+
+def forget_reminders(url: str) -> None:
+    """Delete the reminders, digests and deliveries an earlier run recorded, so the pass
+    measured finds everything new again."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for table in ("deliveries", "reminders", "digests"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+    engine.dispose()
 
 
 def main() -> None:
@@ -259,13 +304,21 @@ def main() -> None:
     parser.add_argument("--big-plan", type=int, default=0, help="copies in one extra plan")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database as it is (no generation)"
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.database)
         return
-    reset(args.database)
     report: dict[str, object] = {"districts": args.districts, "big_plan_copies": args.big_plan}
-    report.update(generate(args.database, args.districts, args.big_plan))
+    if args.reuse:
+        report.update(counts(args.database))
+        forget_reminders(args.database)
+    else:
+        reset(args.database)
+        report.update(generate(args.database, args.districts, args.big_plan))
+    say(report)
     floor = measure("floor", args.database)
     full = measure("scan_full", args.database)
     rerun = measure("scan_rerun", args.database)
@@ -279,8 +332,10 @@ def main() -> None:
         scan_rerun_assessed=rerun["assessed"],
         alerts_created=full["alerts_created"],
     )
+    say(report)
     reminders = measure("reminders", args.database)
     report.update(reminders_s=reminders["seconds"], reminders_peak_mb=reminders["peak_mb"])
+    say(report)
     if not args.skip_pages:
         report["p95_ms"] = pages(args.database, args.big_plan > 0)
     print(json.dumps(report, ensure_ascii=False))

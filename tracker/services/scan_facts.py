@@ -13,7 +13,6 @@ Reads only.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -81,7 +80,7 @@ def digest(
 ) -> str:
     """The fingerprint of a task: its plan's key, baseline, closing, its reports' (count,
     last change, sum of versions) and its milestones' in force (count, sum of ids)."""
-    text = f"{plan_key}|{baseline}|{_stamp(closed)}|{_text(reports)}|{_text(milestones)}"
+    text = f"{plan_key}|{baseline!r}|{closed!r}|{reports!r}|{milestones!r}"
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -333,43 +332,50 @@ def fingerprints(scope: Scope, rules: Mapping[int, PlanRules]) -> dict[int, str]
     """A digest per task in ``scope`` of what its state depends on besides the day: its
     plan's ``rules`` (reporting rules, thresholds, calendar), closing and baseline, its
     reports (count, last change, versions) and its milestones in force (a correction
-    supersedes rows and adds new ones, so their ids change). Three grouped queries."""
-    reports: dict[int, tuple[object, ...]] = defaultdict(tuple)
-    for tid, *agg in db.session.execute(
+    supersedes rows and adds new ones, so their ids change). One query (the tasks joined
+    to their grouped reports and milestones)."""
+    reports = (
         sa.select(
-            ProgressReport.task_id,
-            sa.func.count(ProgressReport.id),
-            sa.func.max(ProgressReport.updated_at),
-            sa.func.sum(ProgressReport.version),
+            ProgressReport.task_id.label("task_id"),
+            sa.func.count(ProgressReport.id).label("n"),
+            sa.func.max(ProgressReport.updated_at).label("changed"),
+            sa.func.sum(ProgressReport.version).label("versions"),
         )
         .where(_tasks_in(ProgressReport.task_id, scope))
         .group_by(ProgressReport.task_id)
-    ):
-        reports[tid] = tuple(agg)
-    milestones: dict[int, tuple[object, ...]] = defaultdict(tuple)
-    for tid, *agg in db.session.execute(
-        sa.select(Milestone.task_id, sa.func.count(Milestone.id), sa.func.sum(Milestone.id))
+        .subquery()
+    )
+    milestones = (
+        sa.select(
+            Milestone.task_id.label("task_id"),
+            sa.func.count(Milestone.id).label("n"),
+            sa.func.sum(Milestone.id).label("ids"),
+        )
         .where(_tasks_in(Milestone.task_id, scope), Milestone.superseded_at.is_(None))
         .group_by(Milestone.task_id)
-    ):
-        milestones[tid] = tuple(agg)
-    found: dict[int, str] = {}
-    for tid, pid, baseline, closed in db.session.execute(
-        sa.select(Task.id, Task.plan_id, Task.baseline_value, Task.closed_at).where(
-            _tasks_in(Task.id, scope)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            Task.id,
+            Task.plan_id,
+            Task.baseline_value,
+            Task.closed_at,
+            reports.c.n,
+            reports.c.changed,
+            reports.c.versions,
+            milestones.c.n,
+            milestones.c.ids,
         )
-    ):
+        .outerjoin(reports, reports.c.task_id == Task.id)
+        .outerjoin(milestones, milestones.c.task_id == Task.id)
+        .where(_tasks_in(Task.id, scope))
+    )
+    found: dict[int, str] = {}
+    for tid, pid, baseline, closed, r_n, changed, versions, m_n, m_ids in db.session.execute(query):
         plan = rules.get(pid)
         key = plan.key if plan else "-"
-        found[tid] = digest(key, baseline, closed, reports[tid], milestones[tid])
+        report_part = (r_n, changed, versions) if r_n else ()
+        milestone_part = (m_n, m_ids) if m_n else ()
+        found[tid] = digest(key, baseline, closed, report_part, milestone_part)
     return found
-
-
-def _stamp(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat()
-    return str(value)
-
-
-def _text(values: tuple[object, ...]) -> str:
-    return ",".join(_stamp(v) for v in values)

@@ -206,7 +206,8 @@ def compute_chunk(
         chunk.alerts.extend(
             _alert_row(row, event, as_of) for event in found.events if event.kind in ALERT_KINDS
         )
-    chunk.alerts = _new_only(chunk.alerts, _alert_keys(tasks))
+    if chunk.alerts:
+        chunk.alerts = _new_only(chunk.alerts, _alert_keys(tasks))
     end_reads()
     return chunk
 
@@ -328,11 +329,10 @@ def contribution_alerts(plan_ids: set[int], as_of: date) -> list[dict[str, Any]]
         for cid, due, unit_id, unit_name, period, tid, pid in db.session.execute(query)
         if due is not None
     ]
-    keys = [row["key"] for row in rows]
-    existing: set[str] = set()
-    for start in range(0, len(keys), 500):
-        part = keys[start : start + 500]
-        existing.update(db.session.scalars(sa.select(Alert.key).where(Alert.key.in_(part))))
+    known = sa.select(Alert.key).where(Alert.key.like("overdue:contribution%"))
+    if len(plan_ids) <= 50:
+        known = known.where(Alert.plan_id.in_(sorted(plan_ids)))
+    existing = set(db.session.scalars(known)) if rows else set()
     new = _new_only(rows, existing)
     end_reads()
     return new
