@@ -209,6 +209,7 @@ def child(kind: str, url: str) -> None:
             with unit_of_work():
                 result = run_scan(DAY, lag=lag, full=kind == "scan_full")
             out["assessed"] = result.assessed
+            out["longest_write_ms"] = round(result.longest_write_s * 1000, 1)
             out["alerts_created"] = result.alerts_created
             out["json_chars"] = len(json.dumps(result.to_json()))
         elif kind == "reminders":
@@ -330,6 +331,7 @@ def main() -> None:
         scan_rerun_s=rerun["seconds"],
         scan_rerun_peak_mb=rerun["peak_mb"],
         scan_rerun_assessed=rerun["assessed"],
+        scan_longest_chunk_write_ms=full["longest_write_ms"],
         alerts_created=full["alerts_created"],
     )
     say(report)

@@ -22,6 +22,7 @@ after the commits loads nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -95,12 +96,14 @@ class ScannedTask:
 @dataclass(frozen=True, slots=True)
 class ScanResult:
     """One scan: the date, every task's state, how many alerts were new, and how many
-    tasks were assessed (the others kept their stored state)."""
+    tasks were assessed (the others kept their stored state), and the longest a chunk's
+    write transaction took (on SQLite: held the write lock)."""
 
     as_of: date
     statuses: list[ScannedTask]
     alerts_created: int
     assessed: int = 0
+    longest_write_s: float = 0.0
 
     def to_json(self) -> dict[str, object]:
         """The object ``scan --json`` prints."""
@@ -124,6 +127,7 @@ class Chunk:
     statuses: list[ScannedTask] = field(default_factory=list)
     states: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
+    write_seconds: float = 0.0
 
 
 def run_scan(
@@ -146,15 +150,17 @@ def run_scan(
     ids = plan_task_ids(rules)
     statuses: list[ScannedTask] = []
     created = assessed = 0
+    longest = 0.0
     for task_range in ranges(ids, chunk_size, plan_id):
         chunk = compute_chunk(task_range, rules, as_of, calendar, full=full)
         created += write_chunk(chunk)
+        longest = max(longest, chunk.write_seconds)
         statuses.extend(chunk.statuses)
         assessed += len(chunk.states)
     created += write_chunk(Chunk(alerts=contribution_alerts(set(rules), as_of)))
     order = {tid: i for i, tid in enumerate(ids)}
     statuses.sort(key=lambda status: order[status.task_id])
-    return ScanResult(as_of, statuses, created, assessed)
+    return ScanResult(as_of, statuses, created, assessed, round(longest, 3))
 
 
 def compute_chunk(
@@ -275,9 +281,11 @@ def write_chunk(chunk: Chunk) -> int:
     if not chunk.states and not chunk.alerts:
         return 0
     with chunk_of_work():
+        began = time.perf_counter()  # the write lock is held from here to the commit
         changed = ("plan_id", "state", "expected", "actual", "scanned_at", "fingerprint")
         insert_rows(_STATES, chunk.states, conflict=("task_id", "as_of"), update=changed)
         insert_rows(_ALERTS, chunk.alerts, conflict=("key",))
+    chunk.write_seconds = time.perf_counter() - began
     return len(chunk.alerts)
 
 
