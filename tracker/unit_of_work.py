@@ -135,6 +135,32 @@ def writes_late(view: F) -> F:
     return view
 
 
+@contextmanager
+def chunk_of_work() -> Iterator[scoped_session[Session]]:
+    """One brief write transaction of its own, for a job or long command that writes in
+    chunks (the scan, the reminder pass): it first ends the transaction the session has
+    open (committing what the caller wrote so far, or ending a snapshot it only read in),
+    then begins one that takes SQLite's write lock up front (:func:`will_write`), and
+    commits when the block ends (rolls back when it raises).
+
+    Compute the chunk before the block, write it inside: the write lock is then held only
+    for the writes (on SQLite ~tens of ms for a few hundred rows), never while computing.
+    """
+    if db.session().in_transaction():
+        db.session.commit()
+    will_write()
+    with unit_of_work() as session:
+        yield session
+
+
+def end_reads() -> None:
+    """End the session's transaction between chunks (committing anything pending), so a
+    long job does not hold one snapshot (or, on SQLite, a write lock it began with) while
+    it computes the next chunk."""
+    if db.session().in_transaction():
+        db.session.commit()
+
+
 class TrackerFlask(Flask):
     """Flask whose every view runs in one :func:`unit_of_work`.
 

@@ -467,3 +467,46 @@ def test_0012_inspect_adds_the_supervision_tables_and_keeps_every_row(
     assert problems == [(1, 1, "open")]
     assert tasks == [1]
     assert not tables & {"inspections", "problems", "inspection_files", "debriefings"}
+
+
+def test_0013_scan_keeps_every_task_state_and_adds_no_fingerprint(
+    app: Flask, tmp_path: Path
+) -> None:
+    """On a filled database (SQLite file or PostgreSQL): the task states stored before
+    the fingerprint keep their values and get none (assessed again once); a downgrade
+    drops the column and keeps the rows."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    row = "SELECT task_id, as_of, state, expected, actual{} FROM task_states"
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008")
+        with db.engine.begin() as connection:
+            for statement in (
+                *ONE_PLAN,
+                "INSERT INTO tasks (id, plan_id, measure_id, position, text, schedule_text,"
+                " needs_review, review_reasons) VALUES (1, 1, 1, 1, 't', '', false, '')",
+                "INSERT INTO task_states (id, task_id, plan_id, as_of, state, expected,"
+                " actual, scanned_at) VALUES (1, 1, 1, '2020-11-20', 'behind', 35.0, 21.0,"
+                " '2020-11-20 01:00:00')",
+            ):
+                connection.execute(sa.text(statement))
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            upgraded = connection.exec_driver_sql(row.format(", fingerprint")).all()
+        downgrade(directory=MIGRATIONS, revision="0012")
+        with db.engine.connect() as connection:
+            downgraded = connection.exec_driver_sql(row.format("")).all()
+            names = {c["name"] for c in sa.inspect(connection).get_columns("task_states")}
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert [tuple(r) for r in upgraded] == [(1, _day(upgraded), "behind", 35.0, 21.0, None)]
+    assert [tuple(r) for r in downgraded] == [(1, _day(downgraded), "behind", 35.0, 21.0)]
+    assert "fingerprint" not in names
+
+
+def _day(rows: list[sa.Row]) -> object:
+    """The stored day as the driver gives it back (a date, or text on SQLite)."""
+    day = rows[0][1]
+    assert str(day) == "2020-11-20"
+    return day

@@ -161,9 +161,9 @@ def test_accepted_report_is_locked_and_a_correction_is_a_new_revision(cast: Cast
     assert rows == [(1, ReportStatus.SUPERSEDED, 30.0), (2, ReportStatus.ACCEPTED, 33.0)]
     assert reports.find_report(cast.task.id, "2020Q3") is correction
     status = next(
-        s for s in run_scan(DAY, cast.plan.id, lag=LAG).statuses if s.task.id == cast.task.id
+        s for s in run_scan(DAY, cast.plan.id, lag=LAG).statuses if s.task_id == cast.task.id
     )
-    assert status.assessment.actual == 33.0
+    assert status.actual == 33.0
 
 
 def test_second_writer_is_refused_and_sees_both_texts(cast: Cast) -> None:

@@ -76,7 +76,7 @@ def task_report(task: Task, period: str) -> ProgressReport:
 
 
 def state_of(result, task: Task) -> str:
-    return next(str(s.state) for s in result.statuses if s.task.id == task.id)
+    return next(str(s.state) for s in result.statuses if s.task_id == task.id)
 
 
 def test_missed_milestone_raises_one_alert_and_a_rerun_adds_none(cixi: Plan) -> None:
@@ -112,11 +112,11 @@ def test_values_count_once_accepted(cixi: Plan) -> None:
     review_report(saved, office, True, "", date(2020, 4, 3))
     accepted = run_scan(date(2020, 4, 3), cixi.id, lag=LAG)
 
-    before = next(s for s in pending.statuses if s.task.id == task.id)
-    after = next(s for s in accepted.statuses if s.task.id == task.id)
-    assert (str(before.state), before.assessment.actual) == ("behind", 21)
-    assert before.assessment.expected == pytest.approx(20 + 15 * 94 / 366)
-    assert (str(after.state), after.assessment.actual) == ("on_track", 40)
+    before = next(s for s in pending.statuses if s.task_id == task.id)
+    after = next(s for s in accepted.statuses if s.task_id == task.id)
+    assert (str(before.state), before.actual) == ("behind", 21)
+    assert before.expected == pytest.approx(20 + 15 * 94 / 366)
+    assert (str(after.state), after.actual) == ("on_track", 40)
 
 
 def test_missing_reports_become_overdue_after_the_working_day_deadline(cixi: Plan) -> None:

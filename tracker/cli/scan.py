@@ -17,12 +17,15 @@ from tracker.services import scan
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="按此日期扫描")
 @click.option("--plan", "plan_id", type=int, help="只扫描一个方案")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-def scan_command(as_of: datetime | None, plan_id: int | None, as_json: bool) -> None:
+@click.option("--full", is_flag=True, help="重新计算全部任务（默认只计算当日以来情况有变的任务）")
+def scan_command(as_of: datetime | None, plan_id: int | None, as_json: bool, full: bool) -> None:
     """Compute every task's lag state and store alerts for new lag events.
     \f
-    A rerun adds none. Prints the counts per state and of the new alerts."""
+    Chunk by chunk, each committed on its own; a rerun the same day assesses only the
+    tasks whose facts changed (``--full``: every task) and adds no alert twice. Prints
+    the counts per state and of the new alerts."""
     day: date = as_of.date() if as_of else today()
-    result = scan.run_scan(day, plan_id, lag=app_settings.current().lag)
+    result = scan.run_scan(day, plan_id, lag=app_settings.current().lag, full=full)
     if as_json:
         echo_json(result.to_json())
         return

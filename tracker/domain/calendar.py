@@ -50,6 +50,8 @@ class WorkdayCalendar:
         )
         years = frozenset(known_years)
         self._known_years = years or frozenset(day.year for day in self._overrides)
+        #: add_workdays answers, memoised: a scan asks the same due dates for every task.
+        self._added: dict[tuple[date, int], date] = {}
 
     def is_workday(self, day: date) -> bool:
         """True when ``day`` is a working day (override first, else Monday–Friday)."""
@@ -63,6 +65,12 @@ class WorkdayCalendar:
         Raises ``ValueError`` when ``n < 0`` or no working day follows within ten years.
         Example: 2020-09-30 + 1 → 2020-10-09 (National Day holiday Oct 1–8).
         """
+        found = self._added.get((day, n))
+        if found is None:
+            found = self._added[(day, n)] = self._add_workdays(day, n)
+        return found
+
+    def _add_workdays(self, day: date, n: int) -> date:
         if n < 0:
             raise ValueError(f"工作日数不能为负数：{n}")
         current = day
@@ -88,6 +96,11 @@ class WorkdayCalendar:
         for day in self._changed[lo:hi]:
             count += 1 if self._overrides[day] else -1
         return count
+
+    def fingerprint(self) -> str:
+        """The overrides as text (changes when the office edits a holiday), for digests of
+        what a stored lag state was computed from."""
+        return ",".join(f"{day.isoformat()}{int(self._overrides[day])}" for day in self._changed)
 
     def is_known(self, year: int) -> bool:
         """False when ``year`` had no holiday data (weekend-only counting; the UI warns)."""

@@ -15,9 +15,10 @@ log = logging.getLogger(__name__)
 
 @recorded("daily_scan")
 def daily_scan() -> dict[str, int]:
-    """Scan every plan as of today and store new alerts, in the run's unit of work; a rerun
-    adds nothing. Returns the counts recorded with the run: tasks scanned and alerts
-    created."""
+    """Scan every plan as of today: each task's state for the day and new alerts, written
+    chunk by chunk in brief units of work of their own (``services.scan_run``); a rerun
+    the same day assesses only tasks whose facts changed and adds no alert twice. Returns
+    the counts recorded with the run: tasks scanned and alerts created."""
     result = run_scan(today(), lag=app_settings.current().lag)
     propose_everywhere(today(), app_settings.current())
     log.info(

@@ -16,9 +16,10 @@ class TaskState(Model):
     """One task's lag state as the scan found it on ``as_of`` (DESIGN.md §5).
 
     What the ledger, the dashboard and the API read instead of assessing every task per
-    request. ``expected`` and ``actual`` are in the task's milestone unit (%, 人, 家 …),
-    ``None`` where nothing is expected or reported yet. One row per task and day; a
-    rerun of the same day replaces the row.
+    request (``tracker.services.task_states.current_states``). ``expected`` and
+    ``actual`` are in the task's milestone unit (%, 人, 家 …), ``None`` where nothing is
+    expected or reported yet. One row per task and day; a rerun of the same day replaces
+    the row.
     """
 
     __tablename__ = "task_states"
@@ -35,3 +36,6 @@ class TaskState(Model):
     expected: Mapped[float | None]
     actual: Mapped[float | None]
     scanned_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: A digest of the facts the state was computed from (``services.scan_facts``); a
+    #: rerun or a page assesses the task again only when the current facts differ.
+    fingerprint: Mapped[str | None] = mapped_column(sa.String(40))

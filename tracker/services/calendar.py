@@ -89,7 +89,8 @@ def load_calendar() -> WorkdayCalendar:
     job, a command); this module's writes forget the copy."""
     cached = g.get(_CACHE)
     if cached is None:
-        overrides = {row.day: row.is_workday for row in db.session.scalars(sa.select(CalendarDay))}
+        rows = db.session.execute(sa.select(CalendarDay.day, CalendarDay.is_workday))
+        overrides = {day: works for day, works in rows}
         years = list(db.session.scalars(sa.select(CalendarYear.year)))
         cached = WorkdayCalendar(overrides, known_years=years)
         setattr(g, _CACHE, cached)

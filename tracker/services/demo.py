@@ -121,11 +121,13 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
     return result
 
 
-def _write_instructions(statuses: list[scan.TaskStatus]) -> None:
+def _write_instructions(statuses: list[scan.ScannedTask]) -> None:
     """The leader's instruction (批示) on the first two lagging tasks, for the units to answer."""
     leader = db.session.scalars(sa.select(User).where(User.username == "leader")).one()
-    lagging = [s.task for s in statuses if s.state in (LagState.BEHIND, LagState.MISSED)]
-    for task in lagging[:2]:
+    lagging = [s.task_id for s in statuses if s.state in (LagState.BEHIND, LagState.MISSED)]
+    for task_id in lagging[:2]:
+        task = db.session.get(Task, task_id)
+        assert task is not None
         write_instruction(
             task,
             leader,

@@ -1,4 +1,10 @@
-"""The lag scan: every task's state as of a date, and alerts for new lag events (§5)."""
+"""The lag scan: every task's state as of a date, and alerts for new lag events (§5).
+
+:func:`run_scan` (set-based, chunked, storing each day's :class:`TaskState`) lives in
+:mod:`tracker.services.scan_run`; this module keeps the per-task ORM helpers the task
+page, the obligations and the reminder facts use (:func:`assess_one`, :func:`assess_plan`,
+:func:`report_dues`).
+"""
 
 from __future__ import annotations
 
@@ -23,17 +29,36 @@ from tracker.domain.lag import (
     assess_task,
     required_report_dues,
 )
-from tracker.domain.periods import parse_period
 from tracker.extensions import db
-from tracker.models import Alert, Plan, ProgressReport, ReportStatus, Task
+from tracker.models import Plan, ProgressReport, ReportStatus, Task
 from tracker.services.calendar import load_calendar
-from tracker.services.contributions import unanswered_after_deadline
+from tracker.services.scan_run import (
+    ALERT_KINDS,
+    CHUNK_TASKS,
+    ScannedTask,
+    ScanResult,
+    rounded,
+    run_scan,
+    task_alert_key,
+)
+
+__all__ = [
+    "ALERT_KINDS",
+    "CHUNK_TASKS",
+    "ScanResult",
+    "ScannedTask",
+    "TaskStatus",
+    "alert_key",
+    "assess_one",
+    "assess_plan",
+    "lag_settings",
+    "report_dues",
+    "run_scan",
+    "task_facts",
+]
 
 #: Reports whose values the lag rules see (a superseded revision gave way to its correction).
 _COUNTED = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED})
-
-#: Lag events that become alerts in the office's inbox.
-ALERT_KINDS = frozenset({LagState.MISSED, LagState.OVERDUE, LagState.BEHIND})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,30 +78,9 @@ class TaskStatus:
         return {
             "id": self.task.id,
             "state": str(self.assessment.state),
-            "expected": _rounded(self.assessment.expected),
-            "actual": _rounded(self.assessment.actual),
+            "expected": rounded(self.assessment.expected),
+            "actual": rounded(self.assessment.actual),
         }
-
-
-@dataclass(frozen=True, slots=True)
-class ScanResult:
-    """One scan: the date, every task's status, and how many alerts were new."""
-
-    as_of: date
-    statuses: list[TaskStatus]
-    alerts_created: int
-
-    def to_json(self) -> dict[str, object]:
-        """The object ``scan --json`` prints."""
-        return {
-            "as_of": self.as_of.isoformat(),
-            "tasks": [status.to_json() for status in self.statuses],
-            "alerts_created": self.alerts_created,
-        }
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 def lag_settings(plan: Plan, lag: LagThresholds) -> LagSettings:
@@ -194,97 +198,6 @@ def task_facts(
     )
 
 
-def run_scan(as_of: date, plan_id: int | None = None, *, lag: LagThresholds) -> ScanResult:
-    """Assess every plan (or one) under the thresholds ``lag`` and add an alert for each
-    new lag event.
-
-    Safe to run twice: an alert's key names its event, and a known key is skipped.
-    Flushes; the caller commits.
-    """
-    plans = (
-        [db.session.get(Plan, plan_id)] if plan_id else list(db.session.scalars(sa.select(Plan)))
-    )
-    calendar = load_calendar()
-    statuses: list[TaskStatus] = []
-    created = 0
-    for plan in plans:
-        if plan is None:
-            continue
-        plan_statuses = assess_plan(plan, as_of, calendar, lag=lag)
-        statuses.extend(plan_statuses)
-        created += _store_alerts(plan, plan_statuses, as_of)
-    created += _store_contribution_alerts({plan.id for plan in plans if plan}, as_of)
-    db.session.flush()
-    return ScanResult(as_of=as_of, statuses=statuses, alerts_created=created)
-
-
-def _day_label(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _store_contribution_alerts(plan_ids: set[int], as_of: date) -> int:
-    """An alert for each contribution request left unanswered past its deadline."""
-    existing = set(
-        db.session.scalars(sa.select(Alert.key).where(Alert.key.like("overdue:contribution%")))
-    )
-    created = 0
-    for contribution in unanswered_after_deadline(as_of):
-        task = contribution.report.task
-        key = f"overdue:contribution{contribution.id}:due{contribution.due_on}"
-        if task.plan_id not in plan_ids or key in existing or contribution.due_on is None:
-            continue
-        existing.add(key)
-        label = parse_period(contribution.report.period).label
-        db.session.add(
-            Alert(
-                key=key,
-                plan_id=task.plan_id,
-                task_id=task.id,
-                unit_id=contribution.unit_id,
-                kind=LagState.OVERDUE,
-                due=contribution.due_on,
-                message=(
-                    f"{contribution.unit.name}未在{_day_label(contribution.due_on)}前确认"
-                    f"{label}填报中的配合情况"
-                ),
-                raised_on=as_of,
-            )
-        )
-        created += 1
-    return created
-
-
 def alert_key(task: Task, event: LagEvent) -> str:
     """The identity of a lag event: kind, task and the milestone or period it is about."""
-    if event.milestone_index is not None:
-        milestone = task.milestones[event.milestone_index]
-        return f"{event.kind}:task{task.id}:milestone{milestone.id}"
-    return f"{event.kind}:task{task.id}:period{event.period_code}"
-
-
-def _store_alerts(plan: Plan, statuses: Sequence[TaskStatus], as_of: date) -> int:
-    existing = set(db.session.scalars(sa.select(Alert.key).where(Alert.plan_id == plan.id)))
-    created = 0
-    for status in statuses:
-        lead = status.task.lead_units
-        for event in status.assessment.events:
-            if event.kind not in ALERT_KINDS:
-                continue
-            key = alert_key(status.task, event)
-            if key in existing:
-                continue
-            existing.add(key)
-            db.session.add(
-                Alert(
-                    key=key,
-                    plan_id=plan.id,
-                    task_id=status.task.id,
-                    unit_id=lead[0].id if lead else None,
-                    kind=event.kind,
-                    due=event.due,
-                    message=event.message,
-                    raised_on=as_of,
-                )
-            )
-            created += 1
-    return created
+    return task_alert_key(task.id, [milestone.id for milestone in task.milestones], event)

@@ -22,9 +22,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from config.settings import ChannelSettings, Settings
-from tracker.domain.reminders import ReminderIntent
 from tracker.extensions import db
-from tracker.models import Delivery, Digest, Plan, Reminder
+from tracker.models import Delivery, Digest, Reminder
 from tracker.services import channels
 from tracker.services.calendar import load_calendar
 from tracker.services.channels.faults import kill_point
@@ -46,7 +45,9 @@ from tracker.services.reminders.facts import (
     plan_rules,
     report_facts,
 )
+from tracker.services.reminders.intents import all_intents
 from tracker.services.reminders.recipients import Audiences, store_reminders
+from tracker.unit_of_work import end_reads, will_write
 
 __all__ = [
     "TASK_TEXT_CHARS",
@@ -120,20 +121,25 @@ def run_reminders(as_of: date, settings: Settings, now: datetime | None = None) 
     the delivery step. Safe to run twice: a rerun for the same date stores and digests
     nothing new. ``settings``: lag thresholds, the reminder and notice settings, the
     notice folder and the channels. Flushes; the caller commits.
+
+    Computes first, writes after: what the caller wrote before is committed, the intents
+    are worked out set-based (:func:`~tracker.services.reminders.intents.all_intents`)
+    with no transaction writing, and only then does the write transaction begin (on
+    SQLite it takes the write lock, :func:`~tracker.unit_of_work.will_write`) for the
+    notices, reminders (in bulk), digests and deliveries, which stay one transaction so
+    that a pass killed midway leaves nothing half recorded (the outbox, issue 9).
     """
+    end_reads()
     calendar = load_calendar()
     result = RunResult(as_of=as_of)
-    intents: list[ReminderIntent] = []
-    for plan in db.session.scalars(sa.select(Plan).order_by(Plan.id)):
-        intents.extend(
-            plan_intents(
-                plan,
-                as_of,
-                calendar,
-                lag=settings.lag,
-                catchup_workdays=settings.reminders.catchup_workdays,
-            )
-        )
+    intents = all_intents(
+        as_of,
+        calendar,
+        lag=settings.lag,
+        catchup_workdays=settings.reminders.catchup_workdays,
+    )
+    end_reads()
+    will_write()
     intents = issue_notices(
         intents,
         as_of,

@@ -3,16 +3,21 @@ digest (see :mod:`tracker.services.reminders`)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from tracker.domain.periods import parse_period
 from tracker.domain.reminders import day_text
 from tracker.extensions import db
 from tracker.models import Digest, Reminder, User
+
+#: Recipients read per query.
+CHUNK = 500
 
 #: Characters of a task's text shown on a digest line.
 TASK_TEXT_CHARS = 30
@@ -78,6 +83,12 @@ def make_digest(recipient: User, as_of: date) -> Digest | None:
     reminders = _undigested(recipient.id, as_of)
     if not reminders:
         return None
+    return _add_digest(recipient, as_of, reminders)
+
+
+def _add_digest(recipient: User, as_of: date, reminders: Sequence[Reminder]) -> Digest | None:
+    """The digest of ``reminders`` in a savepoint; None when a concurrent pass made the
+    recipient's digest of the day first."""
     digest = Digest(
         recipient_id=recipient.id,
         day=as_of,
@@ -95,15 +106,42 @@ def make_digest(recipient: User, as_of: date) -> Digest | None:
 
 
 def make_digests(recipient_ids: Iterable[int], as_of: date) -> list[Digest]:
-    """One digest per recipient with reminders to read (see the module docstring)."""
+    """One digest per recipient with reminders to read (see the module docstring). Reads
+    in bulk — the recipients, who has that day's digest already, every waiting reminder
+    with its task — a fixed number of queries per :data:`CHUNK` recipients; then one
+    savepoint and insert per digest made."""
+    ids = sorted(set(recipient_ids))
     digests = []
-    for recipient_id in sorted(set(recipient_ids)):
-        recipient = db.session.get(User, recipient_id)
-        if recipient is None:
-            continue
-        digest = make_digest(recipient, as_of)
-        if digest is not None:
-            digests.append(digest)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(chunk)))}
+        has = set(
+            db.session.scalars(
+                sa.select(Digest.recipient_id).where(
+                    Digest.recipient_id.in_(chunk), Digest.day == as_of
+                )
+            )
+        )
+        waiting: dict[int, list[Reminder]] = defaultdict(list)
+        query = (
+            sa.select(Reminder)
+            .where(
+                Reminder.recipient_id.in_(chunk),
+                Reminder.digest_id.is_(None),
+                Reminder.as_of <= as_of,
+            )
+            .order_by(Reminder.as_of, Reminder.id)
+            .options(selectinload(Reminder.task))
+        )
+        for reminder in db.session.scalars(query):
+            waiting[reminder.recipient_id].append(reminder)
+        for recipient_id in chunk:
+            recipient = users.get(recipient_id)
+            if recipient is None or recipient_id in has or not waiting[recipient_id]:
+                continue
+            digest = _add_digest(recipient, as_of, waiting[recipient_id])
+            if digest is not None:
+                digests.append(digest)
     return digests
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from tracker.domain.policy import Role
 from tracker.domain.reminders import LEADER, OFFICE, UNIT_HEAD, ReminderIntent
 from tracker.extensions import db
 from tracker.models import Reminder, Unit, User
+from tracker.models._types import utcnow
+from tracker.services.bulk import insert_rows
 from tracker.services.reminders.facts import CHUNK
 
 
@@ -66,49 +68,54 @@ def _existing_keys(keys: Iterable[str]) -> set[str]:
     return found
 
 
-def _insert(reminder: Reminder) -> bool:
-    """Add ``reminder`` inside a savepoint; False when its key is already stored (a
-    concurrent pass won the race)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(reminder)
-    except IntegrityError:
-        return False
-    return True
+def _row(intent: ReminderIntent, user: User, as_of: date) -> dict[str, Any]:
+    return {
+        "key": intent.key(user.id),
+        "recipient_id": user.id,
+        "kind": intent.kind,
+        "task_id": intent.task_id,
+        "period": intent.period,
+        "due": intent.due,
+        "message": intent.message,
+        "as_of": as_of,
+        "created_at": utcnow(),
+    }
 
 
-def _new_reminder(intent: ReminderIntent, user: User, as_of: date) -> Reminder:
-    return Reminder(
-        key=intent.key(user.id),
-        recipient_id=user.id,
-        kind=intent.kind,
-        task_id=intent.task_id,
-        period=intent.period,
-        due=intent.due,
-        message=intent.message,
-        as_of=as_of,
-    )
+def _insert_new(rows: list[dict[str, Any]]) -> list[str]:
+    """Insert ``rows`` in batches with ``ON CONFLICT DO NOTHING``; the keys inserted (a
+    concurrent pass may have stored some first)."""
+    table = cast(sa.Table, Reminder.__table__)
+    return insert_rows(table, rows, conflict=("key",), returning="key")
+
+
+def _loaded(keys: list[str]) -> list[Reminder]:
+    found: list[Reminder] = []
+    for start in range(0, len(keys), CHUNK):
+        query = sa.select(Reminder).where(Reminder.key.in_(keys[start : start + CHUNK]))
+        found += db.session.scalars(query)
+    return sorted(found, key=lambda reminder: reminder.id)
 
 
 def store_reminders(intents: Sequence[ReminderIntent], as_of: date) -> tuple[list[Reminder], int]:
     """Store one reminder per intent and recipient whose key is new; returns them and the
     count of the others (keys already stored: skipped duplicates). An intent
     repeated within the pass (the office hears of a task once, however many lead units
-    it has) is stored once and not counted."""
+    it has) is stored once and not counted. The new rows go in with bulk ``INSERT … ON
+    CONFLICT DO NOTHING`` (a key a concurrent pass stored first counts as skipped), a
+    fixed number of statements per :data:`CHUNK` reminders."""
     audiences = Audiences()
     pairs = [(intent, user) for intent in intents for user in audiences.users(intent)]
     existing = _existing_keys(intent.key(user.id) for intent, user in pairs)
     seen: set[str] = set()
-    stored: list[Reminder] = []
-    skipped = 0
+    rows: list[dict[str, Any]] = []
     for intent, user in pairs:
         key = intent.key(user.id)
         if key in seen:
             continue
         seen.add(key)
-        reminder = _new_reminder(intent, user, as_of)
-        if key not in existing and _insert(reminder):
-            stored.append(reminder)
-        else:
-            skipped += 1
-    return stored, skipped
+        if key not in existing:
+            rows.append(_row(intent, user, as_of))
+    inserted = _insert_new(rows) if rows else []
+    skipped = len(seen) - len(inserted)
+    return _loaded(inserted), skipped

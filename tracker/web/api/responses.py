@@ -22,6 +22,7 @@ from tracker.models.report import ContributionStatus, ReportStatus
 from tracker.services import drafts, plans
 from tracker.services.audit import changes
 from tracker.services.history import HistoryRow
+from tracker.services.ledger import LedgerRow
 from tracker.services.reports import ReportInput
 from tracker.services.scan import TaskStatus
 
@@ -113,7 +114,7 @@ class Task(Out):
     actual: float | None
 
     @classmethod
-    def of(cls, status: TaskStatus) -> Task:
+    def of(cls, status: TaskStatus | LedgerRow) -> Task:
         """The task of ``status`` with its assessment."""
         return cls.model_validate(
             {**plans.task_to_json(status.task), **status.to_json(), "plan_id": status.task.plan_id}

@@ -37,12 +37,12 @@ def list_tasks(query: TaskFilters) -> TaskList:
         state=query.state,
         visible_unit_id=None if api_allowed(Action.VIEW_ALL_TASKS) else api_user().unit_id or -1,
     )
-    day = today()
+    day, lag = today(), app_settings.current().lag
     plan_ids = [query.plan] if query.plan else [plan.id for plan in plans.list_plans()]
     statuses = [
         status
         for plan_id in plan_ids
-        for status in build_ledger(plan_id, day, filters, lag=app_settings.current().lag).statuses
+        for status in build_ledger(plan_id, day, filters, lag=lag, page_size=None).statuses
     ]
     return TaskList(as_of=day, tasks=[TaskOut.of(status) for status in statuses])
 

@@ -33,12 +33,19 @@ def index() -> str | Response:
 @bp.route("/plans/<int:plan_id>")
 @login_required
 def plan_ledger(plan_id: int) -> str:
-    """A plan's tasks with lead and cooperating units, milestones and lag states."""
+    """A plan's tasks with lead and cooperating units, milestones and lag states, a page
+    (``?page=``) of 100 at a time."""
     require(Action.VIEW_LEDGER)
     filters = _filters()
     return render_template(
         "ledger/ledger.html",
-        ledger=build_ledger(plan_id, today(), filters, lag=app_settings.current().lag),
+        ledger=build_ledger(
+            plan_id,
+            today(),
+            filters,
+            lag=app_settings.current().lag,
+            page=request.args.get("page", 1, type=int) or 1,
+        ),
         filters=filters,
         states=list(LagState),
         plans=plans.list_plans(),

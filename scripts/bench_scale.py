@@ -1,0 +1,347 @@
+"""National-scale benchmark (issue 14 §5, issue 18): N copies of the Cixi district plan.
+
+``./scripts/bench-scale --districts N --database URL [--big-plan K]`` empties the database
+at URL (a PostgreSQL database or a SQLite file — everything in it is dropped), loads the
+demo (the Cixi plan as of 2020-11-20 with its reports), copies that district's plan N−1
+times with bulk ``INSERT … SELECT`` (ids offset per copy; the units and users are shared),
+optionally one more plan holding K copies of the tasks (a province-wide plan), then
+measures and prints one JSON object:
+
+- ``tasks``, ``milestones``, ``reports``, ``generate_s``;
+- ``scan_full_s`` / ``scan_full_peak_mb`` (``run_scan(full=True)`` in a child process; the
+  peak is the child's max RSS) and ``scan_rerun_s`` / ``scan_rerun_peak_mb`` (an
+  unchanged rerun the same day, incremental);
+- ``floor_ms``: one raw-SQL query reading the same per-task essentials (every task, every
+  milestone in force, every report) through the DB-API cursor, and ``ratio`` = full scan /
+  floor;
+- ``reminders_s``: one reminder pass (``run_reminders``, committed, nothing sent);
+- ``p95_ms``: ledger, task and inbox pages (and the big plan's ledger) through the Flask
+  test client, 20 requests each (fewer, at least 3, when a page takes over 30 s in all).
+
+``--reuse`` measures the database as it is (after an earlier run generated it). The figures
+so far go to stderr after each step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DAY = date(2020, 11, 20)
+#: The tables one district's plan is copied through, with the id columns offset per copy.
+COPIED = {
+    "plans": {"id": "plans"},
+    "categories": {"id": "categories", "plan_id": "plans"},
+    "measures": {"id": "measures", "category_id": "categories"},
+    "tasks": {"id": "tasks", "plan_id": "plans", "measure_id": "measures"},
+    "task_units": {"task_id": "tasks"},
+    "milestones": {"id": "milestones", "task_id": "tasks"},
+    "progress_reports": {"id": "progress_reports", "task_id": "tasks"},
+    "contributions": {"id": "contributions", "report_id": "progress_reports"},
+}
+
+
+def make_app(url: str):  # type: ignore[no-untyped-def]
+    from tracker import create_app
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TRACKER_TODAY": DAY,
+            "SECRET_KEY": "bench-scale",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+
+
+def reset(url: str) -> None:
+    """Drop everything in the database at ``url``."""
+    if url.startswith("sqlite"):
+        path = Path(sa.engine.make_url(url).database or "")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+def generate(url: str, districts: int, big_plan: int) -> dict[str, object]:
+    """Migrate, load the demo and copy its plan; returns the counts and seconds."""
+    from flask_migrate import upgrade
+
+    from tracker import settings as app_settings
+    from tracker.extensions import db
+    from tracker.services.demo import load_demo
+    from tracker.unit_of_work import unit_of_work
+
+    start = time.perf_counter()
+    app = make_app(url)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        with unit_of_work():
+            load_demo(DAY, app_settings.current())
+        with unit_of_work() as session:
+            session.execute(sa.text("DELETE FROM task_states"))
+            conn = session.connection()
+            sqlite = conn.dialect.name == "sqlite"
+            tops = {
+                t: conn.exec_driver_sql(f"SELECT max(id) FROM {t}").scalar() or 0
+                for t in {
+                    "plans",
+                    "categories",
+                    "measures",
+                    "tasks",
+                    "milestones",
+                    "progress_reports",
+                    "contributions",
+                }
+            }
+            if districts > 1:
+                _copy(conn, tops, 1, districts - 1, sqlite, same_plan=False)
+            if big_plan > 0:
+                _copy(conn, tops, districts, districts + big_plan - 1, sqlite, same_plan=True)
+            if not sqlite:
+                for table in tops:
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+        counts = {
+            name: db.session.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar()
+            for name in ("tasks", "milestones", "progress_reports")
+        }
+        if not sqlite:
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
+    return {
+        "tasks": counts["tasks"],
+        "milestones": counts["milestones"],
+        "reports": counts["progress_reports"],
+        "generate_s": round(time.perf_counter() - start, 1),
+    }
+
+
+def _copy(conn, tops, first: int, last: int, sqlite: bool, *, same_plan: bool) -> None:  # type: ignore[no-untyped-def]
+    """Copies ``first``..``last`` of the template district (each row's ids + k × the
+    template's max id); with ``same_plan`` the copies' tasks all go under one new plan."""
+    series = (
+        f"WITH RECURSIVE k(n) AS (SELECT {first} UNION ALL SELECT n + 1 FROM k WHERE n < {last}) "
+        if sqlite
+        else ""
+    )
+    source = "k" if sqlite else f"generate_series({first}, {last}) AS k(n)"
+    meta = sa.MetaData()
+    meta.reflect(bind=conn, only=list(COPIED))
+    big_plan = tops["plans"] * (first + 1)
+    for table, offsets in COPIED.items():
+        columns = [c.name for c in meta.tables[table].columns]
+        values = []
+        for name in columns:
+            ref = offsets.get(name)
+            if ref == "plans" and same_plan:
+                values.append(str(big_plan))
+            elif ref:
+                values.append(f"{name} + k.n * {tops[ref]}")
+            elif table == "plans" and name == "name":
+                values.append("name || ' 全省'" if same_plan else "name || '#' || k.n")
+            else:
+                values.append(name)
+        if same_plan and table == "plans":
+            values[columns.index("id")] = str(big_plan)
+            rows, kinds = "(SELECT * FROM plans WHERE id = 1) t", "(SELECT 1 AS n) k"
+            conn.exec_driver_sql(
+                f"INSERT INTO plans ({', '.join(columns)}) "
+                f"SELECT {', '.join(values)} FROM {rows}, {kinds}"
+            )
+            continue
+        key, top = ("task_id", tops["tasks"]) if table == "task_units" else ("id", tops[table])
+        conn.exec_driver_sql(
+            f"{series}INSERT INTO {table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM (SELECT * FROM {table} WHERE {key} <= {top}) t, "
+            f"{source}"
+        )
+
+
+FLOOR_SQL = """
+SELECT 't', id, CAST(NULL AS DATE), baseline_value, NULL FROM tasks
+UNION ALL
+SELECT 'm', task_id, due, target_value, kind FROM milestones WHERE superseded_at IS NULL
+UNION ALL
+SELECT 'r', task_id, period_end, value, status FROM progress_reports
+"""
+
+
+def child(kind: str, url: str) -> None:
+    """Run one measured step in this (child) process and print its seconds and peak."""
+    from tracker import settings as app_settings
+    from tracker.extensions import db
+    from tracker.services.reminders import run_reminders
+    from tracker.services.scan import run_scan
+    from tracker.unit_of_work import unit_of_work
+
+    app = make_app(url)
+    out: dict[str, object] = {}
+    with app.app_context():
+        lag = app_settings.current().lag
+        db.session.execute(sa.text("SELECT 1"))
+        db.session.rollback()
+        start = time.perf_counter()
+        if kind == "floor":
+            cursor = db.engine.raw_connection().cursor()
+            cursor.execute(FLOOR_SQL)
+            out["rows"] = len(cursor.fetchall())
+        elif kind in ("scan_full", "scan_rerun"):
+            with unit_of_work():
+                result = run_scan(DAY, lag=lag, full=kind == "scan_full")
+            out["assessed"] = result.assessed
+            out["longest_write_ms"] = round(result.longest_write_s * 1000, 1)
+            out["alerts_created"] = result.alerts_created
+            out["json_chars"] = len(json.dumps(result.to_json()))
+        elif kind == "reminders":
+            with unit_of_work():
+                found = run_reminders(DAY, app_settings.current())
+            out["reminders"] = len(found.reminders)
+        out["seconds"] = round(time.perf_counter() - start, 3)
+    out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(out))
+
+
+def measure(kind: str, url: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, "--database", url],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def pages(url: str, big_plan: bool) -> dict[str, float]:
+    """p95 in ms of 20 GETs of each page, as the office."""
+    import sqlalchemy as sa
+
+    from tracker.extensions import db
+    from tracker.models import Plan, Task
+    from tracker.services.demo import DEMO_PASSWORD
+
+    app = make_app(url)
+    client = app.test_client()
+    client.post("/login", data={"username": "office", "password": DEMO_PASSWORD})
+    with app.app_context():
+        first = db.session.scalar(sa.select(sa.func.min(Plan.id)))
+        last = db.session.scalar(sa.select(sa.func.max(Plan.id)))
+        task = db.session.scalar(sa.select(sa.func.min(Task.id)))
+    urls = {"ledger": f"/plans/{first}", "task": f"/tasks/{task}", "inbox": "/inbox/"}
+    if big_plan:
+        urls["ledger_big_plan"] = f"/plans/{last}"
+        urls["ledger_big_plan_state"] = f"/plans/{last}?state=behind&page=2"
+    found: dict[str, float] = {}
+    for name, path in urls.items():
+        samples: list[float] = []
+        client.get(path)  # warm: templates compiled, caches filled
+        began = time.perf_counter()
+        while len(samples) < 20 and (len(samples) < 3 or time.perf_counter() - began < 30):
+            start = time.perf_counter()
+            response = client.get(path)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        samples.sort()
+        found[name] = round(samples[max(0, round(0.95 * len(samples)) - 1)], 1)
+        found[f"{name}_n"] = len(samples)
+    return found
+
+
+def say(report: dict[str, object]) -> None:
+    """The figures so far, on stderr (a long run shows its progress)."""
+    print(json.dumps(report, ensure_ascii=False), file=sys.stderr, flush=True)
+
+
+def counts(url: str) -> dict[str, object]:
+    """The sizes of the database as it is."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = {
+            name: conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+            for name, table in (
+                ("tasks", "tasks"),
+                ("milestones", "milestones"),
+                ("reports", "progress_reports"),
+            )
+        }
+    engine.dispose()
+    return found
+
+
+def forget_reminders(url: str) -> None:
+    """Delete the reminders, digests and deliveries an earlier run recorded, so the pass
+    measured finds everything new again."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for table in ("deliveries", "reminders", "digests"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--districts", type=int, default=100)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--big-plan", type=int, default=0, help="copies in one extra plan")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database as it is (no generation)"
+    )
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.database)
+        return
+    report: dict[str, object] = {"districts": args.districts, "big_plan_copies": args.big_plan}
+    if args.reuse:
+        report.update(counts(args.database))
+        forget_reminders(args.database)
+    else:
+        reset(args.database)
+        report.update(generate(args.database, args.districts, args.big_plan))
+    say(report)
+    floor = measure("floor", args.database)
+    full = measure("scan_full", args.database)
+    rerun = measure("scan_rerun", args.database)
+    report.update(
+        floor_ms=round(float(floor["seconds"]) * 1000, 1),  # type: ignore[arg-type]
+        scan_full_s=full["seconds"],
+        scan_full_peak_mb=full["peak_mb"],
+        ratio=round(float(full["seconds"]) / max(float(floor["seconds"]), 1e-6), 1),  # type: ignore[arg-type]
+        scan_rerun_s=rerun["seconds"],
+        scan_rerun_peak_mb=rerun["peak_mb"],
+        scan_rerun_assessed=rerun["assessed"],
+        scan_longest_chunk_write_ms=full["longest_write_ms"],
+        alerts_created=full["alerts_created"],
+    )
+    say(report)
+    reminders = measure("reminders", args.database)
+    report.update(reminders_s=reminders["seconds"], reminders_peak_mb=reminders["peak_mb"])
+    say(report)
+    if not args.skip_pages:
+        report["p95_ms"] = pages(args.database, args.big_plan > 0)
+    print(json.dumps(report, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

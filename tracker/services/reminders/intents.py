@@ -1,0 +1,199 @@
+"""A reminder pass's intents, set-based (issue 14 §2): the facts of every open task are
+read in chunks with the scan's loaders (:mod:`tracker.services.scan_facts`, a fixed number
+of queries per chunk, report due dates once per plan), the domain's rules make each
+plan's intents as soon as its last task is read, and only the intents are kept.
+
+Reads only. The facts and intents equal those of :func:`~tracker.services.reminders.facts.
+plan_intents` plan by plan, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from config.settings import LagThresholds
+from tracker.domain.calendar import WorkdayCalendar
+from tracker.domain.lag import LagState, assess_task
+from tracker.domain.periods import parse_period
+from tracker.domain.reminders import (
+    ContributionReminderFact,
+    MilestoneReminderFact,
+    ReminderIntent,
+    ReportReminderFact,
+    reminders_due,
+)
+from tracker.extensions import db
+from tracker.models import (
+    Contribution,
+    ContributionStatus,
+    Plan,
+    ProgressReport,
+    ReportStatus,
+    Task,
+    Unit,
+)
+from tracker.services.reminders.facts import plan_rules
+from tracker.services.scan_facts import PlanRules, TaskRow, load_tasks
+from tracker.services.scan_facts import plan_rules as scan_rules
+
+#: Open tasks whose facts are read per chunk.
+CHUNK_TASKS = 1000
+
+_REMINDED = frozenset({LagState.BEHIND, LagState.MISSED})
+
+
+@dataclass(slots=True)
+class _PlanFacts:
+    reports: list[ReportReminderFact] = field(default_factory=list)
+    milestones: list[MilestoneReminderFact] = field(default_factory=list)
+
+
+def all_intents(
+    as_of: date,
+    calendar: WorkdayCalendar,
+    *,
+    lag: LagThresholds,
+    catchup_workdays: int,
+    plan_id: int | None = None,
+    chunk_size: int = CHUNK_TASKS,
+) -> list[ReminderIntent]:
+    """Every reminder intent due on ``as_of`` (none on a day off) of every plan (or
+    ``plan_id``'s), plan by plan in id order; milestone states under the thresholds
+    ``lag``, missed reminders caught up for ``catchup_workdays``."""
+    if not calendar.is_workday(as_of):
+        return []
+    plans = db.session.scalars(
+        sa.select(Plan).order_by(Plan.id).where(Plan.id == plan_id if plan_id else sa.true())
+    ).all()
+    lag_rules = scan_rules(as_of, calendar, lag, plan_id)
+    units: dict[int, str] = {
+        uid: name for uid, name in db.session.execute(sa.select(Unit.id, Unit.name))
+    }
+    contributions = _contribution_facts(as_of, set(lag_rules))
+    by_id = {plan.id: plan for plan in plans}
+    done: dict[int, list[ReminderIntent]] = {}
+
+    def close(pid: int, found: _PlanFacts) -> None:
+        done[pid] = reminders_due(
+            found.reports,
+            contributions.get(pid, []),
+            found.milestones,
+            plan_rules(by_id[pid], catchup_workdays),
+            calendar,
+            as_of,
+        )
+
+    ids = list(
+        db.session.scalars(
+            sa.select(Task.id)
+            .where(
+                Task.plan_id.in_(list(lag_rules)),
+                Task.closed_at.is_(None),
+                Task.archived_at.is_(None),
+            )
+            .order_by(Task.plan_id, Task.position)
+        )
+    )
+    current, facts = None, _PlanFacts()
+    for start in range(0, len(ids), chunk_size):
+        for row in load_tasks(ids[start : start + chunk_size]):
+            if row.plan_id != current:
+                if current is not None:
+                    close(current, facts)
+                current, facts = row.plan_id, _PlanFacts()
+            _add_facts(facts, row, lag_rules[row.plan_id], units, as_of, calendar)
+    if current is not None:
+        close(current, facts)
+    intents: list[ReminderIntent] = []
+    for plan in plans:
+        if plan.id not in done:
+            close(plan.id, _PlanFacts())
+        intents.extend(done.pop(plan.id))
+    return intents
+
+
+def _add_facts(
+    into: _PlanFacts,
+    row: TaskRow,
+    rules: PlanRules,
+    units: dict[int, str],
+    as_of: date,
+    calendar: WorkdayCalendar,
+) -> None:
+    """One open task's report facts (per required report and lead unit) and milestone
+    facts (per behind or missed milestone and lead unit)."""
+    task_facts = row.facts(rules)
+    into.reports.extend(
+        ReportReminderFact(
+            task_id=row.id,
+            unit_id=unit_id,
+            unit_name=units.get(unit_id, ""),
+            period_code=due.period.code,
+            period_label=due.period.label,
+            due=due.due,
+            submitted=due.submitted_on is not None and due.submitted_on <= as_of,
+        )
+        for due in task_facts.report_dues
+        for unit_id in row.lead_unit_ids
+    )
+    assessment = assess_task(task_facts, as_of, calendar, rules.settings)
+    into.milestones.extend(
+        MilestoneReminderFact(
+            row.id,
+            unit_id,
+            row.milestone_ids[event.milestone_index],
+            str(event.kind),
+            event.due,
+            event.message,
+        )
+        for event in assessment.events
+        if event.milestone_index is not None and event.kind in _REMINDED
+        for unit_id in row.lead_unit_ids
+    )
+
+
+def _contribution_facts(
+    as_of: date, plan_ids: set[int]
+) -> dict[int, list[ContributionReminderFact]]:
+    """Open contribution requests past their deadline on reports still in play, by plan:
+    one query."""
+    found: dict[int, list[ContributionReminderFact]] = defaultdict(list)
+    if not plan_ids:
+        return found
+    query = (
+        sa.select(
+            Contribution.id,
+            ProgressReport.task_id,
+            Contribution.unit_id,
+            ProgressReport.period,
+            Contribution.due_on,
+            Task.plan_id,
+        )
+        .join(ProgressReport, ProgressReport.id == Contribution.report_id)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .where(
+            Task.plan_id.in_(sorted(plan_ids)),
+            Contribution.status == ContributionStatus.REQUESTED,
+            Contribution.due_on.is_not(None),
+            Contribution.due_on < as_of,
+            ProgressReport.status.not_in([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED]),
+        )
+        .order_by(Contribution.id)
+    )
+    for cid, task_id, unit_id, period, due_on, pid in db.session.execute(query):
+        if due_on is None:
+            continue
+        found[pid].append(
+            ContributionReminderFact(
+                contribution_id=cid,
+                task_id=task_id,
+                unit_id=unit_id,
+                period_label=parse_period(period).label,
+                due_on=due_on,
+            )
+        )
+    return found

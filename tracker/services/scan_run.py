@@ -1,0 +1,346 @@
+"""The lag scan, set-based and in chunks (issue 14 §1, issue 18 §1).
+
+:func:`run_scan` streams the tasks of every plan (or one) in chunks of
+:data:`CHUNK_TASKS`. Each chunk is first computed — a fixed number of queries
+(:mod:`tracker.services.scan_facts`), the domain's :func:`~tracker.domain.lag.assess_task`
+per task, nothing written — and then written in a brief transaction of its own
+(:func:`~tracker.unit_of_work.chunk_of_work`): every task's :class:`TaskState` for the day
+upserted on ``(task_id, as_of)`` and the new alerts inserted with ``ON CONFLICT DO
+NOTHING`` (PostgreSQL and SQLite alike). A chunk is idempotent, so a scan that dies
+between chunks is repaired by the next run; SQLite's write lock is held only while one
+chunk's rows are written.
+
+Incremental by default: a task whose stored state for the day carries the fingerprint
+of its current facts (:func:`~tracker.services.scan_facts.fingerprints`) keeps it and is
+not assessed again, so an unchanged rerun the same day only compares digests. On a new
+day no task has a state yet, and every one is assessed: the expected-to-date (序时进度)
+moves with the date itself. ``full=True`` assesses every task whatever is stored.
+
+The result holds plain values (:class:`ScannedTask`), never ORM objects, so printing it
+after the commits loads nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
+
+import sqlalchemy as sa
+
+from config.settings import LagThresholds
+from tracker.domain.calendar import WorkdayCalendar
+from tracker.domain.lag import LagEvent, LagState, assess_task
+from tracker.domain.periods import parse_period
+from tracker.extensions import db
+from tracker.models import (
+    Alert,
+    Contribution,
+    ContributionStatus,
+    ProgressReport,
+    ReportStatus,
+    Task,
+    TaskState,
+    Unit,
+)
+from tracker.models._types import utcnow
+from tracker.services.bulk import insert_rows
+from tracker.services.calendar import load_calendar
+from tracker.services.scan_facts import (
+    PlanRules,
+    TaskRange,
+    TaskRow,
+    fingerprints,
+    load_tasks,
+    plan_rules,
+    ranges,
+)
+from tracker.services.scan_facts import task_ids as plan_task_ids
+from tracker.unit_of_work import chunk_of_work, end_reads
+
+#: Tasks computed and written per chunk (a few hundred rows per write transaction).
+CHUNK_TASKS = 1000
+
+#: Changed tasks loaded by their ids up to this many; more, and the whole range is loaded.
+_FEW = 200
+
+#: Lag events that become alerts in the office's inbox.
+ALERT_KINDS = frozenset({LagState.MISSED, LagState.OVERDUE, LagState.BEHIND})
+
+_STATES = cast(sa.Table, TaskState.__table__)
+_ALERTS = cast(sa.Table, Alert.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedTask:
+    """One task's state as a scan found (or kept) it: plain values."""
+
+    task_id: int
+    plan_id: int
+    state: LagState
+    expected: float | None
+    actual: float | None
+
+    def to_json(self) -> dict[str, object]:
+        """``{"id", "state", "expected", "actual"}`` as ``scan --json`` prints per task."""
+        return {
+            "id": self.task_id,
+            "state": str(self.state),
+            "expected": rounded(self.expected),
+            "actual": rounded(self.actual),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """One scan: the date, every task's state, how many alerts were new, and how many
+    tasks were assessed (the others kept their stored state), and the longest a chunk's
+    write transaction took (on SQLite: held the write lock)."""
+
+    as_of: date
+    statuses: list[ScannedTask]
+    alerts_created: int
+    assessed: int = 0
+    longest_write_s: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        """The object ``scan --json`` prints."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "tasks": [status.to_json() for status in self.statuses],
+            "alerts_created": self.alerts_created,
+        }
+
+
+def rounded(value: float | None) -> float | None:
+    """``value`` to two decimals (None stays None)."""
+    return None if value is None else round(value, 2)
+
+
+@dataclass(slots=True)
+class Chunk:
+    """One chunk computed and not yet written: its tasks' states in order, the TaskState
+    rows to upsert and the new alert rows."""
+
+    statuses: list[ScannedTask] = field(default_factory=list)
+    states: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    write_seconds: float = 0.0
+
+
+def run_scan(
+    as_of: date,
+    plan_id: int | None = None,
+    *,
+    lag: LagThresholds,
+    full: bool = False,
+    chunk_size: int = CHUNK_TASKS,
+) -> ScanResult:
+    """Assess every plan's tasks (or ``plan_id``'s) as of ``as_of`` under the thresholds
+    ``lag``, store each one's :class:`TaskState` for the day and an alert for each new lag
+    event, chunk by chunk, each chunk committed on its own (what the caller wrote before
+    is committed with the first). Only tasks whose facts changed since their stored state
+    of the day are assessed, unless ``full``. Safe to run twice and to rerun after a
+    crash: an alert's key names its event, and a state is replaced."""
+    end_reads()
+    calendar = load_calendar()
+    rules = plan_rules(as_of, calendar, lag, plan_id)
+    ids = plan_task_ids(rules)
+    statuses: list[ScannedTask] = []
+    created = assessed = 0
+    longest = 0.0
+    for task_range in ranges(ids, chunk_size, plan_id):
+        chunk = compute_chunk(task_range, rules, as_of, calendar, full=full)
+        created += write_chunk(chunk)
+        longest = max(longest, chunk.write_seconds)
+        statuses.extend(chunk.statuses)
+        assessed += len(chunk.states)
+    created += write_chunk(Chunk(alerts=contribution_alerts(set(rules), as_of)))
+    order = {tid: i for i, tid in enumerate(ids)}
+    statuses.sort(key=lambda status: order[status.task_id])
+    return ScanResult(as_of, statuses, created, assessed, round(longest, 3))
+
+
+def compute_chunk(
+    tasks: TaskRange,
+    rules: Mapping[int, PlanRules],
+    as_of: date,
+    calendar: WorkdayCalendar,
+    *,
+    full: bool = False,
+) -> Chunk:
+    """The states and new alerts of the tasks in ``tasks`` (reads only; ends its reads).
+
+    ``full``: every task is loaded and assessed. Otherwise the stored states of the day
+    are compared with the tasks' current fingerprints first, and only the tasks whose
+    differ (or that have none) are loaded and assessed."""
+    stored = _stored(tasks, as_of)
+    if full:
+        rows = load_tasks(tasks)
+        current = {row.id: row.fingerprint(rules[row.plan_id]) for row in rows}
+    else:
+        current = fingerprints(tasks, rules)
+        todo = [tid for tid, print_ in current.items() if stored.get(tid, (None,))[0] != print_]
+        wanted = set(todo)
+        rows = load_tasks(todo if len(todo) <= _FEW else tasks) if todo else []
+        rows = [row for row in rows if row.id in wanted]
+    assessed = {row.id: row for row in rows}
+    chunk, now = Chunk(), utcnow()
+    for tid in current:
+        row = assessed.get(tid)
+        if row is None:
+            _fp, pid, state, expected, actual = stored[tid]
+            chunk.statuses.append(ScannedTask(tid, pid, state, expected, actual))
+            continue
+        plan = rules[row.plan_id]
+        found = assess_task(row.facts(plan), as_of, calendar, plan.settings)
+        chunk.statuses.append(ScannedTask(tid, row.plan_id, found.state, *_values(found)))
+        chunk.states.append(
+            {
+                "task_id": tid,
+                "plan_id": row.plan_id,
+                "as_of": as_of,
+                "state": found.state,
+                "expected": found.expected,
+                "actual": found.actual,
+                "scanned_at": now,
+                "fingerprint": current[tid],
+            }
+        )
+        chunk.alerts.extend(
+            _alert_row(row, event, as_of) for event in found.events if event.kind in ALERT_KINDS
+        )
+    if chunk.alerts:
+        chunk.alerts = _new_only(chunk.alerts, _alert_keys(tasks))
+    end_reads()
+    return chunk
+
+
+def _values(found: Any) -> tuple[float | None, float | None]:
+    return found.expected, found.actual
+
+
+def _stored(tasks: TaskRange, as_of: date) -> dict[int, tuple[Any, ...]]:
+    query = sa.select(
+        TaskState.task_id,
+        TaskState.fingerprint,
+        TaskState.plan_id,
+        TaskState.state,
+        TaskState.expected,
+        TaskState.actual,
+    ).where(TaskState.task_id.between(tasks.lo, tasks.hi), TaskState.as_of == as_of)
+    if tasks.plan_id is not None:
+        query = query.where(TaskState.plan_id == tasks.plan_id)
+    return {tid: tuple(rest) for tid, *rest in db.session.execute(query)}
+
+
+def _alert_keys(tasks: TaskRange) -> set[str]:
+    """The keys of the alerts stored for the tasks in ``tasks``: one query."""
+    query = sa.select(Alert.key).where(Alert.task_id.between(tasks.lo, tasks.hi))
+    return set(db.session.scalars(query))
+
+
+def task_alert_key(task_id: int, milestone_ids: Sequence[int], event: LagEvent) -> str:
+    """The identity of a lag event: kind, task and the milestone or period it is about
+    (as :func:`tracker.services.scan.alert_key`)."""
+    if event.milestone_index is not None:
+        return f"{event.kind}:task{task_id}:milestone{milestone_ids[event.milestone_index]}"
+    return f"{event.kind}:task{task_id}:period{event.period_code}"
+
+
+def _alert_row(row: TaskRow, event: LagEvent, as_of: date) -> dict[str, Any]:
+    return {
+        "key": task_alert_key(row.id, row.milestone_ids, event),
+        "plan_id": row.plan_id,
+        "task_id": row.id,
+        "unit_id": row.lead_unit_ids[0] if row.lead_unit_ids else None,
+        "kind": event.kind,
+        "due": event.due,
+        "message": event.message,
+        "raised_on": as_of,
+        "created_at": utcnow(),
+    }
+
+
+def _new_only(alerts: list[dict[str, Any]], existing: set[str]) -> list[dict[str, Any]]:
+    """``alerts`` less those whose key is in ``existing`` (or repeated)."""
+    new: list[dict[str, Any]] = []
+    for alert in alerts:
+        if alert["key"] not in existing:
+            existing.add(alert["key"])
+            new.append(alert)
+    return new
+
+
+def write_chunk(chunk: Chunk) -> int:
+    """Write one computed chunk in a brief transaction of its own: the states upserted on
+    ``(task_id, as_of)``, the alerts inserted unless their key is there. Returns the
+    number of alerts written."""
+    if not chunk.states and not chunk.alerts:
+        return 0
+    with chunk_of_work():
+        began = time.perf_counter()  # the write lock is held from here to the commit
+        changed = ("plan_id", "state", "expected", "actual", "scanned_at", "fingerprint")
+        insert_rows(_STATES, chunk.states, conflict=("task_id", "as_of"), update=changed)
+        insert_rows(_ALERTS, chunk.alerts, conflict=("key",))
+    chunk.write_seconds = time.perf_counter() - began
+    return len(chunk.alerts)
+
+
+def _day_label(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def contribution_alerts(plan_ids: set[int], as_of: date) -> list[dict[str, Any]]:
+    """An alert row for each contribution request of ``plan_ids``' tasks left unanswered
+    past its deadline (on a report still in play), unless stored already: one query for
+    the requests, one for the keys (reads only)."""
+    if not plan_ids:
+        return []
+    query = (
+        sa.select(
+            Contribution.id,
+            Contribution.due_on,
+            Contribution.unit_id,
+            Unit.name,
+            ProgressReport.period,
+            Task.id,
+            Task.plan_id,
+        )
+        .join(ProgressReport, ProgressReport.id == Contribution.report_id)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .join(Unit, Unit.id == Contribution.unit_id)
+        .where(
+            Task.plan_id.in_(sorted(plan_ids)),
+            Contribution.status == ContributionStatus.REQUESTED,
+            Contribution.due_on.is_not(None),
+            Contribution.due_on < as_of,
+            ProgressReport.status.not_in([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED]),
+        )
+        .order_by(Contribution.id)
+    )
+    rows = [
+        {
+            "key": f"overdue:contribution{cid}:due{due}",
+            "plan_id": pid,
+            "task_id": tid,
+            "unit_id": unit_id,
+            "kind": LagState.OVERDUE,
+            "due": due,
+            "message": f"{unit_name}未在{_day_label(due)}前确认"
+            f"{parse_period(period).label}填报中的配合情况",
+            "raised_on": as_of,
+            "created_at": utcnow(),
+        }
+        for cid, due, unit_id, unit_name, period, tid, pid in db.session.execute(query)
+        if due is not None
+    ]
+    known = sa.select(Alert.key).where(Alert.key.like("overdue:contribution%"))
+    if len(plan_ids) <= 50:
+        known = known.where(Alert.plan_id.in_(sorted(plan_ids)))
+    existing = set(db.session.scalars(known)) if rows else set()
+    new = _new_only(rows, existing)
+    end_reads()
+    return new

@@ -1,0 +1,132 @@
+"""The tasks' current lag states: the scan's stored ones, fresh where facts moved on.
+
+:func:`current_states` is what the ledger, the dashboard and the API read instead of
+assessing every task per request (issue 14 §1, §3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import cast
+
+import sqlalchemy as sa
+
+from config.settings import LagThresholds
+from tracker.domain.lag import LagState, assess_task
+from tracker.extensions import db
+from tracker.models import Milestone, ProgressReport, Task, TaskState
+from tracker.services.calendar import load_calendar
+from tracker.services.scan_facts import load_tasks, plan_rules
+
+_STATES = {state.value: state for state in LagState}
+
+#: Past this many stale tasks, the facts of the whole plan are loaded (one IN list less).
+_WHOLE_PLAN = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class StateRow:
+    """One task's lag state as of a day: ``expected`` and ``actual`` in the task's
+    milestone unit (None where there is none); ``stored`` is False when the state was
+    assessed for this call because the scan's row was missing or older than the facts."""
+
+    task_id: int
+    plan_id: int
+    state: LagState
+    expected: float | None
+    actual: float | None
+    stored: bool = True
+
+    def to_json(self) -> dict[str, object]:
+        """``{"id", "state", "expected", "actual"}`` (values rounded to 2 decimals)."""
+        return {
+            "id": self.task_id,
+            "state": str(self.state),
+            "expected": None if self.expected is None else round(self.expected, 2),
+            "actual": None if self.actual is None else round(self.actual, 2),
+        }
+
+
+def current_states(
+    plan_id: int,
+    as_of: date,
+    task_ids: Iterable[int] | None = None,
+    *,
+    lag: LagThresholds,
+) -> dict[int, StateRow]:
+    """The lag state as of ``as_of`` (under the thresholds ``lag``) of every task of the
+    plan ``plan_id``, or of its tasks among ``task_ids``, by task id.
+
+    A task's :class:`~tracker.models.TaskState` row of that day is used unless its facts
+    changed after the row was written (a report submitted, reviewed or corrected, a
+    milestone corrected, the task closed: :func:`_changed_since_scanned`); any other task
+    (no row yet — the day's scan has not run — or facts newer than the row) is assessed
+    in memory, the same way as the scan does, and nothing is written: safe in a GET.
+    A change of the plan's rules, the thresholds or the calendar shows from the next
+    scan on (the scan's fingerprints catch it; a rerun the same day assesses the tasks).
+
+    Costs a bounded number of queries whatever the plan's size: the stored rows, the
+    tasks, the changed ones, and (only when some task is stale) the calendar, the plan
+    and four loads. An unknown plan gives ``{}``.
+    """
+    table = cast(sa.Table, TaskState.__table__)  # Core rows: 10,000 of them cost little
+    query = sa.select(
+        table.c.task_id, sa.type_coerce(table.c.state, sa.String), table.c.expected, table.c.actual
+    ).where(table.c.plan_id == plan_id, table.c.as_of == as_of)
+    tasks = sa.select(Task.id).where(Task.plan_id == plan_id)
+    ids = None if task_ids is None else list(task_ids)
+    if ids is not None:
+        query = query.where(table.c.task_id.in_(ids))
+        tasks = tasks.where(Task.id.in_(ids))
+    found = {
+        tid: StateRow(tid, plan_id, _STATES[state], expected, actual)
+        for tid, state, expected, actual in db.session.connection().execute(query)
+    }
+    count = sa.select(sa.func.count()).select_from(tasks.subquery())
+    if db.session.scalar(count) == len(found):  # every task has its row: no id list needed
+        current = list(found)
+        stale = _changed_since_scanned(plan_id, as_of, ids)
+    else:
+        current = list(db.session.scalars(tasks))
+        stale = [tid for tid in current if tid not in found]
+        stale += _changed_since_scanned(plan_id, as_of, ids)
+    if not stale:
+        return found
+    calendar = load_calendar()
+    rules = plan_rules(as_of, calendar, lag, plan_id)
+    plan = rules[plan_id]
+    for row in load_tasks(plan_id if len(stale) > _WHOLE_PLAN else stale):
+        if row.id not in stale:
+            continue
+        done = assess_task(row.facts(plan), as_of, calendar, plan.settings)
+        found[row.id] = StateRow(
+            row.id, plan_id, done.state, done.expected, done.actual, stored=False
+        )
+    return {tid: found[tid] for tid in current if tid in found}
+
+
+def _changed_since_scanned(plan_id: int, as_of: date, ids: list[int] | None) -> list[int]:
+    """Tasks whose stored state of ``as_of`` is older than their facts: a report
+    submitted, reviewed or corrected, a milestone superseded, or the task closed after
+    the row was written (or a row without a fingerprint, from before migration 0009).
+    One query with correlated ``EXISTS`` probes on indexed columns."""
+    later = TaskState.scanned_at
+    query = sa.select(TaskState.task_id).where(
+        TaskState.plan_id == plan_id,
+        TaskState.as_of == as_of,
+        sa.or_(
+            TaskState.fingerprint.is_(None),
+            sa.exists().where(
+                ProgressReport.task_id == TaskState.task_id, ProgressReport.updated_at > later
+            ),
+            sa.exists().where(
+                Milestone.task_id == TaskState.task_id, Milestone.superseded_at > later
+            ),
+            sa.exists().where(Task.id == TaskState.task_id, Task.closed_at > later),
+        ),
+    )
+    if ids is not None:
+        query = query.where(TaskState.task_id.in_(ids))
+    return list(db.session.scalars(query))
