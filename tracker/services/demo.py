@@ -115,8 +115,9 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
     say(f"导入考核指标体系：{SEED_RUBRIC.name}……")
     rubric = indicators.import_indicators(indicators.read_table(SEED_RUBRIC), create_units=False)
     demo_assessment.assess_plan_units(rubric.set_id, plan.id)
-    dashboard_states.backfill_plan(plan, today, lag=settings.lag)  # issue 13: trend, ranks
     seed_supervision(plan, today, settings)  # issue 15: 督查、问题清单、销号
+    scan.run_scan(today, plan.id, lag=settings.lag)  # today's states again: a task was closed
+    dashboard_states.backfill_plan(plan, today, lag=settings.lag)  # issue 13: trend, ranks
     result.accounts = _describe_accounts()
     return result
 

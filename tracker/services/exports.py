@@ -30,8 +30,8 @@ def ledger_lines(ledger: Ledger) -> list[LedgerLine]:
             schedule=status.task.schedule_text,
             lead_units="、".join(unit.name for unit in status.task.lead_units),
             cooperating_units="、".join(unit.name for unit in status.task.cooperating_units),
-            expected=status.assessment.expected,
-            actual=status.assessment.actual,
+            expected=status.expected,
+            actual=status.actual,
             state=status.state,
         )
         for status in ledger.statuses
@@ -42,7 +42,7 @@ def ledger_workbook(
     plan_id: int, as_of: date, filters: LedgerFilter, *, lag: LagThresholds
 ) -> tuple[str, bytes]:
     """The file name and bytes of the ledger of ``plan_id`` under ``filters``; NotFound."""
-    ledger = build_ledger(plan_id, as_of, filters, lag=lag)
+    ledger = build_ledger(plan_id, as_of, filters, lag=lag, page_size=None)
     title = f"{ledger.plan.name}重点任务推进情况台账"
     subtitle = f"截至 {_day(as_of)} · 共 {len(ledger.statuses)} 项"
     return f"{ledger.plan.name}台账{as_of:%Y%m%d}.xlsx", ledger_xlsx(
