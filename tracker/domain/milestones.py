@@ -33,6 +33,7 @@ NUMERIC_KINDS = frozenset(
     }
 )
 
+
 class RelativeKind(StrEnum):
     """How a relative target is set against its base year's actual value (issue 10)."""
 

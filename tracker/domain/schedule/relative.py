@@ -93,9 +93,7 @@ def _one_due(when: When) -> date | None:
     return date(when.ranges[0][1], 12, 31)
 
 
-def _fixed(
-    clause: str, due: date, comparator: str, unit: str | None, relative: Relative
-) -> Fixed:
+def _fixed(clause: str, due: date, comparator: str, unit: str | None, relative: Relative) -> Fixed:
     spec = MilestoneSpec(
         kind=MilestoneKind.LEVEL,
         due=due,
