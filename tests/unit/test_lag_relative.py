@@ -33,7 +33,7 @@ ENERGY = rel(RelativeKind.PERCENT_CHANGE, -8.0)  # 单位GDP能耗较2018年下�
 
 
 def test_plan_start_is_2019() -> None:
-    assert PLAN_START == date(2019, 1, 1)  # the baseline is the 2018 value
+    assert date(2019, 1, 1) == PLAN_START  # the baseline is the 2018 value
 
 
 def test_without_base_the_task_stays_no_data_with_the_reason() -> None:
