@@ -62,6 +62,8 @@ def value_unit(task: Task) -> str | None:
     for milestone in task.milestones:
         if milestone.kind is not MilestoneKind.GROWTH and milestone.target_value is not None:
             return milestone.unit
+        if milestone.relative_kind is not None:  # "较2022年下降8%": as the base is measured
+            return milestone.unit or "与基期同口径"
     return "%" if any(m.kind is MilestoneKind.GROWTH for m in task.milestones) else None
 
 

@@ -8,7 +8,9 @@ is the value at the plan start). Without a base the milestone keeps no target: i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from tracker.domain.lag.facts import TaskFacts
 from tracker.domain.milestones import MilestoneSpec
@@ -23,6 +25,14 @@ def base_of(m: MilestoneSpec, facts: TaskFacts) -> float | None:
     if m.relative.base_year == facts.plan_start.year - 1:
         return facts.baseline
     return None
+
+
+def missing_base_years(
+    milestones: Sequence[MilestoneSpec], plan_start: date, baseline: float | None
+) -> tuple[int, ...]:
+    """Base years of relative milestones whose actual is not known (sorted, once each)."""
+    facts = TaskFacts(milestones, (), (), plan_start, baseline)
+    return resolve_relative(facts)[1]
 
 
 def resolve_relative(facts: TaskFacts) -> tuple[TaskFacts, tuple[int, ...]]:

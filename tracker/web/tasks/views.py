@@ -22,6 +22,7 @@ from tracker.services.task_page import task_page
 from tracker.web.access import require
 from tracker.web.actions import act, require_valid, submit
 from tracker.web.forms import TrackerForm, choices
+from tracker.web.tasks.base_value import BaseValueForm, base_form, store_base
 from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
 
 bp = Blueprint("tasks", __name__)
@@ -57,25 +58,32 @@ def report(task_id: int) -> str | BaseResponse:
     task = task_service.get_task(task_id)
     require(Action.REPORT, task)
     form = _report_form(task)
+    base = base_form(task)
     conflict: report_service.EditConflict | None = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (base is None or base.validate()):
         as_draft = request.form.get("action") == "draft"
-        outcome = submit(form, lambda: _save_report(task, form, today(), as_draft))
+        outcome = submit(form, lambda: _save_report(task, form, today(), as_draft, base))
         if outcome.value is not None:
             flash(_saved_message(outcome.value.status), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
         if isinstance(outcome.error, report_service.EditConflict):
             conflict = outcome.error
             form.version.data = str(conflict.version)
-    return _report_page(task, form, conflict)
+    return _report_page(task, form, conflict, base)
 
 
-def _report_page(task: Task, form: ReportForm, conflict: report_service.EditConflict | None) -> str:
+def _report_page(
+    task: Task,
+    form: ReportForm,
+    conflict: report_service.EditConflict | None,
+    base: BaseValueForm | None = None,
+) -> str:
     return render_template(
         "tasks/report.html",
         task=task,
         form=form,
         conflict=conflict,
+        base_form=base,
         unit_label=report_service.value_unit(task),
         cumulative=report_service.is_cumulative(task),
     )
@@ -92,7 +100,10 @@ def _report_form(task: Task) -> ReportForm:
     return form
 
 
-def _save_report(task: Task, form: ReportForm, day: date, as_draft: bool) -> ProgressReport:
+def _save_report(
+    task: Task, form: ReportForm, day: date, as_draft: bool, base: BaseValueForm | None = None
+) -> ProgressReport:
+    store_base(task, base, current_user)
     data = report_service.ReportInput(
         period=form.period.data or "",
         value=form.value.data,
