@@ -242,6 +242,18 @@ class Milestone(Model):
         )
 
     @property
+    def has_target(self) -> bool:
+        """A numeric target, or one against a base year (concrete once the base is known)."""
+        return self.target_value is not None or self.relative_kind is not None
+
+    @property
+    def report_unit(self) -> str | None:
+        """The unit reports use; a relative target without one is measured as its base."""
+        if self.relative_kind is None:
+            return self.unit
+        return self.unit or "与基期同口径"
+
+    @property
     def relative(self) -> Relative | None:
         """The row's :class:`Relative`, or ``None`` for an absolute target."""
         if (
