@@ -52,6 +52,8 @@ def test_report_form_asks_for_the_missing_base_and_stores_it(
     assert login(client, "lead").status_code == 302
     url = f"/tasks/{cixi.task_id}/report"
 
+    before = client.get(f"/tasks/{cixi.task_id}")
+    assert before.status_code == 200 and "较2018年下降8%（待填2018年基期值）" in before.text
     page = client.get(url)
     assert page.status_code == 200
     assert f"2018年基期值（{REASON}）" in page.text
@@ -73,6 +75,9 @@ def test_report_form_asks_for_the_missing_base_and_stores_it(
         assert entry is not None and entry.task_id == task.id and "100" in entry.after
 
     assert 'name="base-value"' not in client.get(url).text  # asked no more
+    shown = client.get(f"/tasks/{cixi.task_id}")
+    assert shown.status_code == 200
+    assert "较2018年下降8%（基期值100，目标92）" in shown.text
 
 
 def test_a_negative_base_is_refused_beside_the_field(app: Flask, runner: FlaskCliRunner) -> None:

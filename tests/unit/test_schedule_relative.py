@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tracker.domain.milestones import Relative, RelativeKind
 from tracker.domain.schedule import parse_schedule
 
 Json = dict[str, object]
@@ -167,3 +168,21 @@ def test_unsure_relative_targets_go_to_review(
     parsed = parse_schedule(schedule, "", period)
     assert parsed.needs_review, source
     assert any(reason_part in reason for reason in parsed.reasons), parsed.reasons
+
+
+@pytest.mark.parametrize(
+    ("relative", "text"),
+    [
+        (Relative(2022, RelativeKind.PERCENT_CHANGE, -8.0), "较2022年下降8%（待填2022年基期值）"),
+        (
+            Relative(2020, RelativeKind.LEVEL_CHANGE, 5.0, 60.0),
+            "较2020年提高5个百分点（基期值60，目标65）",
+        ),
+        (
+            Relative(2020, RelativeKind.MULTIPLE, 2.0, 10.0),
+            "较2020年翻一番（×2）（基期值10，目标20）",
+        ),
+    ],
+)
+def test_relative_targets_read_in_chinese(relative: Relative, text: str) -> None:
+    assert relative.describe() == text

@@ -64,6 +64,21 @@ class Relative:
             return base + self.amount
         return base * self.amount
 
+    def describe(self) -> str:
+        """In Chinese: "较2022年下降8%", "较2020年提高5个百分点", "较2020年翻一番（×2）",
+        with the concrete target once the base is known ("（基期值100，目标92）")."""
+        if self.kind is RelativeKind.MULTIPLE:
+            name = {2.0: "翻一番", 4.0: "翻两番"}.get(self.amount, f"达到{self.amount:g}倍")
+            text = f"较{self.base_year}年{name}（×{self.amount:g}）"
+        else:
+            verb = "提高" if self.amount >= 0 else "下降"
+            unit = "%" if self.kind is RelativeKind.PERCENT_CHANGE else "个百分点"
+            text = f"较{self.base_year}年{verb}{abs(self.amount):g}{unit}"
+        if self.base_value is None:
+            return f"{text}（待填{self.base_year}年基期值）"
+        target = round(self.absolute(self.base_value), 4)
+        return f"{text}（基期值{self.base_value:g}，目标{target:g}）"
+
     def to_json(self) -> dict[str, object]:
         """``{"base_year", "kind", "amount"}`` plus ``base_value`` once known."""
         data: dict[str, object] = {
