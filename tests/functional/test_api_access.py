@@ -123,6 +123,10 @@ CASES: tuple[Case, ...] = (
     # Writes.
     Case("POST", "/tasks/{task}/reports", "api.create_report", NEW,
          (401, 401, 403, 403, 403, 403, 201, 403, 403), REPORT),
+    Case("PUT", "/tasks/{task}/bases/2018", "api.put_base", {"value": 100},
+         (401, 401, 403, 403, 403, 403, 422, 403, 403), REPORT),
+    Case("PUT", "/tasks/{missing}/bases/2018", "api.put_base", {"value": 100},
+         (401, 401, 404, 404, 404, 404, 404, 404, 404)),
     Case("POST", "/tasks/{missing}/reports", "api.create_report", NEW,
          (401, 401, 404, 404, 404, 404, 404, 404, 404), ("POST", "/tasks/{missing}/report",
                                                            "report")),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from tests.functional.api_helpers import cli_token
 from tests.functional.helpers import LEAD_UNIT, add_user, form_fields, import_cixi, location, login
 from tracker.domain.milestones import MilestoneKind, MilestoneSpec, Relative, RelativeKind
 from tracker.domain.policy import Role
@@ -108,3 +110,32 @@ def test_a_report_without_the_base_leaves_it_missing(app: Flask, runner: FlaskCl
         task = db.session.get(Task, cixi.task_id)
         assert task is not None and bases.missing_bases(task) == (2018,)
         assert REASON in task.review_reasons
+
+
+def test_the_api_stores_the_base_as_the_form_does(app: Flask, runner: FlaskCliRunner) -> None:
+    cixi = import_cixi(app, runner)
+    add_user(app, "lead", Role.UNIT, LEAD_UNIT)
+    _make_relative(app, cixi.task_id)
+    headers = {"Authorization": f"Bearer {cli_token(runner, 'lead')}"}
+    client = app.test_client()
+    url = f"/api/v1/tasks/{cixi.task_id}/bases/2018"
+    response = client.put(url, json={"value": 100}, headers=headers)
+    assert response.status_code == 200, response.json
+    assert response.json == {
+        "task_id": cixi.task_id,
+        "base_year": 2018,
+        "base_value": 100.0,
+        "missing_bases": [],
+        "notes": [],
+    }
+    other_url = f"/api/v1/tasks/{cixi.task_id}/bases/2017"
+    other = client.put(other_url, json={"value": 1}, headers=headers)
+    assert other.status_code == 422
+    assert "没有以2017年为基期的目标" in json.dumps(other.json, ensure_ascii=False)
+    task_json = client.get(f"/api/v1/tasks/{cixi.task_id}", headers=headers).json
+    assert task_json["milestones"][0]["relative"] == {
+        "base_year": 2018,
+        "kind": "percent_change",
+        "amount": -8.0,
+        "base_value": 100.0,
+    }

@@ -100,6 +100,14 @@ bp.before_request(_options)
 bp.before_request(authenticate)
 
 
-from tracker.web.api import contributions, openapi, plan_imports, reports, tasks  # noqa: E402
+from tracker.web.api import (  # noqa: E402
+    bases,
+    contributions,
+    openapi,
+    plan_imports,
+    reports,
+    tasks,
+)
 
 __all__ = ["bp", "contributions", "openapi", "plan_imports", "reports", "tasks"]
+__all__ += ["bases"]
