@@ -100,14 +100,10 @@ bp.before_request(_options)
 bp.before_request(authenticate)
 
 
-from tracker.web.api import (  # noqa: E402
-    bases,
-    contributions,
-    openapi,
-    plan_imports,
-    reports,
-    tasks,
-)
+from tracker.web.api import contributions, openapi, plan_imports, reports, tasks  # noqa: E402
 
 __all__ = ["bp", "contributions", "openapi", "plan_imports", "reports", "tasks"]
+
+from tracker.web.api import bases  # noqa: E402
+
 __all__ += ["bases"]
