@@ -510,3 +510,55 @@ def _day(rows: list[sa.Row]) -> object:
     day = rows[0][1]
     assert str(day) == "2020-11-20"
     return day
+
+
+def test_0014_relative_keeps_every_milestone_absolute(app: Flask, tmp_path: Path) -> None:
+    """On a filled database (SQLite file or PostgreSQL): every milestone keeps its target and
+    is absolute (no relative columns set) after the upgrade; a relative one can be stored
+    with its base; a downgrade drops the columns and keeps the milestones."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0009")
+        with db.engine.begin() as connection:
+            for statement in ONE_PLAN:
+                connection.execute(sa.text(statement))
+            connection.exec_driver_sql(
+                "INSERT INTO tasks (id, plan_id, measure_id, position, text, schedule_text,"
+                " needs_review, review_reasons) VALUES (1, 1, 1, 1, '任务', '2020年达到二成',"
+                " false, '')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO milestones (id, task_id, position, kind, due, comparator,"
+                " target_value, unit, source) VALUES"
+                " (1, 1, 1, 'level', '2020-12-31', '>=', 20, 'pct', '2020年达到二成')"
+            )
+        upgrade(directory=MIGRATIONS, revision="0014")
+        with db.engine.begin() as connection:
+            kept = connection.exec_driver_sql(
+                "SELECT id, target_value, relative_kind, relative_base_year, relative_amount,"
+                " base_value FROM milestones"
+            ).all()
+            connection.exec_driver_sql(
+                "INSERT INTO milestones (id, task_id, position, kind, due, comparator, unit,"
+                " source, relative_kind, relative_base_year, relative_amount, base_value)"
+                " VALUES (2, 1, 2, 'level', '2025-12-31', '<=', NULL, '较2022年下降八成',"
+                " 'percent_change', 2022, -8, 100)"
+            )
+            stored = connection.exec_driver_sql(
+                "SELECT relative_kind, relative_base_year, relative_amount, base_value"
+                " FROM milestones WHERE id = 2"
+            ).one()
+        downgrade(directory=MIGRATIONS, revision="0013")
+        with db.engine.connect() as connection:
+            after = connection.exec_driver_sql(
+                "SELECT id, target_value FROM milestones ORDER BY id"
+            ).all()
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("milestones")}
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert kept == [(1, 20.0, None, None, None, None)]
+    assert tuple(stored) == ("percent_change", 2022, -8.0, 100.0)
+    assert after == [(1, 20.0), (2, None)]
+    assert "relative_kind" not in columns and "base_value" not in columns

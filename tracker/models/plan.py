@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.domain.milestones import MilestoneKind, MilestoneSpec
+from tracker.domain.milestones import MilestoneKind, MilestoneSpec, Relative, RelativeKind
 from tracker.domain.periods import Cadence
 from tracker.domain.policy import UnitRole
 from tracker.extensions import Model
@@ -205,6 +205,13 @@ class Milestone(Model):
     upper: Mapped[float | None]
     unit: Mapped[str | None] = mapped_column(sa.String(10))
     source: Mapped[str] = mapped_column(sa.Text, default="")
+    #: A target against a base year ("较2022年下降8%", issue 10): how (``RelativeKind``), the
+    #: base year, the signed amount (−8; +5 个百分点; ×2), and the base year's actual once
+    #: reported; all ``None`` for an absolute target.
+    relative_kind: Mapped[str | None] = mapped_column(sa.String(20))
+    relative_base_year: Mapped[int | None]
+    relative_amount: Mapped[float | None]
+    base_value: Mapped[float | None]
     #: When an office correction replaced this milestone (None while it is in force), and why.
     superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     superseded_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -228,6 +235,38 @@ class Milestone(Model):
             upper=spec.upper,
             unit=spec.unit,
             source=spec.source,
+            relative_kind=None if spec.relative is None else str(spec.relative.kind),
+            relative_base_year=None if spec.relative is None else spec.relative.base_year,
+            relative_amount=None if spec.relative is None else spec.relative.amount,
+            base_value=None if spec.relative is None else spec.relative.base_value,
+        )
+
+    @property
+    def has_target(self) -> bool:
+        """A numeric target, or one against a base year (concrete once the base is known)."""
+        return self.target_value is not None or self.relative_kind is not None
+
+    @property
+    def report_unit(self) -> str | None:
+        """The unit reports use; a relative target without one is measured as its base."""
+        if self.relative_kind is None:
+            return self.unit
+        return self.unit or "与基期同口径"
+
+    @property
+    def relative(self) -> Relative | None:
+        """The row's :class:`Relative`, or ``None`` for an absolute target."""
+        if (
+            self.relative_kind is None
+            or self.relative_base_year is None
+            or self.relative_amount is None
+        ):
+            return None
+        return Relative(
+            self.relative_base_year,
+            RelativeKind(self.relative_kind),
+            self.relative_amount,
+            self.base_value,
         )
 
     def to_spec(self) -> MilestoneSpec:
@@ -244,4 +283,5 @@ class Milestone(Model):
             start=self.start,
             upper=self.upper,
             source=self.source,
+            relative=self.relative,
         )

@@ -31,7 +31,7 @@ from tracker.domain.units import UnitName
 from tracker.extensions import db
 from tracker.io.tables import PlanRow, ResponsibilityTable
 from tracker.models import Category, Measure, Milestone, Plan, Task, User
-from tracker.services import audit, plans
+from tracker.services import audit, bases, plans
 from tracker.services.units import UnitDirectory
 
 #: The least similarity (plus position bonus) at which a reworded row is the same task.
@@ -293,8 +293,9 @@ def _reparse(task: Task, row: PlanRow, now: datetime) -> None:
     db.session.expire(task, ["milestones", "all_milestones"])
     parsed = plans.read_schedule(row, task.plan.period)
     task.schedule_text = row.schedule
-    task.needs_review = parsed.needs_review
-    task.review_reasons = "\n".join(parsed.reasons)
+    reasons = [*parsed.reasons, *bases.base_reasons(parsed.milestones, task.plan.first_year)]
+    task.needs_review = bool(reasons) or parsed.needs_review
+    task.review_reasons = "\n".join(reasons)
     for position, spec in enumerate(parsed.milestones, start=1):
         task.milestones.append(Milestone.from_spec(spec, position))
 

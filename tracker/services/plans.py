@@ -22,6 +22,7 @@ from tracker.io.containers import ContainerLimits
 from tracker.io.responsibility_header import ColumnChoice
 from tracker.io.tables import PlanRow, ResponsibilityTable, read_responsibility_table
 from tracker.models import Category, ImportColumnChoice, Measure, Milestone, Plan, Task, TaskUnit
+from tracker.services import bases
 from tracker.services import calendar as calendar_service
 from tracker.services.errors import NotFound, ServiceError
 from tracker.services.units import UnitDirectory
@@ -211,13 +212,14 @@ def _parsed(schedule: str, task: str, period: tuple[int, int]) -> ParsedSchedule
 def task_from_row(row: PlanRow, position: int, period: tuple[int, int]) -> Task:
     """A new task holding ``row``'s text and schedule with the milestones read from it."""
     parsed = read_schedule(row, period)
+    reasons = [*parsed.reasons, *bases.base_reasons(parsed.milestones, period[0])]
     task = Task(
         position=position,
         source_row=row.row_number,
         text=row.task,
         schedule_text=row.schedule,
-        needs_review=parsed.needs_review,
-        review_reasons="\n".join(parsed.reasons),
+        needs_review=bool(reasons) or parsed.needs_review,
+        review_reasons="\n".join(reasons),
     )
     task.milestones = [
         Milestone.from_spec(spec, index) for index, spec in enumerate(parsed.milestones, start=1)

@@ -61,8 +61,8 @@ def value_unit(task: Task) -> str | None:
     """The unit a task's reports use: that of its first numeric milestone (growth targets
     are factors, so a growth-only task reports in % )."""
     for milestone in task.milestones:
-        if milestone.kind is not MilestoneKind.GROWTH and milestone.target_value is not None:
-            return milestone.unit
+        if milestone.kind is not MilestoneKind.GROWTH and milestone.has_target:
+            return milestone.report_unit
     return "%" if any(m.kind is MilestoneKind.GROWTH for m in task.milestones) else None
 
 

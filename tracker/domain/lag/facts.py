@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.domain.lag.states import LagState
-from tracker.domain.milestones import MilestoneSpec
+from tracker.domain.milestones import MilestoneSpec, missing_base_message
 from tracker.domain.periods import Period
 
 
@@ -81,10 +81,19 @@ class LagEvent:
 class TaskAssessment:
     """A task's state, its expected-to-date and actual value (in the milestones' unit, ``None``
     when there is none), one :class:`MilestoneAssessment` per milestone in the order
-    of :attr:`TaskFacts.milestones`, and the :class:`LagEvent` list (empty when done)."""
+    of :attr:`TaskFacts.milestones`, and the :class:`LagEvent` list (empty when done).
+
+    ``missing_bases``: base years of relative targets ("较2022年下降8%") whose actual is not
+    known yet; ``notes`` says so in Chinese ("缺少2022年基期值，请在填报时补充")."""
 
     state: LagState
     expected: float | None
     actual: float | None
     milestones: tuple[MilestoneAssessment, ...]
     events: tuple[LagEvent, ...]
+    missing_bases: tuple[int, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """One Chinese message per missing base year."""
+        return tuple(missing_base_message(year) for year in self.missing_bases)

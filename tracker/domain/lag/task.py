@@ -16,6 +16,7 @@ from tracker.domain.lag.milestone import (
     assess_milestone,
     milestone_event,
 )
+from tracker.domain.lag.relative import resolve_relative
 from tracker.domain.lag.reports import report_event, report_state
 from tracker.domain.lag.states import URGENCY, LagSettings, LagState
 from tracker.domain.milestones import MilestoneKind, MilestoneSpec
@@ -96,7 +97,13 @@ def assess_task(
 
     Events: one per missed or behind milestone and per overdue or due-soon report, with
     a Chinese message; none when the task is done.
+
+    Relative targets ("较2022年下降8%") get their concrete target from the base year's
+    actual (:func:`resolve_relative`); while a base is missing the task is never done or
+    on track: it stays 暂无 (unless another milestone or report lags) with
+    :attr:`TaskAssessment.notes` saying which base to report.
     """
+    facts, missing = resolve_relative(facts)
     ctx = Context(
         facts,
         as_of,
@@ -111,7 +118,7 @@ def assess_task(
         MilestoneAssessment(i, o.state, o.expected, o.actual) for i, o in enumerate(outcomes)
     )
     expected, actual = _headline(ctx, outcomes)
-    if _is_done(ctx, states):
+    if (facts.closed or not missing) and _is_done(ctx, states):
         return TaskAssessment(LagState.DONE, expected, actual, milestones, ())
     events = [
         e
@@ -125,4 +132,6 @@ def assess_task(
             report_states.append(state)
             events.append(report_event(report, state))
     state = _most_urgent([*states, *report_states])
-    return TaskAssessment(state, expected, actual, milestones, tuple(events))
+    if missing and state in (LagState.ON_TRACK, LagState.DONE):
+        state = LagState.NO_DATA
+    return TaskAssessment(state, expected, actual, milestones, tuple(events), missing)

@@ -26,7 +26,8 @@ The grammar works on building blocks, not on whole sentences:
 
 Whatever cannot be read with confidence is reported in ``ParsedSchedule.reasons`` (Chinese)
 with ``needs_review=True``; nothing is silently guessed. Targets relative to a base year
-("较2022年下降8%", "比2020年提高5个百分点", "翻一番") always go to review.
+("较2022年下降8%", "比2020年提高5个百分点", "翻一番") are level milestones with a
+``relative`` (``relative``); their concrete target waits for the base year's actual.
 
 Modules: ``text`` (step 1), ``times``, ``scope`` and ``quantities`` (step 2), ``clauses``
 with ``targets`` and the readings of ``items`` (step 3), ``resolve`` and ``parse`` (step 4,

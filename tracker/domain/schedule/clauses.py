@@ -4,8 +4,8 @@
 (growth), "全覆盖"/"全部完成"/"全面普及" (100 %), "常态化…" and reporting cadences
 ("每季度末报告进展", "每月25日前报送") (ongoing); in a one-year work plan "增长7.5%左右"
 is that year's growth; otherwise a percent or 倍 is a level, a count a cumulative total and
-plain words a stage. Targets relative to a base year ("较2022年下降8%", "翻一番") and
-"…基本实现全覆盖" are not read as numbers: the first go to review, the second is a stage.
+plain words a stage. Targets relative to a base year ("较2022年下降8%", "翻一番") are
+read by :mod:`~tracker.domain.schedule.relative`; "…基本实现全覆盖" is a stage.
 A clause that is only a time ("到2024年，…") governs the clauses after it (issue 10).
 """
 
@@ -35,6 +35,7 @@ from tracker.domain.schedule.quantities import (
     cut_quantities,
     find_quantities,
 )
+from tracker.domain.schedule.relative import read_relative
 from tracker.domain.schedule.scope import DOUBLING_RE, PER_UNIT_RE, STANDARD_RE, mask_scope
 from tracker.domain.schedule.targets import (
     FULL_RE,
@@ -77,9 +78,9 @@ def read_clause(clause: str, context: Context, governing: Governing) -> ClauseRe
         start = when.base_start if when.base_start is not None else _only(when.from_years)
         return ClauseReading((*problems, Base(start, clause)))
     if when.relative_base not in (None, LAST_YEAR) or DOUBLING_RE.search(when.rest):
-        base = when.relative_base or "基期"
-        reason = f"目标是相对{base}的增减，需先有{base}的实际值，请人工核对：「{clause}」"
-        return ClauseReading((*problems, Unreadable(reason)))
+        own = tuple(when.points) if when.points and time_count(when) == len(when.points) else ()
+        when = _governed(when, governing, context, target=True)
+        return ClauseReading((*problems, read_relative(clause, when, context)), own=own)
     if _is_head(when):
         return ClauseReading(problems, is_head=True, own=tuple(when.points))
     own = tuple(when.points) if when.points and time_count(when) == len(when.points) else ()

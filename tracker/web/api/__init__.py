@@ -121,3 +121,7 @@ __all__ = [
     "supervision",
     "tasks",
 ]
+
+from tracker.web.api import bases  # noqa: E402
+
+__all__ += ["bases"]

@@ -84,9 +84,19 @@ class Error(Out):
     report_id: int | None = Field(None, description="409 该期间已有填报时：其编号")
 
 
+class Relative(Out):
+    """A target against a base year ("较2022年下降8%"): kind percent_change / level_change /
+    multiple, the signed amount (−8, +5 个百分点, ×2) and the base's actual once reported."""
+
+    base_year: int
+    kind: str
+    amount: float
+    base_value: float | None = Field(None, exclude_if=_absent_if_none)
+
+
 class Milestone(Out):
-    """A milestone as ``plan show --json`` prints it; ``from`` and ``upper`` only where
-    the milestone has them."""
+    """A milestone as ``plan show --json`` prints it; ``from``, ``upper`` and ``relative``
+    only where the milestone has them."""
 
     kind: str
     due: date
@@ -95,6 +105,7 @@ class Milestone(Out):
     unit: str | None
     start: date | None = Field(None, alias="from", exclude_if=_absent_if_none)
     upper: float | None = Field(None, exclude_if=_absent_if_none)
+    relative: Relative | None = Field(None, exclude_if=_absent_if_none)
 
 
 class Task(Out):

@@ -20,6 +20,7 @@ from tracker.services import reports as report_service
 from tracker.services.errors import ServiceError
 from tracker.web.evidence.views import max_upload_mb, storage_dir
 from tracker.web.forms import choices
+from tracker.web.tasks.base_value import BaseValueForm, store_base
 from tracker.web.tasks.forms import ReportForm
 
 
@@ -98,10 +99,14 @@ def _unconfirmed(task: Task, form: ReportForm, as_draft: bool) -> Unconfirmed | 
     return Unconfirmed(field.errors.pop(), field=asked[0])
 
 
-def save(task: Task, form: ReportForm, day: date, as_draft: bool) -> ProgressReport:
+def save(
+    task: Task, form: ReportForm, day: date, as_draft: bool, base: BaseValueForm | None = None
+) -> ProgressReport:
     """Save the draft or submit it, then attach the chosen files, all in the caller's
     savepoint: a refused file, or a value or text still to confirm, saves nothing. The
-    report service's own checks (period, value, texts) come first."""
+    report service's own checks (period, value, texts) come first. ``base`` is the base-year
+    field of a relative target still missing its base (stored with the report)."""
+    store_base(task, base, current_user)
     data = _input(form)
     unconfirmed = _unconfirmed(task, form, as_draft)  # before this save changes the report
     version = int(form.version.data) if form.version.data else None
@@ -143,7 +148,12 @@ def saved_message(report: ProgressReport, files: int) -> str:
     return f"{text}已上传佐证材料 {files} 个。" if files else text
 
 
-def page(task: Task, form: ReportForm, conflict: report_service.EditConflict | None) -> str:
+def page(
+    task: Task,
+    form: ReportForm,
+    conflict: report_service.EditConflict | None,
+    base: BaseValueForm | None = None,
+) -> str:
     """The form page: the return reason and open instructions first, then the fields
     with carried-over texts marked, and the report's files."""
     period = form.period.data if form.period.data and not form.period.errors else None
@@ -154,6 +164,7 @@ def page(task: Task, form: ReportForm, conflict: report_service.EditConflict | N
         task=task,
         form=form,
         conflict=conflict,
+        base_form=base,
         unit_label=report_service.value_unit(task),
         cumulative=report_service.is_cumulative(task),
         existing=existing,

@@ -22,6 +22,7 @@ from tracker.web.access import require
 from tracker.web.actions import act, require_valid, submit
 from tracker.web.forms import TrackerForm
 from tracker.web.tasks import page_helpers, report_form
+from tracker.web.tasks.base_value import base_form
 from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReviewForm
 
 bp = Blueprint("tasks", __name__)
@@ -59,18 +60,19 @@ def report(task_id: int) -> str | BaseResponse:
     task = task_service.get_task(task_id)
     require(Action.REPORT, task)
     form = report_form.build(task)
+    base = base_form(task)
     conflict: report_service.EditConflict | None = None
     as_draft = request.form.get("action") == "draft"
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (base is None or base.validate()):
         files = len(report_form.uploads(form))
-        outcome = submit(form, lambda: report_form.save(task, form, today(), as_draft))
+        outcome = submit(form, lambda: report_form.save(task, form, today(), as_draft, base))
         if outcome.value is not None:
             flash(report_form.saved_message(outcome.value, files), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
         if isinstance(outcome.error, report_service.EditConflict):
             conflict = outcome.error
             form.version.data = str(conflict.version)
-    return report_form.page(task, form, conflict)
+    return report_form.page(task, form, conflict, base)
 
 
 @bp.route("/reports/<int:report_id>/approve", methods=["POST"])
