@@ -56,6 +56,16 @@ class Relative:
     amount: float
     base_value: float | None = None
 
+    @classmethod
+    def from_columns(
+        cls, kind: str | None, base_year: int | None, amount: float | None, base: float | None
+    ) -> Relative | None:
+        """The relative target stored in a milestone's four columns, or ``None`` when the
+        milestone is absolute (any of kind, base year and amount missing)."""
+        if kind is None or base_year is None or amount is None:
+            return None
+        return cls(base_year, RelativeKind(kind), amount, base)
+
     def absolute(self, base: float) -> float:
         """The concrete target on ``base``."""
         if self.kind is RelativeKind.PERCENT_CHANGE:

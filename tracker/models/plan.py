@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.domain.milestones import MilestoneKind, MilestoneSpec, Relative, RelativeKind
+from tracker.domain.milestones import MilestoneKind, MilestoneSpec, Relative
 from tracker.domain.periods import Cadence
 from tracker.domain.policy import UnitRole
 from tracker.extensions import Model
@@ -256,17 +256,8 @@ class Milestone(Model):
     @property
     def relative(self) -> Relative | None:
         """The row's :class:`Relative`, or ``None`` for an absolute target."""
-        if (
-            self.relative_kind is None
-            or self.relative_base_year is None
-            or self.relative_amount is None
-        ):
-            return None
-        return Relative(
-            self.relative_base_year,
-            RelativeKind(self.relative_kind),
-            self.relative_amount,
-            self.base_value,
+        return Relative.from_columns(
+            self.relative_kind, self.relative_base_year, self.relative_amount, self.base_value
         )
 
     def to_spec(self) -> MilestoneSpec:

@@ -24,7 +24,7 @@ import sqlalchemy.orm
 from config.settings import LagThresholds
 from tracker.domain.calendar import WorkdayCalendar
 from tracker.domain.lag import LagSettings, ReportDue, ReportFact, TaskFacts
-from tracker.domain.milestones import MilestoneKind, MilestoneSpec
+from tracker.domain.milestones import MilestoneKind, MilestoneSpec, Relative
 from tracker.domain.periods import Cadence, Period, periods_between, report_due_date
 from tracker.domain.policy import UnitRole
 from tracker.extensions import db
@@ -215,7 +215,8 @@ class TaskRow:
             )
         milestones: tuple[object, ...] = ()
         if self.milestone_ids:
-            milestones = (len(self.milestone_ids), sum(self.milestone_ids))
+            bases = sum(m.relative.base_value or 0 for m in self.milestones if m.relative)
+            milestones = (len(self.milestone_ids), sum(self.milestone_ids), float(bases))
         return digest(rules.key, self.baseline, self.closed_at, reports, milestones)
 
     def facts(self, rules: PlanRules) -> TaskFacts:
@@ -291,11 +292,15 @@ def load_tasks(scope: Scope) -> list[TaskRow]:
             Milestone.start,
             Milestone.upper,
             Milestone.source,
+            Milestone.relative_kind,
+            Milestone.relative_base_year,
+            Milestone.relative_amount,
+            Milestone.base_value,
         )
         .where(_tasks_in(Milestone.task_id, scope), Milestone.superseded_at.is_(None))
         .order_by(Milestone.task_id, Milestone.position)
     ):
-        kind, due, comparator, value, text, unit, start, upper, source = spec
+        kind, due, comparator, value, text, unit, start, upper, source, *relative = spec
         rows[tid].milestone_ids.append(mid)
         rows[tid].milestones.append(
             MilestoneSpec(
@@ -307,6 +312,7 @@ def load_tasks(scope: Scope) -> list[TaskRow]:
                 start=start,
                 upper=upper,
                 source=source,
+                relative=Relative.from_columns(*relative),
             )
         )
     reports = db.session.execute(
@@ -357,6 +363,7 @@ def fingerprints(scope: Scope, rules: Mapping[int, PlanRules]) -> dict[int, str]
             Milestone.task_id.label("task_id"),
             sa.func.count(Milestone.id).label("n"),
             sa.func.sum(Milestone.id).label("ids"),
+            sa.func.sum(sa.func.coalesce(Milestone.base_value, 0)).label("bases"),
         )
         .where(_tasks_in(Milestone.task_id, scope), Milestone.superseded_at.is_(None))
         .group_by(Milestone.task_id)
@@ -373,16 +380,18 @@ def fingerprints(scope: Scope, rules: Mapping[int, PlanRules]) -> dict[int, str]
             reports.c.versions,
             milestones.c.n,
             milestones.c.ids,
+            milestones.c.bases,
         )
         .outerjoin(reports, reports.c.task_id == Task.id)
         .outerjoin(milestones, milestones.c.task_id == Task.id)
         .where(_tasks_in(Task.id, scope))
     )
     found: dict[int, str] = {}
-    for tid, pid, baseline, closed, r_n, changed, versions, m_n, m_ids in db.session.execute(query):
+    for row in db.session.execute(query):
+        tid, pid, baseline, closed, r_n, changed, versions, m_n, m_ids, m_bases = row
         plan = rules.get(pid)
         key = plan.key if plan else "-"
         report_part = (r_n, changed, versions) if r_n else ()
-        milestone_part = (m_n, m_ids) if m_n else ()
+        milestone_part = (m_n, m_ids, float(m_bases or 0)) if m_n else ()
         found[tid] = digest(key, baseline, closed, report_part, milestone_part)
     return found
