@@ -31,6 +31,7 @@ def register_web(app: Flask) -> None:
     from tracker.web.my.views import bp as my_bp
     from tracker.web.notices.views import bp as notices_bp
     from tracker.web.notifications.views import bp as notifications_bp
+    from tracker.web.review.views import bp as review_bp
     from tracker.web.tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, ledger_bp, tasks_bp, inbox_bp, instructions_bp, evidence_bp, api_bp):
@@ -40,6 +41,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(assessment_bp)
+    app.register_blueprint(review_bp)
 
     app.before_request(_ids_in_range)
     _security_headers(app)

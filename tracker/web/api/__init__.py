@@ -100,6 +100,12 @@ bp.before_request(_options)
 bp.before_request(authenticate)
 
 
-from tracker.web.api import contributions, openapi, reports, tasks  # noqa: E402
+from tracker.web.api import (  # noqa: E402
+    contributions,
+    openapi,
+    queue,
+    reports,
+    tasks,
+)
 
-__all__ = ["bp", "contributions", "openapi", "reports", "tasks"]
+__all__ = ["bp", "contributions", "openapi", "queue", "reports", "tasks"]

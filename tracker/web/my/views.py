@@ -56,7 +56,7 @@ def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
         owed=owed,
         periods=obligations.owed_periods(owed),
         default_period=obligations.default_period(owed, day),
-        contributions=contributions_of_unit(unit.id),
+        contributions=contributions_of_unit(unit.id, today()),
         form=form,
         errors=list(errors),
     )
