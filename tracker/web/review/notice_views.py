@@ -51,9 +51,8 @@ def _notice_form(task: Task) -> NoticeForm:
         [(WHOLE_TASK, "不针对某一期（整项任务）")] + [(p.code, p.label) for p in periods]
     )
     if request.method == "GET":
-        form.unit.data = request.args.get("unit") or (
-            form.unit.choices[0][0] if task.lead_units else ""
-        )
+        first = str(task.lead_units[0].id) if task.lead_units else ""
+        form.unit.data = request.args.get("unit") or first
         period = request.args.get("period", WHOLE_TASK)
         form.period.data = period if period in {p.code for p in periods} else WHOLE_TASK
         label = parse_period(form.period.data).label if form.period.data else "任务"
