@@ -31,7 +31,7 @@ class NotificationPage:
     total: int
 
 
-def _mine(user_id: int, unread_only: bool) -> sa.Select[tuple[Reminder]]:
+def _mine(user_id: int, unread_only: bool) -> sa.Select[Reminder]:
     query = sa.select(Reminder).where(Reminder.recipient_id == user_id)
     return query.where(Reminder.read_at.is_(None)) if unread_only else query
 

@@ -84,7 +84,7 @@ class UnconfirmedContributions(Conflict):
         self.items = items
 
 
-def _query(filters: QueueFilter) -> sa.Select[tuple[ProgressReport]]:
+def _query(filters: QueueFilter) -> sa.Select[ProgressReport]:
     statuses = [filters.status] if filters.status else list(WAITING)
     query = sa.select(ProgressReport).where(ProgressReport.status.in_(statuses))
     if filters.scope_unit_id is not None:
