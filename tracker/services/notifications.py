@@ -93,19 +93,6 @@ def mark_all_read(user_id: int, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def mark_digest_read(user_id: int, digest_id: int, now: datetime) -> Digest:
-    """Mark one of the user's digests read with every notification in it. Raises
-    NotFound when it does not exist or belongs to someone else."""
-    digest = db.session.get(Digest, digest_id)
-    if digest is None or digest.recipient_id != user_id:
-        raise NotFound("提醒不存在。")
-    digest.read_at = digest.read_at or now
-    for reminder in digest.reminders:
-        reminder.read_at = reminder.read_at or now
-    db.session.flush()
-    return digest
-
-
 def _close_digests(user_id: int, now: datetime) -> None:
     """Digests of the user all of whose notifications are read count as read."""
     unread_lines = sa.select(Reminder.id).where(
