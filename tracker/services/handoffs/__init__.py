@@ -156,7 +156,7 @@ def _on_notice(notice: SupervisionNotice, entry: AuditEntry) -> None:
     event = f"notice{notice.id}:a{entry.id}"
     if entry.action == "issue":
         text = (
-            f"督办单{notice.number}：{notice.overdue_text}，请签收并于"
+            f"已发督办单（{notice.number}）：{notice.overdue_text}，请签收并于"
             f"{day_text(notice.new_deadline)}前报送"
         )
         word = Word("notice", event, text, link, notice.issued_on, notice.task_id, notice.period)
@@ -167,7 +167,7 @@ def _on_notice(notice: SupervisionNotice, entry: AuditEntry) -> None:
             else None
         )
         tell(word, heads, keys=keys, kind="notice" if keys else None)
-        office_text = f"已向{notice.unit.name}发出督办单{notice.number}（{notice.overdue_text}）"
+        office_text = f"已向{notice.unit.name}发出督办单（{notice.number}）：{notice.overdue_text}"
         tell(Word("notice_issued", event, office_text, link, notice.issued_on, notice.task_id,
                   notice.period), office_users())  # fmt: skip
     elif entry.action == "answer":
