@@ -35,7 +35,7 @@ from tests.functional.helpers import (
 )
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import Task, User
+from tracker.models import Reminder, Task, User
 from tracker.services import reports
 
 ROLES = (
@@ -129,6 +129,14 @@ CASES: tuple[Case, ...] = (
          (401, 401, 200, 403, 403, 200, 403, 403, 403), ("GET", "/admin/units", "")),
     Case("GET", "/users", "api.list_users", None,
          (401, 401, 200, 403, 403, 200, 403, 403, 403), ("GET", "/admin/users", "")),
+    # The review queue (issue 12 §1): the office; the lead unit's approver its own unit's.
+    Case("GET", "/reports?status=submitted", "api.list_reports", None,
+         (401, 401, 200, 403, 403, 403, 200, 403, 403)),
+    Case("GET", "/reports?status=waiting", "api.list_reports", None,
+         (401, 401, 422, 422, 422, 422, 422, 422, 422)),
+    # Notifications (issue 12 §2): everyone their own; another's is not found.
+    Case("GET", "/notifications?unread=1", "api.list_notifications", None,
+         (401, 401, 200, 200, 200, 200, 200, 200, 200)),
     # Writes.
     Case("POST", "/units", "api.create_unit", {"name": "新设单位", "kind": "enterprise"},
          (401, 401, 201, 403, 403, 201, 403, 403, 403)),
@@ -201,6 +209,10 @@ CASES: tuple[Case, ...] = (
          (401, 401, 403, 403, 403, 403, 409, 403, 403)),
     Case("POST", "/reports/{missing}/correct", "api.correct_report", None,
          (401, 401, 404, 404, 404, 404, 404, 404, 404)),
+    Case("POST", "/notifications/{notification}/read", "api.read_notification", None,
+         (401, 401, 404, 404, 404, 404, 200, 404, 404)),
+    Case("POST", "/notifications/{missing}/read", "api.read_notification", None,
+         (401, 401, 404, 404, 404, 404, 404, 404, 404)),
 )
 # fmt: on
 
@@ -232,9 +244,15 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
             reports.ReportInput(period="2020Q2", value=25.0, progress="二季度推进"),
             date(2020, 10, 12),
         )
+        notification = Reminder(
+            key="api:lead", recipient_id=lead.id, kind="overdue", message="提醒",
+            as_of=date(2020, 11, 20), task_id=task.id,
+        )  # fmt: skip
+        db.session.add(notification)
         db.session.commit()
 
         return {
+            "notification": notification.id,
             "plan": cixi.plan_id,
             "task": task.id,
             "report": report.id,
@@ -295,6 +313,10 @@ def test_table_paths_reach_their_endpoints(app: Flask) -> None:
     adapter = app.url_map.bind("tracker.test")
     ids = dict(plan=1, task=1, report=1, draft=2, contribution=1, other=2, missing=MISSING)
     ids |= dict(lead_unit=1, lead_user=1)
+    ids = dict(
+        plan=1, task=1, report=1, draft=2, contribution=1, other=2, notification=1,
+        missing=MISSING,
+    )  # fmt: skip
     for case in CASES:
         path = API + case.path.format(**ids).partition("?")[0]
         endpoint, _ = adapter.match(path, method=case.method)

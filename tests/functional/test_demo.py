@@ -13,7 +13,7 @@ from tests.functional.helpers import location, login
 from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.extensions import db
-from tracker.models import Alert, Contribution, ProgressReport, Task, User
+from tracker.models import Alert, Contribution, ProgressReport, SupervisionNotice, Task, User
 from tracker.services.demo import DEMO_PASSWORD, load_demo
 
 
@@ -57,3 +57,20 @@ def test_demo_pages_render_for_office_and_units(app: Flask, client: FlaskClient)
     assert mine.status_code == 200
     assert f'href="/contributions/{request_id}">去确认</a>' in mine.text
     assert unit.get(f"/contributions/{request_id}").status_code == 200
+
+    # The office's review queue holds every report waiting for review (issue 12 §1); the
+    # leader in charge hears of the reports overdue past the escalation step, and the
+    # overdue ones have their notices (issue 12 §3).
+    with app.app_context():
+        waiting = db.session.scalar(
+            sa.select(sa.func.count(ProgressReport.id)).where(ProgressReport.status == "submitted")
+        )
+        notices = db.session.scalar(sa.select(sa.func.count(SupervisionNotice.id)))
+    queue = client.get("/review/reports")
+    assert waiting == 19 and f'待审核填报 <span class="muted">（{waiting} 份）' in queue.text
+    assert len(re.findall(r"<tr data-report-id=", queue.text)) == waiting
+    assert f'待审核填报<span class="count">（{waiting}）</span>' in queue.text
+    assert notices and notices > 0
+    leader = FlaskClient(app, app.response_class, use_cookies=True)
+    login(leader, "leader", DEMO_PASSWORD)
+    assert "逾期" in leader.get("/notifications").text

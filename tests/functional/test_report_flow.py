@@ -210,6 +210,14 @@ def test_lead_reports_cooperators_answer_office_reviews_scan_flags(
     assert (resubmitted.status, resubmitted.return_reason) == (ReportStatus.SUBMITTED, "")
     assert resubmitted.progress.endswith("；名单见附件")
     response = office.post(review_url, data={"csrf_token": token, "decision": "accept"})
+    # a cooperating unit has not confirmed: the office is asked first (issue 12 §6)
+    warning = location(response)
+    assert warning == f"/review/reports/{resubmitted.id}/confirm?back={task_url}"
+    assert "还有配合单位未确认" in office.get(warning).text
+    response = office.post(
+        f"/review/reports/{resubmitted.id}/decide",
+        data={"csrf_token": token, "decision": "accept", "despite": "1", "back": task_url},
+    )
     assert location(response) == task_url
     assert q3_report(app, cixi.task_id).status is ReportStatus.ACCEPTED
 
@@ -284,7 +292,8 @@ def test_lead_reports_cooperators_answer_office_reviews_scan_flags(
 def test_cooperating_unit_cannot_answer_after_acceptance(
     app: Flask, client: FlaskClient, runner: FlaskCliRunner
 ) -> None:
-    """Once the office accepted a report, a late answer is refused with a message."""
+    """Once the office accepted a report and the request's deadline passed, a late answer
+    is refused with a message."""
     cixi = setup_people(app, runner)
     seed_earlier_reports(app, cixi.task_id)
     with app.app_context():
@@ -299,7 +308,7 @@ def test_cooperating_unit_cannot_answer_after_acceptance(
     fields = form_fields(page.text) | {"decision": "confirm"}
     response = client.post(f"/contributions/{request1.id}", data=fields)
     assert response.status_code == 200
-    assert "该填报已审核通过，配合确认已关闭" in response.text
+    assert "该填报已审核通过，且已过确认期限，配合确认已关闭" in response.text
     assert contribution_of(app, report_id, COOPERATING_UNITS[0]).status is (
         ContributionStatus.REQUESTED
     )

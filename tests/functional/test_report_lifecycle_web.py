@@ -121,8 +121,9 @@ def test_correction_of_an_accepted_report_and_history(app: Flask, runner: FlaskC
     writer.post(url, data=form_fields(writer.get(url).text) | {"value": "30", "progress": "原稿"})
     with app.app_context():
         report_id = db.session.scalars(sa.select(ProgressReport.id)).one()
-    office.post(
-        f"/reports/{report_id}/review", data={"csrf_token": token(office), "decision": "accept"}
+    office.post(  # past the warning about the cooperating units not yet confirmed
+        f"/review/reports/{report_id}/decide",
+        data={"csrf_token": token(office), "decision": "accept", "despite": "1"},
     )
 
     started = writer.post(f"/reports/{report_id}/correct", data={"csrf_token": token(writer)})
@@ -134,7 +135,8 @@ def test_correction_of_an_accepted_report_and_history(app: Flask, runner: FlaskC
             sa.select(ProgressReport.id).where(ProgressReport.revision == 2)
         ).one()
     office.post(
-        f"/reports/{correction_id}/review", data={"csrf_token": token(office), "decision": "accept"}
+        f"/review/reports/{correction_id}/decide",
+        data={"csrf_token": token(office), "decision": "accept", "despite": "1"},
     )
 
     assert rows(app) == [(1, "superseded", "原稿"), (2, "accepted", "更正稿")]

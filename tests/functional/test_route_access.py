@@ -41,7 +41,7 @@ from tests.functional.helpers import (
 from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import Alert, Digest, Task, User
+from tracker.models import Alert, Digest, Reminder, Task, User
 from tracker.services import notices, reports, scan
 
 ROLES = ("anonymous", "office", "leader", "assessor", "admin", "lead", "cooperating", "unrelated")
@@ -143,6 +143,18 @@ CASES: tuple[Case, ...] = (
          (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
     Case("GET", "/notifications", "notifications.index", "",
          (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    # The review queue (issue 12 §1): the office; a unit's approver too (the lead user here
+    # is none). The warning before accepting a report with unconfirmed contributions.
+    Case("GET", "/review/reports", "review.index", "",
+         (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
+    Case("GET", "/review/reports/{report}/confirm", "review.confirm", "",
+         (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
+    Case("GET", "/review/reports/{missing}/confirm", "review.confirm", "",
+         (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    Case("GET", "/tasks/{task}/notice", "review.issue_notice", "",
+         (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
+    Case("GET", "/tasks/{missing}/notice", "review.issue_notice", "",
+         (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
     Case("GET", "/admin/plans", "admin.plans", "",
          (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
     Case("GET", "/plans/{plan}/settings", "admin.plan_settings_page", "",
@@ -264,8 +276,10 @@ CASES: tuple[Case, ...] = (
          (LOGIN, 403, 403, 403, 403, "→/notices/{notice}", 403, 403)),
     Case("POST", "/notices/{missing}/answer", "notices.answer", "notice-answer",
          (LOGIN, 404, 404, 403, 403, 404, 404, 404)),
+    # Two cooperating units have not confirmed: the office is asked first (issue 12 §6).
     Case("POST", "/reports/{report}/review", "tasks.review", "accept",
-         (LOGIN, "→/tasks/{task}", 403, 403, 403, 403, 403, 403)),
+         (LOGIN, "→/review/reports/{report}/confirm?back=/tasks/{task}", 403, 403, 403, 403,
+          403, 403)),
     Case("POST", "/reports/{missing}/review", "tasks.review", "accept",
          (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
     # Only a lead unit's approver approves; the lead user here is no approver.
@@ -292,9 +306,38 @@ CASES: tuple[Case, ...] = (
          (400, 400, 400, 400, 400, 400, 400, 400)),
     # 我的提醒: only the recipient (here the lead user) may mark a digest read.
     Case("POST", "/notifications/{digest}/read", "notifications.mark_read", "no-csrf",
+    # 我的提醒: only the recipient (here the lead user) may mark a notification read.
+    Case("POST", "/notifications/{notification}/read", "notifications.mark_read", "no-csrf",
          (400, 400, 400, 400, 400, 400, 400, 400)),
-    Case("POST", "/notifications/{digest}/read", "notifications.mark_read", "token",
+    Case("POST", "/notifications/{notification}/read", "notifications.mark_read", "token",
          (LOGIN, 404, 404, 404, 404, "→/notifications", 404, 404)),
+    Case("POST", "/notifications/read-all", "notifications.mark_all_read", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
+    Case("POST", "/notifications/read-all", "notifications.mark_all_read", "token",
+         (LOGIN, "→/notifications", "→/notifications", "→/notifications", "→/notifications",
+          "→/notifications", "→/notifications", "→/notifications")),
+    # The review queue: one decision (the warning first), several at once (none ticked:
+    # back with a word), a notice by hand (that one exists: the form again), the plan's
+    # escalation steps.
+    Case("POST", "/review/reports/{report}/decide", "review.decide", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
+    Case("POST", "/review/reports/{report}/decide", "review.decide", "accept",
+         (LOGIN, "→/review/reports/{report}/confirm?back=/review/reports", 403, 403, 403, 403,
+          403, 403)),
+    Case("POST", "/review/reports/{missing}/decide", "review.decide", "accept",
+         (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/review/reports/accept", "review.accept_several", "token",
+         (LOGIN, "→/review/reports", 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/tasks/{task}/notice", "review.issue_notice", "no-csrf",
+         (400, 400, 400, 400, 400, 400, 400, 400)),
+    Case("POST", "/tasks/{task}/notice", "review.issue_notice", "hand-notice",
+         (LOGIN, 200, 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/tasks/{missing}/notice", "review.issue_notice", "hand-notice",
+         (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/plans/{plan}/escalation", "review.escalation_page", "escalation",
+         (LOGIN, "→/plans/{plan}/settings", 403, 403, 403, 403, 403, 403)),
+    Case("POST", "/plans/{missing}/escalation", "review.escalation_page", "escalation",
+         (LOGIN, 404, 403, 403, 403, 403, 403, 403)),
     Case("POST", "/notifications/{missing}/read", "notifications.mark_read", "token",
          (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
     Case("POST", "/tasks/{task}/instructions", "instructions.create", "no-csrf",
@@ -430,6 +473,11 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
         assert alert is not None
         digest = Digest(recipient_id=lead.id, day=date(2020, 11, 20), subject="提醒", body="提醒")
         db.session.add(digest)
+        notification = Reminder(
+            key="web:lead", recipient_id=lead.id, kind="overdue", message="提醒",
+            as_of=date(2020, 11, 20), task_id=task.id,
+        )  # fmt: skip
+        db.session.add(notification)
         db.session.commit()
         return {
             "plan": cixi.plan_id,
@@ -439,13 +487,17 @@ def _world(app: Flask, runner: FlaskCliRunner, role: str) -> dict[str, int]:
             "other": contribution_id(report.id, COOPERATING_UNITS[1]),
             "alert": alert,
             "digest": digest.id,
+            "notification": notification.id,
             "notice": notice.id,
+            "lead_unit": lead.unit.id,
             "lead_user": lead.id,
             "missing": MISSING,
         }
 
 
-def _body(kind: str, role: str, client: FlaskClient) -> dict[str, str]:
+def _body(
+    kind: str, role: str, client: FlaskClient, ids: dict[str, int] | None = None
+) -> dict[str, str]:
     """A minimal valid form for ``kind``, with a CSRF token of the client's session."""
     if kind == "no-csrf":
         return {"period": "2020Q2", "value": "25", "progress": "无令牌", "version": "0"}
@@ -475,6 +527,12 @@ def _body(kind: str, role: str, client: FlaskClient) -> dict[str, str]:
             "overdue_grace_workdays": "0",
             "contribution_due_workdays": "5",
         }
+    elif kind == "hand-notice":
+        fields |= {"unit": str((ids or {}).get("lead_unit", 0)), "period": "2020Q3",
+                   "overdue_text": "三季度进展逾期"}  # fmt: skip
+    elif kind == "escalation":
+        fields |= {"before": "5,1", "notice_after_workdays": "3", "leader_after_workdays": "10",
+                   "notice_prefix": "慈产改督"}  # fmt: skip
     elif kind == "password":
         fields |= {"current_password": "wrong", "new_password": "x", "confirm": "x"}
     elif kind == "calendar-day":
@@ -491,7 +549,7 @@ def _answer(client: FlaskClient, case: Case, role: str, ids: dict[str, int]) -> 
     if case.method == "GET":
         response = client.get(path)
     else:
-        response = client.post(path, data=_body(case.body, role, client))
+        response = client.post(path, data=_body(case.body, role, client, ids))
     if response.status_code == 302:
         target = location(response)
         return LOGIN if target == f"/login?next={quote(path, safe='')}" else f"→{target}"
@@ -552,7 +610,9 @@ def test_table_paths_reach_their_endpoints(app: Flask) -> None:
             other=2,
             alert=1,
             digest=1,
+            notification=1,
             notice=1,
+            lead_unit=1,
             lead_user=1,
             missing=MISSING,
         )

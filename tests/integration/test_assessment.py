@@ -18,7 +18,7 @@ from tracker import settings as app_settings
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.io.scorecard_workbook import scorecard_xlsx
-from tracker.models import Contribution, Plan, ProgressReport, Task, Unit, User
+from tracker.models import Contribution, Plan, ProgressReport, Reminder, Task, Unit, User
 from tracker.models.assessment import Indicator, ScoreAdjustment
 from tracker.services import assessment
 from tracker.services import calendar as calendar_service
@@ -200,6 +200,13 @@ def test_appeal_once_by_the_unit_and_answer(runner: FlaskCliRunner, ids: dict[st
         "部分采纳",
     )
     assert _item(_assess(runner, ids), ids["indicator"])["score"] == 14.75
+    # Word of the appeal to the assessment group, of its answer to the unit (issue 12 §2).
+    words = {
+        (r.recipient.username, r.kind): r.message
+        for r in db.session.scalars(sa.select(Reminder).where(Reminder.kind.like("handoff_app%")))
+    }
+    assert "数据统计口径有误" in words["assessor", "handoff_appeal"]
+    assert "部分采纳" in words["lead-user", "handoff_appeal_answered"]
 
 
 def test_disputed_contribution_deducts_from_the_cooperating_unit(

@@ -562,3 +562,52 @@ def test_0014_relative_keeps_every_milestone_absolute(app: Flask, tmp_path: Path
     assert tuple(stored) == ("percent_change", 2022, -8.0, 100.0)
     assert after == [(1, 20.0), (2, None)]
     assert "relative_kind" not in columns and "base_value" not in columns
+
+
+def test_0015_queue_migration_makes_every_reminder_a_notification(
+    app: Flask, tmp_path: Path
+) -> None:
+    """On a filled database (SQLite file or PostgreSQL): the reminders of a digest already
+    read count as read, the others unread; every one keeps its row and gets an empty link;
+    a downgrade drops both columns and keeps the rows."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO users (id, username, display_name, password_hash, role, active,"
+                " created_at, session_token) VALUES (1, 'zhang', '张三', 'x', 'unit', true,"
+                " '2020-01-01', 't')"
+            )
+            for digest, read in ((1, "'2020-10-16 08:00:00'"), (2, "NULL")):
+                connection.exec_driver_sql(
+                    "INSERT INTO digests (id, recipient_id, day, subject, body, created_at,"
+                    f" read_at) VALUES ({digest}, 1, '2020-10-1{digest + 4}', '提醒', '正文',"
+                    f" '2020-10-15', {read})"
+                )
+            for reminder, digest in ((1, "1"), (2, "2"), (3, "NULL")):
+                connection.exec_driver_sql(
+                    "INSERT INTO reminders (id, key, recipient_id, kind, message, as_of,"
+                    f" digest_id, created_at) VALUES ({reminder}, 'k{reminder}', 1, 'overdue',"
+                    f" '逾期', '2020-10-15', {digest}, '2020-10-15')"
+                )
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT id, read_at IS NOT NULL, link FROM reminders ORDER BY id"
+            ).all()
+        downgrade(directory=MIGRATIONS, revision="0014")
+        with db.engine.connect() as connection:
+            kept = connection.exec_driver_sql("SELECT id FROM reminders ORDER BY id").all()
+            names = {c["name"] for c in sa.inspect(connection).get_columns("reminders")}
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert [(i, bool(read), link) for i, read, link in rows] == [
+        (1, True, ""),
+        (2, False, ""),
+        (3, False, ""),
+    ]
+    assert kept == [(1,), (2,), (3,)]
+    assert not {"read_at", "link"} & names

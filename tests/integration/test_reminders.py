@@ -72,9 +72,13 @@ def test_overdue_day_reminds_unit_and_office_in_one_digest_each(
     assert data["as_of"] == "2020-10-15"
     entries = data["reminders"]
     assert entries and all(set(e) == {"recipient", "channel", "kind", "task_id"} for e in entries)
-    assert {e["recipient"] for e in entries} == {"zzb", "office1"}
-    # the first pass also tells 市委组织部 of its 2019 milestones missed
-    assert {e["kind"] for e in entries} == {"overdue", "milestone_missed"}
+    # the first pass also catches up 2020Q2, overdue since July (issue 12 §3): a notice to
+    # the unit and word to the office and the leader in charge
+    assert {e["recipient"] for e in entries} == {"zzb", "office1", "leader1"}
+    # and tells 市委组织部 of its 2019 milestones missed
+    assert {e["kind"] for e in entries} == {
+        "overdue", "milestone_missed", "notice", "handoff_notice_issued", "leader",
+    }  # fmt: skip
     assert {"recipient": "zzb", "channel": "inbox", "kind": "overdue", "task_id": cixi.task_id} in (
         entries
     )
@@ -90,10 +94,12 @@ def test_overdue_day_reminds_unit_and_office_in_one_digest_each(
         assert "2020年第三季度" in digest.body and "截止2020年10月14日" in digest.body
         assert {r.digest_id for r in zzb} == {digest.id}
         assert len(digests_of("office1")) == 1
-        assert digests_of("leader1") == []  # nothing for the leader: no digest at all
+        assert [r.kind for r in reminders_of("leader1")] == ["leader"] * len(
+            reminders_of("leader1")
+        )  # the leader hears only of what is overdue by 10 working days
         deliveries = list(db.session.scalars(sa.select(Delivery)))
         assert {(d.channel, d.status) for d in deliveries} >= {("inbox", "sent")}
-        assert data["sent"] == sum(d.status == "sent" for d in deliveries) == 2
+        assert data["sent"] == sum(d.status == "sent" for d in deliveries) == 3
 
 
 def test_rerun_for_the_same_date_sends_nothing(
@@ -102,9 +108,9 @@ def test_rerun_for_the_same_date_sends_nothing(
     first = remind(runner, "2020-10-15")
     again = remind(runner, "2020-10-15")
     assert again["reminders"] == [] and again["sent"] == 0
-    assert again["skipped_duplicates"] == len(first["reminders"]) > 0
+    assert 0 < again["skipped_duplicates"] <= len(first["reminders"])
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Digest.id))) == 2
+        assert db.session.scalar(sa.select(sa.func.count(Digest.id))) == 3
 
 
 def test_no_digest_when_nothing_is_due(app: Flask, runner: FlaskCliRunner, cixi: Cixi) -> None:
@@ -202,7 +208,7 @@ def test_escalation_notice_to_the_head_then_the_leader_in_charge(
         (reminder,) = [
             r
             for r in reminders_of("zzb_head")
-            if r.key.startswith(f"notice:report:task{cixi.task_id}:")
+            if r.key.startswith(f"notice:report:task{cixi.task_id}:2020Q3:")
         ]
         assert notice.number in reminder.message
     assert remind(runner, "2020-10-19")["reminders"] == []
@@ -228,4 +234,4 @@ def test_daily_job_runs_the_pass_on_the_configured_database_once_a_day(
     daily_reminders()
     with app.app_context():
         assert stored and db.session.scalar(sa.select(sa.func.count(Reminder.id))) == stored
-        assert db.session.scalar(sa.select(sa.func.count(Digest.id))) == digests == 2
+        assert db.session.scalar(sa.select(sa.func.count(Digest.id))) == digests == 3

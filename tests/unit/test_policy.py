@@ -172,6 +172,19 @@ TABLE: dict[tuple[Action, Role], tuple[bool, bool, bool]] = {
     (Action.MAP_INDICATORS, Role.LEADER):          (N, N, N),
     (Action.MAP_INDICATORS, Role.ASSESSOR):        (N, N, N),
     (Action.MAP_INDICATORS, Role.ADMIN):           (N, N, N),
+
+    # The review queue: the office; a unit's approver too (test below), other unit users not.
+    (Action.VIEW_REVIEW_QUEUE, Role.OFFICE):       (Y, Y, Y),
+    (Action.VIEW_REVIEW_QUEUE, Role.UNIT):         (N, N, N),
+    (Action.VIEW_REVIEW_QUEUE, Role.LEADER):       (N, N, N),
+    (Action.VIEW_REVIEW_QUEUE, Role.ASSESSOR):     (N, N, N),
+    (Action.VIEW_REVIEW_QUEUE, Role.ADMIN):        (N, N, N),
+
+    (Action.ISSUE_NOTICE, Role.OFFICE):            (Y, Y, Y),
+    (Action.ISSUE_NOTICE, Role.UNIT):              (N, N, N),
+    (Action.ISSUE_NOTICE, Role.LEADER):            (N, N, N),
+    (Action.ISSUE_NOTICE, Role.ASSESSOR):          (N, N, N),
+    (Action.ISSUE_NOTICE, Role.ADMIN):             (N, N, N),
 }
 # fmt: on
 
@@ -225,3 +238,10 @@ def test_only_the_lead_units_approver_approves() -> None:
     assert [can(approver, Action.APPROVE_REPORT, r) for r in RELATIONS] == [N, Y, N]
     assert [can(office_flagged, Action.APPROVE_REPORT, r) for r in RELATIONS] == [N, N, N]
     assert can(approver, Action.REPORT, UnitRole.LEAD)
+
+
+def test_a_units_approver_sees_the_review_queue() -> None:
+    """The queue shows an approver their unit's reports waiting for approval."""
+    approver = Actor(role=Role.UNIT, unit_id=7, approver=True)
+    assert can(approver, Action.VIEW_REVIEW_QUEUE)
+    assert not can(approver, Action.REVIEW_REPORT)

@@ -68,6 +68,8 @@ class Action(StrEnum):
     VIEW_ALL_SCORECARDS = "view_all_scorecards"
     MAP_INDICATORS = "map_indicators"
     MANAGE_ACCOUNTS = "manage_accounts"
+    VIEW_REVIEW_QUEUE = "view_review_queue"
+    ISSUE_NOTICE = "issue_notice"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,8 @@ _BY_ROLE: dict[Action, frozenset[Role]] = {
     Action.MAP_INDICATORS: frozenset({Role.OFFICE}),
     # Locked accounts and the account history (issue 9 §4): the office and the admin.
     Action.MANAGE_ACCOUNTS: frozenset({Role.OFFICE, Role.ADMIN}),
+    # The office issues supervision notices by hand (issue 12 §3).
+    Action.ISSUE_NOTICE: frozenset({Role.OFFICE}),
 }
 
 
@@ -142,4 +146,6 @@ def can(actor: Actor, action: Action, relation: UnitRole | None = None) -> bool:
         return actor.role is Role.UNIT and relation is UnitRole.LEAD
     if action is Action.ATTACH_CONTRIBUTION_EVIDENCE:
         return actor.role is Role.UNIT and relation is UnitRole.COOPERATING
+    if action is Action.VIEW_REVIEW_QUEUE:  # the office's queue; an approver its unit's own
+        return actor.role is Role.OFFICE or (actor.role is Role.UNIT and actor.approver)
     return actor.role in _BY_ROLE[action]

@@ -37,7 +37,12 @@ class Digest(Model):
 class Reminder(Model):
     """One reminder of one thing at one step to one recipient. ``key`` names all three
     ("overdue:report:task12:2020Q3:user5"), so it is never sent twice, across reruns and
-    restarts alike."""
+    restarts alike.
+
+    Each reminder is also a notification (通知) of the recipient's 我的提醒 page, read or
+    not (``read_at``); a hand-off (a report returned, a 批示 written, a notice issued …) is
+    stored as one at once, with ``link`` the page to act on, and goes out with the next
+    daily digest (:mod:`tracker.services.handoffs`)."""
 
     __tablename__ = "reminders"
 
@@ -52,6 +57,8 @@ class Reminder(Model):
     as_of: Mapped[date]
     digest_id: Mapped[int | None] = mapped_column(sa.ForeignKey("digests.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    link: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     recipient: Mapped[User] = relationship()
     task: Mapped[Task | None] = relationship()

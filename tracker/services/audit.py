@@ -16,6 +16,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from tracker.extensions import db
 from tracker.models import AuditEntry, User
+from tracker.services import handoffs
 
 #: Columns never copied into the trail (secrets, bookkeeping).
 _SKIPPED = frozenset(
@@ -90,6 +91,7 @@ def record_change(
         after=json.dumps(after, ensure_ascii=False, sort_keys=True),
     )
     db.session.add(entry)
+    handoffs.after_audit(record, entry, user)  # word to whoever must act next (issue 12 §2)
     return entry
 
 

@@ -50,13 +50,13 @@ def answer_contribution(
     contribution: Contribution, user: User, confirm: bool, text: str, reason: str, today: date
 ) -> Contribution:
     """A cooperating unit confirms its part (with a short text) or disputes it (reason
-    required). An answer can be changed until the report is accepted.
+    required). An answer can be changed while the request is open (:func:`is_open`).
 
     Raises :class:`ServiceError` (field "reason") for a dispute without a reason and
-    :class:`Conflict` once the report is accepted.
+    :class:`Conflict` once it is closed.
     """
-    if contribution.report.status in (ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED):
-        raise Conflict("该填报已审核通过，配合确认已关闭")
+    if not is_open(contribution, today):
+        raise Conflict("该填报已审核通过，且已过确认期限，配合确认已关闭")
     if not confirm and not reason.strip():
         raise ServiceError("有异议时请写明理由", field="reason")
     before = audit.snapshot(contribution)
@@ -75,15 +75,23 @@ def answer_contribution(
     return contribution
 
 
-def contributions_of_unit(unit_id: int) -> list[Contribution]:
-    """Contribution requests addressed to a unit, open ones first."""
-    return list(
-        db.session.scalars(
-            sa.select(Contribution)
-            .where(Contribution.unit_id == unit_id)
-            .order_by((Contribution.status != ContributionStatus.REQUESTED), Contribution.id.desc())
-        )
+def is_open(contribution: Contribution, today: date) -> bool:
+    """Whether the cooperating unit may still answer (issue 12 §6): while the report is
+    not accepted, and after its acceptance until the request's own deadline."""
+    if contribution.report.status not in (ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED):
+        return True
+    return contribution.due_on is not None and today <= contribution.due_on
+
+
+def contributions_of_unit(unit_id: int, today: date | None = None) -> list[Contribution]:
+    """Contribution requests addressed to a unit, open ones first; with ``today``, only
+    those still open (:func:`is_open`): closed ones leave the unit's to-do list."""
+    found = db.session.scalars(
+        sa.select(Contribution)
+        .where(Contribution.unit_id == unit_id)
+        .order_by((Contribution.status != ContributionStatus.REQUESTED), Contribution.id.desc())
     )
+    return [c for c in found if today is None or is_open(c, today)]
 
 
 def unanswered_after_deadline(as_of: date) -> list[Contribution]:

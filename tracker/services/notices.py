@@ -68,9 +68,11 @@ def issue_notice(
     *,
     notice_dir: Path,
     deadline_workdays: int,
+    user: User | None = None,
 ) -> SupervisionNotice:
     """Issue the notice about ``task`` to ``unit`` for ``period_code`` (None: not about a
-    period), or return the one already issued for that (task, unit, period).
+    period), or return the one already issued for that (task, unit, period). ``user``:
+    the office user issuing it by hand (None: the reminder pass).
 
     Numbered with the next sequence of the plan's prefix in ``as_of``'s year; new
     deadline ``deadline_workdays`` working days after ``as_of``; the .docx written to
@@ -93,8 +95,13 @@ def issue_notice(
     if not created:  # a concurrent issuer made it first
         return notice
     _write_documents(notice, notice_dir)
-    audit.record("issue", notice, user=None, task_id=task.id, summary=f"发出督办单{notice.number}")
+    audit.record("issue", notice, user=user, task_id=task.id, summary=f"发出督办单{notice.number}")
     return notice
+
+
+def find_notice(task_id: int, unit_id: int, period_code: str | None) -> SupervisionNotice | None:
+    """The notice already issued about (task, unit, period), if any."""
+    return _by_key(notice_key(task_id, unit_id, period_code))
 
 
 def _by_key(key: str) -> SupervisionNotice | None:

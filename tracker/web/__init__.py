@@ -35,6 +35,7 @@ def register_web(app: Flask) -> None:
     from tracker.web.notices.views import bp as notices_bp
     from tracker.web.notifications.views import bp as notifications_bp
     from tracker.web.plans.views import bp as plans_bp
+    from tracker.web.review.views import bp as review_bp
     from tracker.web.tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, ledger_bp, tasks_bp, inbox_bp, instructions_bp, evidence_bp, api_bp):
@@ -50,6 +51,7 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(people_bp)
     register_supervision(app)
+    app.register_blueprint(review_bp)
 
     app.before_request(_ids_in_range)
     _security_headers(app)

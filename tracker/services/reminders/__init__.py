@@ -22,12 +22,15 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from config.settings import ChannelSettings, Settings
+from tracker.domain.calendar import WorkdayCalendar
+from tracker.domain.reminders import ReminderIntent
 from tracker.extensions import db
 from tracker.models import Delivery, Digest, Reminder
 from tracker.services import channels
 from tracker.services.calendar import load_calendar
 from tracker.services.channels.faults import kill_point
 from tracker.services.inspections import reminders as inspection_reminders
+from tracker.services.notice_issuing import catch_up_escalations
 from tracker.services.reminders.digests import (
     TASK_TEXT_CHARS,
     digest_body,
@@ -148,10 +151,22 @@ def run_reminders(as_of: date, settings: Settings, now: datetime | None = None) 
     )
     intents += inspection_reminders.remind_problems(as_of, calendar, settings)  # issue 15
     result.reminders, result.skipped_duplicates = store_reminders(intents, as_of)
+    _catch_up(as_of, calendar, settings)
     db.session.flush()
     result.digests = make_digests(pending_recipients(as_of), as_of)
     record_deliveries(result.digests, settings.channels, now or datetime.now(UTC))
     return result
+
+
+def _catch_up(as_of: date, calendar: WorkdayCalendar, settings: Settings) -> None:
+    """Notices and leaders' words owed by reports overdue past their steps' days (issue 12
+    §3, :mod:`tracker.services.notice_issuing`); they join this pass's digests."""
+    catch_up_escalations(
+        as_of,
+        calendar,
+        notice_dir=settings.uploads.notice_dir,
+        deadline_workdays=settings.reminders.notice_deadline_workdays,
+    )
 
 
 def record_deliveries(digests: list[Digest], settings: ChannelSettings, now: datetime) -> None:

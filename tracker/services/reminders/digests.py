@@ -63,6 +63,7 @@ def _undigested(recipient_id: int, as_of: date) -> list[Reminder]:
             .where(
                 Reminder.recipient_id == recipient_id,
                 Reminder.digest_id.is_(None),
+                Reminder.read_at.is_(None),
                 Reminder.as_of <= as_of,
             )
             .order_by(Reminder.as_of, Reminder.id)
@@ -146,8 +147,9 @@ def make_digests(recipient_ids: Iterable[int], as_of: date) -> list[Digest]:
 
 
 def pending_recipients(as_of: date) -> set[int]:
-    """Recipients with reminders not yet in a digest (new now, or left by a rerun)."""
+    """Recipients with reminders not yet in a digest (new now, or left by a rerun) nor
+    read in the app already."""
     query = sa.select(Reminder.recipient_id).where(
-        Reminder.digest_id.is_(None), Reminder.as_of <= as_of
+        Reminder.digest_id.is_(None), Reminder.read_at.is_(None), Reminder.as_of <= as_of
     )
     return set(db.session.scalars(query))

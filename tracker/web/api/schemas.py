@@ -152,6 +152,26 @@ class TaskFilters(Query):
     state: Annotated[LagState | None, Blank, Field(description="滞后状态")] = None
 
 
+class QueueFilters(Query):
+    """``GET /reports``: the review queue, narrowed by status, unit and plan; paged."""
+
+    status: Annotated[
+        Literal["submitted", "pending_approval"] | None,
+        Blank,
+        Field(description="submitted 待审核，pending_approval 待本单位审批（默认两者）"),
+    ] = None
+    unit: Annotated[Id | None, Blank, Field(description="单位编号")] = None
+    plan: Annotated[Id | None, Blank, Field(description="方案编号")] = None
+    page: Annotated[int, Blank, Field(ge=1, le=100_000, description="页码（每页50份）")] = 1
+
+
+class NotificationFilters(Query):
+    """``GET /notifications``: ``unread=1`` for unread ones only; paged."""
+
+    unread: Annotated[Literal["0", "1"] | None, Blank, Field(description="1：只看未读")] = None
+    page: Annotated[int, Blank, Field(ge=1, le=100_000, description="页码（每页50条）")] = 1
+
+
 #: Names of the query models (a validation error names its model; see the spec module).
 QUERY_MODELS = frozenset(model.__name__ for model in Query.__subclasses__())
 #: Names of the body models that may be left out.

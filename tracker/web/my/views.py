@@ -57,7 +57,7 @@ def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
         groups=obligation_groups.group_by_period(owed),
         periods=obligations.owed_periods(owed),
         default_period=obligations.default_period(owed, day),
-        contributions=contributions_of_unit(unit.id),
+        contributions=contributions_of_unit(unit.id, today()),
         form=form,
         errors=list(errors),
     )

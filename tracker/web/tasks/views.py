@@ -17,6 +17,7 @@ from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
 from tracker.services.chart_cache import task_chart_png
 from tracker.services.charts import milestone_series
+from tracker.services.review_queue import unconfirmed_of
 from tracker.services.task_page import task_page
 from tracker.web.access import require
 from tracker.web.actions import act, require_valid, submit
@@ -114,6 +115,9 @@ def review(report_id: int) -> BaseResponse:
     report = report_service.get_report(report_id)
     form = ReviewForm()
     accept = form.decision.data == "accept"
+    if accept and report.status is ReportStatus.SUBMITTED and unconfirmed_of(report):
+        back = url_for("tasks.show", task_id=report.task_id)  # warn first (issue 12 §6)
+        return redirect(url_for("review.confirm", report_id=report.id, back=back))
     return act(
         lambda: report_service.review_report(
             report, current_user, accept, form.reason.data or "", today()

@@ -1,0 +1,125 @@
+"""Who hears of a hand-off, and storing each word once (a key) as a reminder: in the
+recipient's notifications at once, and in the next daily digest of the reminder pass."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from tracker.domain.policy import Role
+from tracker.extensions import db
+from tracker.models import Reminder, Unit, User
+from tracker.models._types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One hand-off to tell: ``kind`` ("returned", "review_waiting" …), the event's
+    ``event`` key part ("report12:a345": the thing and its audit entry), the message, the
+    page to act on, the task and period it is about and the day it happened."""
+
+    kind: str
+    event: str
+    message: str
+    link: str
+    day: date
+    task_id: int | None = None
+    period: str | None = None
+    due: date | None = None
+
+    def key(self, recipient_id: int) -> str:
+        """ "handoff:returned:report12:a345:user5"."""
+        return f"handoff:{self.kind}:{self.event}:user{recipient_id}"
+
+
+def _active(*conditions: sa.ColumnElement[bool]) -> list[User]:
+    query = sa.select(User).where(User.active.is_(True), *conditions).order_by(User.id)
+    return list(db.session.scalars(query))
+
+
+def office_users() -> list[User]:
+    """The reform office's active users."""
+    return _active(User.role == Role.OFFICE)
+
+
+def role_users(role: Role) -> list[User]:
+    """The active users of ``role``."""
+    return _active(User.role == role)
+
+
+def unit_users(unit_id: int | None) -> list[User]:
+    """The unit's active reporters (role unit)."""
+    return _active(User.role == Role.UNIT, User.unit_id == unit_id) if unit_id else []
+
+
+def unit_heads(unit_id: int | None) -> list[User]:
+    """The unit's heads (who sign for notices), else all its reporters."""
+    users = unit_users(unit_id)
+    return [user for user in users if user.is_unit_head] or users
+
+
+def approvers(unit_id: int | None) -> list[User]:
+    """The unit's approvers (who sign reports off before they reach the office)."""
+    return [user for user in unit_users(unit_id) if user.is_approver]
+
+
+def leaders_of(unit_id: int | None) -> list[User]:
+    """The leader in charge of the unit, else every leader."""
+    unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+    if unit is not None and unit.leader_id is not None:
+        leader = db.session.get(User, unit.leader_id)
+        if leader is not None and leader.active:
+            return [leader]
+    return role_users(Role.LEADER)
+
+
+def tell(
+    word: Word,
+    recipients: Iterable[User],
+    *,
+    keys: dict[int, str] | None = None,
+    kind: str | None = None,
+) -> int:
+    """Store ``word`` once per recipient (``keys`` may give a recipient's key instead of
+    :meth:`Word.key`, and ``kind`` the reminder's kind instead of "handoff_<kind>", to
+    share them with the reminder pass's steps); a key already stored is skipped. Returns
+    how many were stored. Flushes."""
+    stored = 0
+    for user in {user.id: user for user in recipients}.values():
+        key = (keys or {}).get(user.id) or word.key(user.id)
+        if db.session.scalar(sa.select(Reminder.id).where(Reminder.key == key)) is not None:
+            continue
+        reminder = Reminder(
+            key=key,
+            recipient_id=user.id,
+            kind=kind or f"handoff_{word.kind}",
+            task_id=word.task_id,
+            period=word.period,
+            due=word.due,
+            message=word.message,
+            as_of=word.day,
+            link=word.link,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(reminder)
+        except IntegrityError:  # a concurrent request stored it first
+            continue
+        stored += 1
+    return stored
+
+
+def settle(prefixes: Iterable[str]) -> None:
+    """Mark read the unread hand-offs whose key starts with one of ``prefixes``: the word
+    that a report waits for review, once it is decided, needs nobody any more. Flushes."""
+    for prefix in prefixes:
+        db.session.execute(
+            sa.update(Reminder)
+            .where(Reminder.key.startswith(prefix, autoescape=True), Reminder.read_at.is_(None))
+            .values(read_at=utcnow())
+            .execution_options(synchronize_session="fetch")
+        )
