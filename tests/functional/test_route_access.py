@@ -304,8 +304,6 @@ CASES: tuple[Case, ...] = (
          (LOGIN, "→/inbox/", 403, 403, 403, 403, 403, 403)),
     Case("POST", "/inbox/read", "inbox.mark_many_read", "no-csrf",
          (400, 400, 400, 400, 400, 400, 400, 400)),
-    # 我的提醒: only the recipient (here the lead user) may mark a digest read.
-    Case("POST", "/notifications/{digest}/read", "notifications.mark_read", "no-csrf",
     # 我的提醒: only the recipient (here the lead user) may mark a notification read.
     Case("POST", "/notifications/{notification}/read", "notifications.mark_read", "no-csrf",
          (400, 400, 400, 400, 400, 400, 400, 400)),

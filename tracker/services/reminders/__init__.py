@@ -23,7 +23,6 @@ import sqlalchemy as sa
 
 from config.settings import ChannelSettings, Settings
 from tracker.domain.calendar import WorkdayCalendar
-from tracker.domain.reminders import ReminderIntent
 from tracker.extensions import db
 from tracker.models import Delivery, Digest, Reminder
 from tracker.services import channels

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.policy import Action
-from tracker.models import Contribution, Task
+from tracker.models import Contribution, ReportStatus, Task
 from tracker.services import contributions as contribution_service
 from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
