@@ -311,12 +311,11 @@ def test_table_lists_every_api_route(app: Flask) -> None:
 def test_table_paths_reach_their_endpoints(app: Flask) -> None:
     """Each path of the table is routed to the endpoint the table names."""
     adapter = app.url_map.bind("tracker.test")
-    ids = dict(plan=1, task=1, report=1, draft=2, contribution=1, other=2, missing=MISSING)
-    ids |= dict(lead_unit=1, lead_user=1)
     ids = dict(
         plan=1, task=1, report=1, draft=2, contribution=1, other=2, notification=1,
         missing=MISSING,
     )  # fmt: skip
+    ids |= dict(lead_unit=1, lead_user=1)
     for case in CASES:
         path = API + case.path.format(**ids).partition("?")[0]
         endpoint, _ = adapter.match(path, method=case.method)
