@@ -44,9 +44,14 @@ def _paths(app: Flask) -> dict[str, list[str]]:
         task_id, unit_id = request.report.task_id, request.report.unit_id
         lead = db.session.scalar(sa.select(User.username).where(User.unit_id == unit_id))
         notice = db.session.scalars(sa.select(SupervisionNotice.id)).first()
+        own_notice = db.session.scalars(
+            sa.select(SupervisionNotice.id).where(SupervisionNotice.unit_id == unit_id)
+        ).first()
         plan_id = db.session.scalar(sa.text("SELECT max(id) FROM plans"))
     assert lead
-    common = ["/notifications", "/notices"] + ([f"/notices/{notice}"] if notice else [])
+    common = ["/notifications", "/notices"]
+    notice_page = [f"/notices/{notice}"] if notice else []  # the leader reads every notice
+    own_notice_page = [f"/notices/{own_notice}"] if own_notice else []  # a unit, its own
     return {
         "leader": [
             "/dashboard",
@@ -54,8 +59,9 @@ def _paths(app: Flask) -> dict[str, list[str]]:
             f"/plans/{plan_id}/matrix",
             f"/tasks/{task_id}",
             *common,
+            *notice_page,
         ],
-        lead: ["/my", f"/tasks/{task_id}", f"/tasks/{task_id}/report", *common],
+        lead: ["/my", f"/tasks/{task_id}", f"/tasks/{task_id}/report", *common, *own_notice_page],
     }
 
 

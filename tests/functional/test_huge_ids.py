@@ -47,7 +47,8 @@ def test_huge_ids_are_not_found(app: Flask, client: FlaskClient, role: Role) -> 
         db.session.commit()
     add_user(app, "someone", role, "市委组织部" if role is Role.UNIT else None)
     login(client, "someone")
-    token = csrf_token(client.get("/my" if role is Role.UNIT else "/").text)
+    landing = client.get("/my" if role is Role.UNIT else "/", follow_redirects=True)
+    token = csrf_token(landing.text)  # a leader lands on /dashboard
     routes = _routes_with_int_ids(app)
     assert len(routes) > 20
     answers = {}

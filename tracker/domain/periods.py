@@ -143,3 +143,14 @@ def report_due_date(
     Raises ``ValueError`` when ``due_workdays`` is negative.
     """
     return calendar.add_workdays(period.end, due_workdays)
+
+
+def period_text(code: str | None) -> str:
+    """ "2020Q3" → "2020年第三季度"; "" for none; a code that names no period (a problem's
+    "问题12", which notices and reminders about a rectification carry) is shown as it is."""
+    if not code:
+        return ""
+    try:
+        return parse_period(code).label
+    except ValueError:
+        return code

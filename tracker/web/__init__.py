@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker import clock
 from tracker.domain.lag import LAG_COLOURS, LAG_LABELS
-from tracker.domain.periods import parse_period
+from tracker.domain.periods import period_text
 from tracker.domain.policy import ROLE_LABELS, Action
 from tracker.extensions import talisman
 from tracker.models._types import MAX_ID
@@ -69,7 +69,7 @@ def register_web(app: Flask) -> None:
     )
 
     app.jinja_env.filters["comparator"] = lambda symbol: _COMPARATOR_SIGNS.get(symbol, symbol)
-    app.jinja_env.filters["period_label"] = _period_label
+    app.jinja_env.filters["period_label"] = period_text
     app.jinja_env.filters["local_time"] = labels.local_time
     app.jinja_env.globals.update(
         entity_labels=labels.ENTITY_LABELS,
@@ -145,14 +145,6 @@ def _ids_in_range() -> None:
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
             abort(404)
-
-
-def _period_label(code: str) -> str:
-    """ "2020Q3" → "2020年第三季度"; an unknown code is shown as it is."""
-    try:
-        return parse_period(code).label
-    except ValueError:
-        return code
 
 
 _COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "", None: ""}

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from tracker.domain.periods import parse_period
+from tracker.domain.periods import period_text
 from tracker.domain.policy import Role
 from tracker.domain.reminders import day_text
 from tracker.extensions import db
@@ -65,15 +65,6 @@ def _quote(text: str) -> str:
     return flat if len(flat) <= QUOTE_CHARS else flat[:QUOTE_CHARS] + "…"
 
 
-def _label(period: str | None) -> str:
-    if not period:
-        return ""
-    try:
-        return parse_period(period).label
-    except ValueError:
-        return period
-
-
 def _day(moment: date | datetime | None) -> date:
     """The day of an event: its own date where the record keeps one, else today (UTC)."""
     if isinstance(moment, datetime):
@@ -98,7 +89,7 @@ def _report_word(report: ProgressReport, entry: AuditEntry, kind: str, text: str
 
 
 def _on_report(report: ProgressReport, entry: AuditEntry) -> None:
-    unit, label = report.unit.name, _label(report.period)
+    unit, label = report.unit.name, period_text(report.period)
     action = entry.action
     if action in ("submit", "unit_approve") and report.status is ReportStatus.SUBMITTED:
         text = f"{unit}报送了{label}进度，等待改革办审核"
@@ -123,7 +114,7 @@ def _on_contribution(item: Contribution, entry: AuditEntry) -> None:
         return
     report = item.report
     due = f"，请于{day_text(item.due_on)}前确认" if item.due_on else "，请确认"
-    text = f"{report.unit.name}报送了{_label(report.period)}进度，请确认本单位的配合情况{due}"
+    text = f"{report.unit.name}报送了{period_text(report.period)}进度，请确认本单位的配合情况{due}"
     word = Word(
         "contribution", f"contribution{item.id}:a{entry.id}", text,
         f"/contributions/{item.id}", item.requested_on, report.task_id, report.period,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.periods import parse_period
+from tracker.domain.periods import period_text
 from tracker.domain.reminders import day_text
 from tracker.extensions import db
 from tracker.models import Digest, Reminder, User
@@ -38,7 +38,7 @@ def digest_line(number: int, reminder: Reminder) -> str:
     if reminder.task is not None:
         parts.append(f"【{_short(reminder.task.text)}】")
     if reminder.period:
-        parts.append(f"{parse_period(reminder.period).label}，")
+        parts.append(f"{period_text(reminder.period)}，")
     if reminder.due:
         parts.append(f"截止{day_text(reminder.due)}：")
     parts.append(reminder.message)

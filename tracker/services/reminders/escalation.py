@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from tracker.domain.periods import parse_period
+from tracker.domain.periods import period_text
 from tracker.domain.reminders import UNIT_HEAD, ReminderIntent, day_text
 from tracker.extensions import db
 from tracker.models import Task, Unit
@@ -59,6 +59,6 @@ def _issue_notice(
 
 def _overdue_text(intent: ReminderIntent) -> str:
     """What is overdue, for the notice: "2020年第三季度进度（截止2020年10月14日）"."""
-    label = parse_period(intent.period).label if intent.period else ""
+    label = period_text(intent.period)
     due = day_text(intent.due) if intent.due else ""
     return f"{label}进度（截止{due}）"
