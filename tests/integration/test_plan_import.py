@@ -11,12 +11,14 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from config.settings import Settings
 from tests.paths import SEEDS
+from tracker.cli import plan as plan_cli
 from tracker.extensions import db
 from tracker.models import Plan, Task, Unit
 
@@ -225,6 +227,21 @@ def test_not_a_table_and_missing_period_are_refused(
     assert no_period.exit_code == 1 and "--period" in no_period.output
     assert bad_period.exit_code == 2 and "YYYY-YYYY" in bad_period.output
     assert count(Plan) == 0
+
+
+def test_at_a_terminal_the_guessed_period_is_shown_for_confirmation(
+    runner: FlaskCliRunner, app_ctx: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10 §3: with no period in the title, the years the schedules mention are
+    offered; Enter takes them, another answer wins, nothing is taken silently."""
+    monkeypatch.setattr(plan_cli, "on_terminal", lambda: True)
+    taken = runner.invoke(args=["plan", "import", str(CIXI_DOCX), "--json"], input="\n")
+    corrected = runner.invoke(args=["plan", "import", str(CIXI_XLSX)], input="2018-2025\n")
+
+    assert taken.exit_code == 0, taken.output
+    assert "时间进度中写到的年份为 2019–2025" in taken.output
+    periods = [(p.first_year, p.last_year) for p in db.session.scalars(sa.select(Plan))]
+    assert sorted(periods) == [(2018, 2025), (2019, 2025)]
 
 
 def test_show_unknown_plan_exits_1(runner: FlaskCliRunner, app_ctx: Flask) -> None:

@@ -1,7 +1,8 @@
 """Targets against a base year's actual value (issue 10, item 2): table-driven, no app.
 
-Each phrasing is from a public plan or report (source noted); the expected milestones are
-written by hand in the shape of ``plan show --json``.
+Each phrasing is from a public plan or report (source noted), or, where the source says
+``_OURS``, written by us after such a wording; the expected milestones are written by hand
+in the shape of ``plan show --json``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _REDTOWER = "http://redtowerstudio.com/xwzx/2016-03/07/content_211241.htm"  # �
 _UNIQUE = "https://uniquemedia.hk/?p=167805"  # “十五五”规划纲要草案
 _STORM = "https://storm.mg/article/84349?page=2"  # “十三五”规划纲要草案
 _ISSUE = "issue 10 (the office's own examples)"
+_OURS = "constructed by us after the wording of the sources above, not quoted from a plan"
 
 
 def relative(
@@ -95,7 +97,7 @@ READ = [
         "到2020年，全县地区生产总值比2010年翻两番",
         (2016, 2020),
         [relative("2020-12-31", ">=", 2010, "multiple", 4.0)],
-        _REDTOWER,  # the national wording is 翻一番; 翻两番 is the older 三步走 form
+        _OURS,  # after the 三步走 wording 翻两番 (see _REDTOWER for the national 翻一番)
     ),
     (
         "到2025年，化学需氧量排放总量比2020年下降8%",
@@ -113,7 +115,7 @@ READ = [
         "到2025年，森林覆盖率比2020年提高0.5个百分点以上",
         (2021, 2025),
         [relative("2025-12-31", ">=", 2020, "level_change", 0.5, "%")],
-        _WOKEE,  # "还有大约0.5个百分点的提升空间"
+        _OURS,  # after _WOKEE's "还有大约0.5个百分点的提升空间"
     ),
     (
         "2024年6月底前，办件量较2022年增长20%",

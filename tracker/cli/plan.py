@@ -78,13 +78,23 @@ def plan_import(
         )
 
 
+def on_terminal() -> bool:
+    """True when someone at a terminal can answer a prompt (not in a script or a pipe)."""
+    return sys.stdin.isatty()
+
+
 def _chosen_period(table: ResponsibilityTable, period: tuple[int, int] | None) -> tuple[int, int]:
     try:
         return plans.choose_period(table, period)
-    except plans.PeriodMissing:
-        if not sys.stdin.isatty():
+    except plans.PeriodMissing as missing:
+        if not on_terminal():
             raise
-        return parse_period_option(click.prompt("实施期限（如 2019-2025）"))
+        if missing.guess is None:
+            return parse_period_option(click.prompt("实施期限（如 2019-2025）"))
+        first, last = missing.guess  # shown for confirmation, never taken silently
+        click.echo(f"标题中没有实施期限；时间进度中写到的年份为 {first}–{last}。", err=True)
+        answer = click.prompt("实施期限（回车即采用上面的年份）", default=f"{first}-{last}", err=True)
+        return parse_period_option(answer)
 
 
 def _revise(plan_id: int, table: ResponsibilityTable, as_json: bool) -> None:
