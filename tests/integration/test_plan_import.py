@@ -236,10 +236,10 @@ def test_at_a_terminal_the_guessed_period_is_shown_for_confirmation(
     offered; Enter takes them, another answer wins, nothing is taken silently."""
     monkeypatch.setattr(plan_cli, "on_terminal", lambda: True)
     taken = runner.invoke(args=["plan", "import", str(CIXI_DOCX), "--json"], input="\n")
-    corrected = runner.invoke(args=["plan", "import", str(CIXI_XLSX)], input="2018-2025\n")
+    corrected = runner.invoke(args=["plan", "import", str(CIXI_XLSX)], input="2019-2025\n")
 
-    assert taken.exit_code == 0, taken.output
-    assert "时间进度中写到的年份为 2019–2025" in taken.output
+    assert taken.exit_code == 0 and corrected.exit_code == 0, taken.output
+    assert "时间进度中写到的年份为 2018–2025" in taken.output  # the schedules name 2018
     periods = [(p.first_year, p.last_year) for p in db.session.scalars(sa.select(Plan))]
     assert sorted(periods) == [(2018, 2025), (2019, 2025)]
 
