@@ -4,7 +4,6 @@ finds the answer in 我的提醒 and on the task page."""
 
 from __future__ import annotations
 
-
 import pytest
 import sqlalchemy as sa
 from flask import Flask
