@@ -62,7 +62,7 @@ def run_job(name: str, job: str, url: str, done: JobRun, delay: float) -> None:
     )
     done.returncode = result.returncode
     done.seconds = round(time.monotonic() - start, 2)
-    done.output = (result.stdout + result.stderr)[-600:]
+    done.output = (result.stdout + result.stderr)[-4000:]
 
 
 def measure(

@@ -60,12 +60,20 @@ _WRITES_LATE = "tracker_writes_late"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def will_write() -> None:
+#: How long a job's write transaction waits for SQLite's write lock (ms): nobody waits on a
+#: job, so it queues behind the web's brief writes (and another job) instead of failing.
+JOB_WAIT_MS = 60_000
+
+
+def will_write(timeout_ms: int | None = None) -> None:
     """Declare that the unit of work about to start writes: on SQLite its transaction then
-    begins IMMEDIATE (takes the write lock, waiting up to the busy timeout). Call it
-    before the session's first statement; later it changes nothing."""
+    begins IMMEDIATE (takes the write lock, waiting up to ``timeout_ms``, else the busy
+    timeout). Call it before the session's first statement; later it changes nothing."""
     if not db.session().in_transaction():
-        db.session.connection(execution_options={SQLITE_IMMEDIATE: True})
+        options: dict[str, object] = {SQLITE_IMMEDIATE: True}
+        if timeout_ms is not None:
+            options[SQLITE_BUSY_TIMEOUT] = timeout_ms
+        db.session.connection(execution_options=options)
 
 
 @contextmanager
@@ -148,7 +156,7 @@ def chunk_of_work() -> Iterator[scoped_session[Session]]:
     """
     if db.session().in_transaction():
         db.session.commit()
-    will_write()
+    will_write(JOB_WAIT_MS)
     with unit_of_work() as session:
         yield session
 

@@ -57,12 +57,6 @@ def test_sqlite_serves_twenty_writers_in_turn(app: Flask, district: str, tmp_pat
     assert result["routes"]["POST /login"]["n"] == 20
 
 
-@pytest.mark.xfail(
-    reason="needs the scan and the reminder pass in short write transactions (issue 18 §1, "
-    "helper scan's branch): until then each job holds SQLite's write lock past the 5 s busy "
-    "timeout and writers meanwhile get 503",
-    strict=False,
-)
 def test_sqlite_serves_writers_while_the_scan_and_reminders_run(
     app: Flask, district: str, tmp_path: Path
 ) -> None:

@@ -93,7 +93,8 @@ def _chosen_period(table: ResponsibilityTable, period: tuple[int, int] | None) -
             return parse_period_option(click.prompt("实施期限（如 2019-2025）"))
         first, last = missing.guess  # shown for confirmation, never taken silently
         click.echo(f"标题中没有实施期限；时间进度中写到的年份为 {first}–{last}。", err=True)
-        answer = click.prompt("实施期限（回车即采用上面的年份）", default=f"{first}-{last}", err=True)
+        answer = click.prompt("实施期限（回车即采用上面的年份）", default=f"{first}-{last}",
+                              err=True)  # fmt: skip
         return parse_period_option(answer)
 
 

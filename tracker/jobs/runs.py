@@ -29,7 +29,7 @@ from flask import Flask, current_app, has_app_context
 
 from tracker.models._types import utcnow
 from tracker.models.reminder import JobRun
-from tracker.unit_of_work import unit_of_work, will_write
+from tracker.unit_of_work import JOB_WAIT_MS, unit_of_work, will_write
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def run_job(job_id: str, job: Callable[[], Counts]) -> Counts:
         run_id = start_run(job_id)
         try:
             with unit_of_work():
-                will_write()
+                will_write(JOB_WAIT_MS)
                 counts = job()
         except Exception as error:
             finish_run(run_id, "error", None, error_summary(error))
@@ -87,6 +87,7 @@ def _app_context() -> Iterator[Flask]:
 def start_run(job_id: str) -> int:
     """Write a ``running`` JobRun now, in its own unit of work; returns its id."""
     with unit_of_work() as session:
+        will_write(JOB_WAIT_MS)
         return session.execute(
             sa.insert(_RUNS)
             .values(job_id=job_id, started_at=utcnow(), outcome="running", counts="", error="")
@@ -98,6 +99,7 @@ def finish_run(run_id: int, outcome: str, counts: Counts, error: str) -> None:
     """Close the run in its own unit of work: end time, outcome ("ok", "error"), counts as
     JSON, error text."""
     with unit_of_work() as session:
+        will_write(JOB_WAIT_MS)
         session.execute(
             sa.update(_RUNS)
             .where(_RUNS.c.id == run_id)

@@ -9,6 +9,7 @@ from tracker.clock import today
 from tracker.jobs.runs import recorded
 from tracker.services.assessment.scan_proposals import propose_everywhere
 from tracker.services.scan import run_scan
+from tracker.unit_of_work import chunk_of_work
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,8 @@ def daily_scan() -> dict[str, int]:
     the same day assesses only tasks whose facts changed and adds no alert twice. Returns
     the counts recorded with the run: tasks scanned and alerts created."""
     result = run_scan(today(), lag=app_settings.current().lag)
-    propose_everywhere(today(), app_settings.current())
+    with chunk_of_work():  # its own brief write transaction, after the scan's chunks
+        propose_everywhere(today(), app_settings.current())
     log.info(
         "scan %s: %d tasks, %d new alerts",
         result.as_of,

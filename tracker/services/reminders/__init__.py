@@ -49,7 +49,7 @@ from tracker.services.reminders.facts import (
 )
 from tracker.services.reminders.intents import all_intents
 from tracker.services.reminders.recipients import Audiences, store_reminders
-from tracker.unit_of_work import end_reads, will_write
+from tracker.unit_of_work import JOB_WAIT_MS, end_reads, will_write
 
 __all__ = [
     "TASK_TEXT_CHARS",
@@ -141,7 +141,7 @@ def run_reminders(as_of: date, settings: Settings, now: datetime | None = None) 
         catchup_workdays=settings.reminders.catchup_workdays,
     )
     end_reads()
-    will_write()
+    will_write(JOB_WAIT_MS)
     intents = issue_notices(
         intents,
         as_of,
