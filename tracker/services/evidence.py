@@ -111,23 +111,14 @@ def attach(
     report = None if isinstance(target, SelfAssessment) else _report_of_target(target)
     if report is not None:
         _check_open(report)
-    name = clean_name(upload.filename)
-    data = _read_limited(upload.stream, max_bytes, name)
-    try:
-        kind = detect_type(data, name, limits=limits)
-    except FileRefused as refused:
-        raise ServiceError(str(refused), "file") from refused
-    stored_name = store_new_file(data, storage_dir)
+    stored = check_and_store(upload, storage_dir=storage_dir, max_bytes=max_bytes, limits=limits)
+    name, stored_name = stored.original_name, stored.stored_name
     try:
         evidence = Evidence(
             report_id=target.id if isinstance(target, ProgressReport) else None,
             contribution_id=target.id if isinstance(target, Contribution) else None,
             self_assessment_id=target.id if isinstance(target, SelfAssessment) else None,
-            original_name=name,
-            stored_name=stored_name,
-            content_type=kind.content_type,
-            size_bytes=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            **stored.columns(),
             uploaded_by_id=user.id,
             uploaded_at=utcnow(),
         )
@@ -285,3 +276,42 @@ def _read_limited(stream: IO[bytes], max_bytes: int, name: str) -> bytes:
     if not buffer:
         raise ServiceError(f"文件“{name}”是空文件（0 字节），未上传。", "file")
     return bytes(buffer)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUpload:
+    """An upload read, checked and kept under a new storage name: the columns every
+    evidence-like row records (``size_bytes`` in bytes, ``sha256`` hex)."""
+
+    original_name: str
+    stored_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+    def columns(self) -> dict[str, object]:
+        """The values as keyword arguments of ``Evidence`` or ``InspectionFile``."""
+        return {field: getattr(self, field) for field in self.__slots__}
+
+
+def check_and_store(
+    upload: Upload, *, storage_dir: Path, max_bytes: int, limits: ContainerLimits
+) -> StoredUpload:
+    """Read ``upload`` (at most ``max_bytes``), check its type and contents
+    (:func:`~tracker.services.evidence_files.detect_type`) and store it in ``storage_dir``.
+    Raises ServiceError (field "file") naming the file when it is empty, too large or not
+    an accepted, clean type; nothing is stored then. The caller removes the stored file
+    if its own row then fails."""
+    name = clean_name(upload.filename)
+    data = _read_limited(upload.stream, max_bytes, name)
+    try:
+        kind = detect_type(data, name, limits=limits)
+    except FileRefused as refused:
+        raise ServiceError(str(refused), "file") from refused
+    return StoredUpload(
+        original_name=name,
+        stored_name=store_new_file(data, storage_dir),
+        content_type=kind.content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )

@@ -5,37 +5,20 @@ the web root under a generated name. Functions here flush; the caller commits.""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import IO
 
 import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.io.containers import ContainerLimits
-from tracker.io.files import store_new_file
 from tracker.models import DebriefingReport, InspectionFile, Problem, SelfCheck, User
 from tracker.models._types import utcnow
 from tracker.services import audit
-from tracker.services.errors import NotFound, ServiceError
-from tracker.services.evidence import STORED_NAME, Upload
-from tracker.services.evidence_files import FileRefused, clean_name, detect_type, format_size
+from tracker.services.errors import NotFound
+from tracker.services.evidence import STORED_NAME, Upload, check_and_store
 
 Owner = Problem | SelfCheck | DebriefingReport
 _CHUNK = 64 * 1024
-
-
-def _read(stream: IO[bytes], max_bytes: int, name: str) -> bytes:
-    buffer = bytearray()
-    while chunk := stream.read(_CHUNK):
-        buffer += chunk
-        if len(buffer) > max_bytes:
-            raise ServiceError(
-                f"文件“{name}”超过 {format_size(max_bytes)} 的大小上限，未上传。", "file"
-            )
-    if not buffer:
-        raise ServiceError(f"文件“{name}”是空文件（0 字节），未上传。", "file")
-    return bytes(buffer)
 
 
 def attach_file(
@@ -49,23 +32,14 @@ def attach_file(
 ) -> InspectionFile:
     """Keep ``upload`` as evidence of ``owner`` and audit it. Raises ServiceError (field
     "file") naming the file when it is empty, too large or not an accepted, clean type."""
-    name = clean_name(upload.filename)
-    data = _read(upload.stream, max_bytes, name)
-    try:
-        kind = detect_type(data, name, limits=limits)
-    except FileRefused as refused:
-        raise ServiceError(str(refused), "file") from refused
-    stored_name = store_new_file(data, storage_dir)
+    stored = check_and_store(upload, storage_dir=storage_dir, max_bytes=max_bytes, limits=limits)
+    name, stored_name = stored.original_name, stored.stored_name
     try:
         item = InspectionFile(
             problem_id=owner.id if isinstance(owner, Problem) else None,
             self_check_id=owner.id if isinstance(owner, SelfCheck) else None,
             debriefing_report_id=owner.id if isinstance(owner, DebriefingReport) else None,
-            original_name=name,
-            stored_name=stored_name,
-            content_type=kind.content_type,
-            size_bytes=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            **stored.columns(),
             uploaded_by_id=user.id,
             uploaded_at=utcnow(),
         )
