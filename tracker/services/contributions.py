@@ -3,12 +3,21 @@ deadline in working days, flagged by the scan when unanswered (issue 3 §5)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
 from tracker.extensions import db
-from tracker.models import Contribution, ContributionStatus, ProgressReport, ReportStatus, User
+from tracker.models import (
+    Contribution,
+    ContributionStatus,
+    ProgressReport,
+    ReportStatus,
+    Task,
+    User,
+)
 from tracker.services import audit
 from tracker.services.calendar import load_calendar
 from tracker.services.errors import Conflict, NotFound, ServiceError
@@ -94,6 +103,15 @@ def contributions_of_unit(unit_id: int, today: date | None = None) -> list[Contr
     return [c for c in found if today is None or is_open(c, today)]
 
 
+def _unanswered(as_of: date) -> list[sa.ColumnElement[bool]]:
+    return [
+        Contribution.status == ContributionStatus.REQUESTED,
+        Contribution.due_on.is_not(None),
+        Contribution.due_on < as_of,
+        ProgressReport.status.not_in([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED]),
+    ]
+
+
 def unanswered_after_deadline(as_of: date) -> list[Contribution]:
     """Requests still open after their deadline (``due_on`` before ``as_of``), on reports
     still in play (not accepted or superseded)."""
@@ -101,11 +119,22 @@ def unanswered_after_deadline(as_of: date) -> list[Contribution]:
         db.session.scalars(
             sa.select(Contribution)
             .join(ProgressReport, ProgressReport.id == Contribution.report_id)
-            .where(
-                Contribution.status == ContributionStatus.REQUESTED,
-                Contribution.due_on.is_not(None),
-                Contribution.due_on < as_of,
-                ProgressReport.status.not_in([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED]),
-            )
+            .where(*_unanswered(as_of))
         )
+    )
+
+
+def unanswered_of_plans(
+    as_of: date, plan_ids: Collection[int], *columns: sa.orm.QueryableAttribute[Any]
+) -> sa.Select[Any]:
+    """The set-based twin of :func:`unanswered_after_deadline` for the scan and the
+    reminder pass: ``columns`` of the same requests on the tasks of ``plan_ids``, the
+    request joined to its report and task (join more as needed), by request id."""
+    return (
+        sa.select(*columns)
+        .select_from(Contribution)
+        .join(ProgressReport, ProgressReport.id == Contribution.report_id)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .where(Task.plan_id.in_(sorted(plan_ids)), *_unanswered(as_of))
+        .order_by(Contribution.id)
     )

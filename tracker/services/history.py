@@ -68,7 +68,8 @@ _STATUS_WORDS: dict[str, Mapping[str, str]] = {
     "progress_reports": {status.value: label for status, label in REPORT_STATUS_LABELS.items()},
     "contributions": {status.value: label for status, label in CONTRIBUTION_STATUS_LABELS.items()},
 }
-_ENTITY_WORDS = {
+#: What each audited table's rows are called, for the history and the templates.
+ENTITY_WORDS = {
     "progress_reports": "填报",
     "contributions": "配合确认",
     "milestones": "节点",
@@ -196,7 +197,7 @@ def _local(text: str, zone: ZoneInfo) -> str:
 
 def _subject(entry: AuditEntry, after: dict[str, Any]) -> str:
     """What the entry is about: "2020年第三季度填报", "督办单 X督〔2020〕7号" …"""
-    word = _ENTITY_WORDS.get(entry.entity, "记录")
+    word = ENTITY_WORDS.get(entry.entity, "记录")
     if entry.entity == "progress_reports" and after.get("period"):
         revision = after.get("revision") or 1
         fix = f"（更正第{revision - 1}次）" if revision > 1 else ""

@@ -38,9 +38,7 @@ from tracker.extensions import db
 from tracker.models import (
     Alert,
     Contribution,
-    ContributionStatus,
     ProgressReport,
-    ReportStatus,
     Task,
     TaskState,
     Unit,
@@ -48,6 +46,7 @@ from tracker.models import (
 from tracker.models._types import utcnow
 from tracker.services.bulk import insert_rows
 from tracker.services.calendar import load_calendar
+from tracker.services.contributions import unanswered_of_plans
 from tracker.services.scan_facts import (
     PlanRules,
     TaskRange,
@@ -299,28 +298,17 @@ def contribution_alerts(plan_ids: set[int], as_of: date) -> list[dict[str, Any]]
     the requests, one for the keys (reads only)."""
     if not plan_ids:
         return []
-    query = (
-        sa.select(
-            Contribution.id,
-            Contribution.due_on,
-            Contribution.unit_id,
-            Unit.name,
-            ProgressReport.period,
-            Task.id,
-            Task.plan_id,
-        )
-        .join(ProgressReport, ProgressReport.id == Contribution.report_id)
-        .join(Task, Task.id == ProgressReport.task_id)
-        .join(Unit, Unit.id == Contribution.unit_id)
-        .where(
-            Task.plan_id.in_(sorted(plan_ids)),
-            Contribution.status == ContributionStatus.REQUESTED,
-            Contribution.due_on.is_not(None),
-            Contribution.due_on < as_of,
-            ProgressReport.status.not_in([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED]),
-        )
-        .order_by(Contribution.id)
-    )
+    query = unanswered_of_plans(
+        as_of,
+        plan_ids,
+        Contribution.id,
+        Contribution.due_on,
+        Contribution.unit_id,
+        Unit.name,
+        ProgressReport.period,
+        Task.id,
+        Task.plan_id,
+    ).join(Unit, Unit.id == Contribution.unit_id)
     rows = [
         {
             "key": f"overdue:contribution{cid}:due{due}",

@@ -6,17 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from tracker import settings as app_settings
+from tracker.services.history import ENTITY_WORDS
 
-ENTITY_LABELS = {
-    "progress_reports": "填报",
-    "contributions": "配合确认",
-    "milestones": "节点",
-    "tasks": "任务",
-    "plans": "实施方案",
-    "evidence": "佐证材料",
-    "instructions": "领导批示",
-    "calendar_days": "工作日历",
-}
+ENTITY_LABELS = ENTITY_WORDS  # one list of what audited rows are called (services.history)
 
 ACTION_LABELS = {
     "create": "新建",

@@ -29,13 +29,12 @@ from tracker.domain.reminders import (
 from tracker.extensions import db
 from tracker.models import (
     Contribution,
-    ContributionStatus,
     Plan,
     ProgressReport,
-    ReportStatus,
     Task,
     Unit,
 )
+from tracker.services.contributions import unanswered_of_plans
 from tracker.services.reminders.facts import plan_rules
 from tracker.services.scan_facts import PlanRules, TaskRow, load_tasks
 from tracker.services.scan_facts import plan_rules as scan_rules
@@ -164,25 +163,15 @@ def _contribution_facts(
     found: dict[int, list[ContributionReminderFact]] = defaultdict(list)
     if not plan_ids:
         return found
-    query = (
-        sa.select(
-            Contribution.id,
-            ProgressReport.task_id,
-            Contribution.unit_id,
-            ProgressReport.period,
-            Contribution.due_on,
-            Task.plan_id,
-        )
-        .join(ProgressReport, ProgressReport.id == Contribution.report_id)
-        .join(Task, Task.id == ProgressReport.task_id)
-        .where(
-            Task.plan_id.in_(sorted(plan_ids)),
-            Contribution.status == ContributionStatus.REQUESTED,
-            Contribution.due_on.is_not(None),
-            Contribution.due_on < as_of,
-            ProgressReport.status.not_in([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED]),
-        )
-        .order_by(Contribution.id)
+    query = unanswered_of_plans(
+        as_of,
+        plan_ids,
+        Contribution.id,
+        ProgressReport.task_id,
+        Contribution.unit_id,
+        ProgressReport.period,
+        Contribution.due_on,
+        Task.plan_id,
     )
     for cid, task_id, unit_id, period, due_on, pid in db.session.execute(query):
         if due_on is None:
