@@ -169,6 +169,34 @@ def end_reads() -> None:
         db.session.commit()
 
 
+def begin_writes(timeout_ms: int | None = None, *, up_front: bool = True) -> None:
+    """Between the read phase and the write phase of a use case that computes everything
+    first (an import): end the transaction the reads ran in (committing what the caller
+    wrote before, if anything) without expiring what they loaded, and begin the one the
+    writes run in, which the unit of work commits — so SQLite's write lock is held only
+    from the first write to that commit.
+
+    ``up_front``: the new transaction takes the write lock at once (:func:`will_write`,
+    waiting up to ``timeout_ms``). Without it, it begins deferred with that lock wait, for
+    a write phase that first stages rows in temporary tables (which lock nothing others
+    wait for) and whose first statement on the database itself is a write
+    (:mod:`tracker.services.plan_staging`).
+
+    Loaded objects are kept as read: the write phase re-checks in SQL what another writer
+    may have changed meanwhile (a staged import confirmed twice, a unit added)."""
+    session = db.session()
+    if session.in_transaction():
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
+    if up_front:
+        will_write(timeout_ms)
+    elif timeout_ms is not None:
+        session.connection(execution_options={SQLITE_BUSY_TIMEOUT: timeout_ms})
+
+
 class TrackerFlask(Flask):
     """Flask whose every view runs in one :func:`unit_of_work`.
 

@@ -13,6 +13,7 @@ from tracker.io.people_sheets import read_unit_rows, read_user_rows
 from tracker.io.table_grid import TableReadError
 from tracker.services import passwords, people_import, unit_admin
 from tracker.services.errors import ServiceError
+from tracker.unit_of_work import JOB_WAIT_MS, begin_writes
 
 units_cli = group("units", help="单位：列表与导入。")
 users_cli = group("users", help="用户：从 Excel 导入。")
@@ -71,12 +72,13 @@ def users_import(path: Path, as_json: bool) -> None:
     current = app_settings.current()
     try:
         rows = read_user_rows(path, app_settings.container_limits())
-        result = people_import.import_users(
+        prepared = people_import.prepare_users(
             rows,
-            None,
             hash_method=current.passwords.hash_method,
             policy=passwords.policy_named(current.accounts.password_profile),
-        )
+        )  # the passwords are hashed before the write lock is taken (issue 18 §1)
+        begin_writes(JOB_WAIT_MS)
+        result = people_import.write_users(prepared, None)
     except (TableReadError, ServiceError) as error:
         fail(str(error))
     _report(result, as_json)

@@ -16,7 +16,8 @@ from tracker.io.tables import ResponsibilityTable, TableReadError
 from tracker.models._types import utcnow
 from tracker.services import plan_revision, plans
 from tracker.services.errors import ServiceError
-from tracker.unit_of_work import will_write
+from tracker.services.plan_rows import compute_plan
+from tracker.unit_of_work import JOB_WAIT_MS, begin_writes
 
 plan_cli = group("plan", help="导入与查看实施方案（责任分工表）。")
 
@@ -57,13 +58,12 @@ def plan_import(
         if into is not None:
             _revise(into, table, as_json)
             return
-        will_write()  # the file is read: now wait for SQLite's write lock, then write
-        summary = plans.import_plan(
-            table,
-            period=_chosen_period(table, period),
-            defaults=app_settings.current().reporting,
-            name=name,
+        chosen = _chosen_period(table, period)
+        rows = compute_plan(
+            table, period=chosen, defaults=app_settings.current().reporting, name=name
         )
+        begin_writes(JOB_WAIT_MS, up_front=False)  # all computed: the writes alone lock
+        summary = plans.store_plan(rows, chosen)
     except TableReadError as error:
         _fail(as_json, error.message, error.file, error.row, error.column, str(error))
     except (ServiceError, ValueError) as error:
@@ -101,8 +101,9 @@ def _chosen_period(table: ResponsibilityTable, period: tuple[int, int] | None) -
 def _revise(plan_id: int, table: ResponsibilityTable, as_json: bool) -> None:
     """Apply ``table`` to plan ``plan_id`` and print the counts."""
     plan = plans.get_plan(plan_id)
-    will_write()
-    counts = plan_revision.apply_revision(plan, table, user=None, now=utcnow()).counts()
+    diff = plan_revision.diff_plan(plan, table)  # computed first, then the writes alone lock
+    begin_writes(JOB_WAIT_MS)
+    counts = plan_revision.apply_revision(plan, table, user=None, now=utcnow(), diff=diff).counts()
     if as_json:
         echo_json(counts)
         return

@@ -17,6 +17,7 @@ from sqlalchemy import inspect as sa_inspect
 from tracker.extensions import db
 from tracker.models import AuditEntry, User
 from tracker.services import handoffs
+from tracker.services.bulk import reserve_ids, table_of
 
 #: Columns never copied into the trail (secrets, bookkeeping).
 _SKIPPED = frozenset(
@@ -116,3 +117,29 @@ def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     ]
+
+
+def record_many(
+    changes: list[tuple[str, object, dict[str, Any] | None, str]], *, user: User | None
+) -> None:
+    """Add one entry per ``(action, record, before, summary)`` of records already flushed
+    (an import's), their state after taken now, with one flush for all — not one each as
+    :func:`record` does. Records whose changes pass work on (reports, contributions …)
+    must go through :func:`record`."""
+    ids = reserve_ids(table_of(AuditEntry), len(changes))  # given ids: the inserts batch
+    entries = [
+        AuditEntry(
+            id=ids[index],
+            user_id=user.id if user is not None else None,
+            task_id=None,
+            entity=sa_inspect(record).mapper.class_.__tablename__,
+            entity_id=getattr(record, "id", None),
+            action=action,
+            summary=summary,
+            before=json.dumps(before, ensure_ascii=False, sort_keys=True) if before else "",
+            after=json.dumps(snapshot(record), ensure_ascii=False, sort_keys=True),
+        )
+        for index, (action, record, before, summary) in enumerate(changes)
+    ]
+    db.session.add_all(entries)
+    db.session.flush()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -86,3 +86,49 @@ def _postgres(
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
+
+
+def reserve_ids(table: sa.Table, count: int) -> list[int]:
+    """``count`` new ids of ``table``'s integer ``id`` column, for rows inserted with
+    :func:`insert_rows` whose children need their ids before they are inserted.
+
+    PostgreSQL: drawn from the column's sequence in one statement (never reused). SQLite:
+    the ids after the largest stored one, which is what SQLite itself would give; call it
+    only inside a write transaction (``BEGIN IMMEDIATE``, :func:`tracker.unit_of_work.
+    begin_writes`), whose lock keeps another writer from taking the same ids."""
+    if count <= 0:
+        return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        sql = sa.text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+        )
+        return list(db.session.scalars(sql, {"table": table.name, "n": count}))
+    last = db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0
+    return list(range(last + 1, last + count + 1))
+
+
+def with_defaults(table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with every column they leave out that has a Python-side default (``utcnow``,
+    ``False`` …) filled in, as the ORM would: :func:`insert_rows`' PostgreSQL statement is
+    plain SQL, which only applies server defaults."""
+    if not rows:
+        return []
+    missing = [
+        column
+        for column in table.columns
+        if column.key not in rows[0] and column.default is not None and not column.primary_key
+    ]
+    filled = []
+    for row in rows:
+        values = dict(row)
+        for column in missing:
+            default = column.default
+            arg = getattr(default, "arg", None)
+            values[column.key] = arg(None) if callable(arg) else arg
+        filled.append(values)
+    return filled
+
+
+def table_of(model: type) -> sa.Table:
+    """The Core table of an ORM model, typed as one."""
+    return cast(sa.Table, model.__table__)  # type: ignore[attr-defined]

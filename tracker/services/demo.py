@@ -26,6 +26,7 @@ from tracker.services import dashboard_states, demo_assessment, indicators, plan
 from tracker.services.contributions import answer_contribution
 from tracker.services.inspections.demo import seed_supervision
 from tracker.services.instructions import write_instruction
+from tracker.services.plan_rows import compute_plan
 from tracker.services.reminders import run_reminders
 from tracker.services.reports import (
     ReportInput,
@@ -35,6 +36,7 @@ from tracker.services.reports import (
     value_unit,
 )
 from tracker.services.users import create_user
+from tracker.unit_of_work import JOB_WAIT_MS, begin_writes
 
 SEED_PLAN = Path(__file__).resolve().parents[2] / "seeds" / "cixi-key-tasks.docx"
 SEED_RUBRIC = Path(__file__).resolve().parents[2] / "seeds" / "national-assessment-rubric.docx"
@@ -51,6 +53,13 @@ Progress = Callable[[str], None]
 
 def _silent(_message: str) -> None:
     """The progress callback when nobody listens."""
+
+
+def _next_chunk() -> None:
+    """Commit what the load wrote so far and begin the next brief write transaction
+    (issue 18 §1: the demo is written in chunks — an account, a task's reports, a step —
+    so a running site's writes never wait long for SQLite's write lock)."""
+    begin_writes(JOB_WAIT_MS)
 
 
 @dataclass
@@ -95,28 +104,36 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
         return result
     say(f"导入实施方案：{SEED_PLAN.name}……")
     table = plans.read_table(SEED_PLAN)
-    summary = plans.import_plan(
-        table, period=PLAN_PERIOD, defaults=settings.reporting, name=PLAN_NAME
-    )
+    rows = compute_plan(table, period=PLAN_PERIOD, defaults=settings.reporting, name=PLAN_NAME)
+    begin_writes(JOB_WAIT_MS, up_front=False)  # as `plan import` does: computed, then written
+    summary = plans.store_plan(rows, PLAN_PERIOD)
     say(f"已导入 {summary.tasks} 项任务、{summary.units} 个单位。")
+    _next_chunk()
     plan = db.session.get(Plan, summary.plan_id)
     assert plan is not None
     say("创建演示账号……")
     _create_accounts(plan, settings.passwords.hash_method, say)
     result = DemoResult(plan_id=plan.id)
+    _next_chunk()
     say(f"生成填报（{DEMO_PERIODS[0]}—{DEMO_PERIODS[-1]}）……")
     result.reports = _create_reports(plan, today, say)
+    _next_chunk()
     say(f"扫描滞后情况（截至 {today.isoformat()}）……")
     scanned = scan.run_scan(today, plan.id, lag=settings.lag)
     result.alerts = scanned.alerts_created
     _write_instructions(scanned.statuses)
+    _next_chunk()
     say("生成今日催办提醒……")
     result.digests = len(run_reminders(today, settings).digests)
+    _next_chunk()
     say(f"导入考核指标体系：{SEED_RUBRIC.name}……")
     rubric = indicators.import_indicators(indicators.read_table(SEED_RUBRIC), create_units=False)
     demo_assessment.assess_plan_units(rubric.set_id, plan.id)
+    _next_chunk()
     seed_supervision(plan, today, settings)  # issue 15: 督查、问题清单、销号
+    _next_chunk()
     scan.run_scan(today, plan.id, lag=settings.lag)  # today's states again: a task was closed
+    _next_chunk()
     dashboard_states.backfill_plan(plan, today, lag=settings.lag)  # issue 13: trend, ranks
     result.accounts = _describe_accounts()
     return result
@@ -176,6 +193,7 @@ def _create_accounts(plan: Plan, hash_method: str, say: Progress) -> None:
                 hash_method=hash_method,
             )
             reporter.is_unit_head = True
+            _next_chunk()  # one password hash per chunk
         if number % PROGRESS_EVERY == 0 or number == len(units):
             say(f"  账号：{number}/{len(units)} 个单位")
 
@@ -197,6 +215,7 @@ def _create_reports(plan: Plan, today: date, say: Progress) -> int:
     tasks = list(plan.tasks)
     for number, task in enumerate(tasks, start=1):
         count += _create_task_reports(task, plan, today, calendar, office, rng)
+        _next_chunk()
         if number % PROGRESS_EVERY == 0 or number == len(tasks):
             say(f"  填报：{number}/{len(tasks)} 项任务，已写 {count} 份")
     db.session.flush()

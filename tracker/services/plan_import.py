@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from config.settings import ReportingDefaults
 from tracker.domain.milestones import MilestoneSpec
@@ -30,7 +31,9 @@ from tracker.models import ImportColumnChoice, Plan, PlanImport, User
 from tracker.models._types import utcnow
 from tracker.services import plan_revision, plans
 from tracker.services.errors import Conflict, NotFound, ServiceError
+from tracker.services.plan_rows import compute_plan
 from tracker.services.units import UnitDirectory
+from tracker.unit_of_work import begin_writes
 
 SUFFIXES = (".docx", ".xlsx")
 #: Unconfirmed uploads older than this are dropped when the next one is staged.
@@ -323,31 +326,49 @@ def confirm(
     now: datetime,
 ) -> plans.ImportSummary | plan_revision.PlanDiff:
     """Apply the staged import: a new plan (its summary) or the revision of
-    ``staged.plan_id`` (the diff applied). All or nothing: the caller's unit of work
-    commits or rolls back. Refuses an import already applied (:class:`Conflict`) and a
-    table that cannot be read. Flushes."""
+    ``staged.plan_id`` (the diff applied). All or nothing, and brief for SQLite's write
+    lock (issue 18 §1): the table is read, checked and every row computed first, reading
+    only; then :func:`~tracker.unit_of_work.begin_writes` ends those reads and the writes
+    run in a savepoint of the transaction the caller's unit of work commits. Refuses an
+    import already applied (:class:`Conflict`, also when another request applied it
+    meanwhile) and a table that cannot be read, with nothing written. Call it outside
+    :func:`~tracker.unit_of_work.attempt` (it ends the transaction it was called in)."""
     if staged.confirmed_at is not None:
         raise Conflict("此文件已经导入，不能重复导入")
     try:
         table = read_staged(staged, limits)
     except TableReadError as error:
         raise ServiceError(str(error), field="file") from error
-    result: plans.ImportSummary | plan_revision.PlanDiff
     if staged.plan_id is not None:
-        result = plan_revision.apply_revision(
-            plans.get_plan(staged.plan_id), table, user=user, now=now
-        )
-        staged.result_plan_id = staged.plan_id
-    else:
-        period = answer.period or _period(table, None)[0]
-        if period is None or not (2000 <= period[0] <= period[1] <= 2100):
-            raise ServiceError("请填写实施期限，如 2019-2025", field="period")
-        summary = plans.import_plan(table, period=period, defaults=defaults, name=answer.name)
-        staged.result_plan_id = summary.plan_id
-        result = summary
-    staged.confirmed_at = now
-    db.session.flush()
-    return result
+        plan = plans.get_plan(staged.plan_id)
+        diff = plan_revision.diff_plan(plan, table)
+        begin_writes()
+        with db.session.begin_nested():
+            _mark_confirmed(staged, staged.plan_id, now)
+            return plan_revision.apply_revision(plan, table, user=user, now=now, diff=diff)
+    period = answer.period or _period(table, None)[0]
+    if period is None or not (2000 <= period[0] <= period[1] <= 2100):
+        raise ServiceError("请填写实施期限，如 2019-2025", field="period")
+    rows = compute_plan(table, period=period, defaults=defaults, name=answer.name)
+    begin_writes(up_front=False)  # the rows are staged first, locking nothing
+    with db.session.begin_nested():
+        summary = plans.store_plan(rows, period)
+        _mark_confirmed(staged, summary.plan_id, now)
+    return summary
+
+
+def _mark_confirmed(staged: PlanImport, plan_id: int, now: datetime) -> None:
+    """Record the import as applied, unless another request did meanwhile (Conflict)."""
+    done = db.session.execute(
+        sa.update(PlanImport)
+        .where(PlanImport.id == staged.id, PlanImport.confirmed_at.is_(None))
+        .values(confirmed_at=now, result_plan_id=plan_id)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("此文件已经导入，不能重复导入")
+    set_committed_value(staged, "confirmed_at", now)  # as stored: nothing more to flush
+    set_committed_value(staged, "result_plan_id", plan_id)
 
 
 def _unit_json(match: UnitMatch) -> dict[str, str]:

@@ -190,16 +190,24 @@ def _compare(task: Task, row: PlanRow, units: UnitDirectory) -> TaskChange:
 
 
 def apply_revision(
-    plan: Plan, table: ResponsibilityTable, *, user: User | None, now: datetime
+    plan: Plan,
+    table: ResponsibilityTable,
+    *,
+    user: User | None,
+    now: datetime,
+    diff: PlanDiff | None = None,
 ) -> PlanDiff:
     """Apply ``table`` to ``plan``: kept tasks are updated in place (their reports,
     contributions and history stay), new rows become tasks, tasks no row matches are
-    archived; positions follow the revised table. Returns the diff applied. Flushes."""
-    diff = diff_plan(plan, table)
+    archived; positions follow the revised table. ``diff`` is :func:`diff_plan`'s, when
+    the caller computed it before its write phase. Returns the diff applied. Flushes: the
+    new tasks once together, not one by one."""
+    diff = diff if diff is not None else diff_plan(plan, table)
     units = UnitDirectory()
     groups = _Groups(plan)
     by_id = {task.id: task for task in tasks_in_force(plan)}
     changed = {change.task_id: change for change in diff.changes if change.kind == "changed"}
+    added: list[Task] = []
     for index, row in enumerate(table.rows):
         task_id = diff.pairs.get(index)
         if task_id is None:
@@ -207,14 +215,16 @@ def apply_revision(
             task.plan = plan
             groups.measure(row).tasks.append(task)
             _link(task, row, units)
-            db.session.flush()
-            audit.record("create", task, user=user, task_id=task.id, summary="方案修订：新增任务")
+            added.append(task)
             continue
         task = by_id[task_id]
         task.position, task.source_row = index + 1, row.row_number
         change = changed.get(task_id)
         if change is not None:
             _update(task, row, change, groups, units, user=user, now=now)
+    db.session.flush()
+    for task in added:
+        audit.record("create", task, user=user, task_id=task.id, summary="方案修订：新增任务")
     for change in diff.changes:
         if change.kind == "removed" and change.task_id is not None:
             task = by_id[change.task_id]

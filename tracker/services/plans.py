@@ -25,6 +25,7 @@ from tracker.models import Category, ImportColumnChoice, Measure, Milestone, Pla
 from tracker.services import bases
 from tracker.services import calendar as calendar_service
 from tracker.services.errors import NotFound, ServiceError
+from tracker.services.plan_rows import PlanRows, compute_plan, write_plan
 from tracker.services.units import UnitDirectory
 
 DEFAULT_LIMITS = ContainerLimits()
@@ -125,56 +126,29 @@ def import_plan(
     its report due days and overdue grace start as ``defaults`` says.
 
     Schedules the grammar cannot read with confidence are kept with ``needs_review`` and
-    the reasons. Flushes; the caller commits, or rolls back to leave the database as it was.
+    the reasons. Computes every row first (:func:`~tracker.services.plan_rows.compute_plan`),
+    then writes them in a few bulk statements (:func:`store_plan`); a caller that must hold
+    SQLite's write lock briefly calls the two itself with
+    :func:`tracker.unit_of_work.begin_writes` between. Flushes; the caller commits, or rolls
+    back to leave the database as it was.
     """
-    units = UnitDirectory()
-    plan = Plan(
-        name=(name or plan_name(table)).strip(),
-        title=table.title,
-        first_year=period[0],
-        last_year=period[1],
-        source_filename=table.source,
-        report_due_workdays=defaults.report_due_workdays,
-        overdue_grace_workdays=defaults.overdue_grace_workdays,
-    )
-    db.session.add(plan)
-    categories: dict[str, Category] = {}
-    measures: dict[tuple[str, str], Measure] = {}
-    touched_units: set[str] = set()
-    milestone_count = 0
-    review_count = 0
-    for position, row in enumerate(table.rows, start=1):
-        category = categories.get(row.category)
-        if category is None:
-            category = Category(position=len(categories) + 1, name=row.category or "未分类")
-            categories[row.category] = category
-            plan.categories.append(category)
-        measure = measures.get((row.category, row.measure))
-        if measure is None:
-            measure = Measure(position=len(category.measures) + 1, name=row.measure or "未分组")
-            measures[(row.category, row.measure)] = measure
-            category.measures.append(measure)
-        task = task_from_row(row, position, period)
-        task.plan = plan
-        measure.tasks.append(task)
-        for role, names in (
-            (UnitRole.LEAD, row.lead_units),
-            (UnitRole.COOPERATING, row.cooperating_units),
-        ):
-            link_units(task, role, names, units)
-            touched_units.update(unit.name for unit in names)
-        milestone_count += len(task.milestones)
-        review_count += int(task.needs_review)
-    db.session.flush()
+    rows = compute_plan(table, period=period, defaults=defaults, name=name)
+    return store_plan(rows, period)
+
+
+def store_plan(rows: PlanRows, period: tuple[int, int]) -> ImportSummary:
+    """Write a computed plan (:func:`~tracker.services.plan_rows.write_plan`) and the
+    working-day calendar of its years; its summary. The write phase of an import."""
+    plan_id = write_plan(rows)
     _store_calendar_for(period)
     return ImportSummary(
-        plan_id=plan.id,
-        categories=len(categories),
-        measures=len(measures),
-        tasks=len(table.rows),
-        units=len(touched_units),
-        milestones=milestone_count,
-        needs_review=review_count,
+        plan_id=plan_id,
+        categories=len(rows.categories),
+        measures=len(rows.measures),
+        tasks=len(rows.tasks),
+        units=len(rows.touched_units),
+        milestones=len(rows.milestones),
+        needs_review=rows.needs_review,
     )
 
 

@@ -17,6 +17,7 @@ from tracker.models import PlanImport
 from tracker.models._types import utcnow
 from tracker.services import plan_import, plan_revision, plans
 from tracker.services.plan_import import Confirmation
+from tracker.unit_of_work import writes_late
 from tracker.web.api import bp
 from tracker.web.api.auth import api_user, require_api
 from tracker.web.api.errors import ApiError
@@ -176,6 +177,7 @@ def choose_plan_columns(import_id: int, json: ColumnChoiceBody) -> PlanPreview:
 
 
 @bp.post("/plans/imports/<int:import_id>/confirm")
+@writes_late  # the table is read and computed before the write lock is taken (issue 18 §1)
 @spec.validate(resp=answers(ImportDone, 400, 403, 404, 409, 415, 422))
 def confirm_plan_import(import_id: int, json: ConfirmBody) -> ImportDone:
     """确认导入（全部保存或全部不保存）

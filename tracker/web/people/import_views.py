@@ -20,13 +20,14 @@ from werkzeug.datastructures import FileStorage
 
 from tracker import settings as app_settings
 from tracker.domain.policy import Action
+from tracker.extensions import db
 from tracker.io.people_sheets import UnitRow, UserRow, read_unit_rows, read_user_rows
 from tracker.io.table_grid import TableReadError
 from tracker.models._types import MAX_ID
 from tracker.services import people_import
 from tracker.services.errors import ServiceError
 from tracker.services.people_import import ImportResult
-from tracker.unit_of_work import attempt
+from tracker.unit_of_work import attempt, begin_writes, writes_late
 from tracker.web.access import require
 from tracker.web.auth import sessions
 from tracker.web.people.blueprint import bp
@@ -100,6 +101,7 @@ def import_units() -> str:
 
 
 @bp.route("/users/import", methods=["GET", "POST"])
+@writes_late  # computed (passwords hashed) before the write lock is taken (issue 18 §1)
 @login_required
 def import_users() -> str:
     """Upload a list of users → preview → confirm (one-time passwords shown once)."""
@@ -120,11 +122,13 @@ def _import_page(
     template = f"people/import_{what}.html"
     if confirm.payload.data and confirm.validate_on_submit():
         kind = confirm.kind.data or ""
-        outcome = attempt(lambda: apply(_rows(adapter, confirm.payload.data or ""), kind))
-        if outcome.value is not None:
+        try:  # each apply is all or nothing itself (a savepoint)
+            done = apply(_rows(adapter, confirm.payload.data or ""), kind)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
             flash("导入完成。", "success")
-            return render_template(template, form=upload, result=outcome.value, done=True)
-        flash(outcome.error.message if outcome.error else "导入失败", "error")
+            return render_template(template, form=upload, result=done, done=True)
     elif upload.validate_on_submit():
         kind = upload.kind.data or ""
         read = attempt(lambda: _read_and_preview(upload, reader, preview, kind))
@@ -152,7 +156,11 @@ def _preview_units(rows: list[UnitRow], kind: str) -> ImportResult:
 
 
 def _apply_units(rows: list[UnitRow], kind: str) -> ImportResult:
-    return people_import.import_units(rows, kind or None, current_user)
+    outcome = attempt(lambda: people_import.import_units(rows, kind or None, current_user))
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.value is not None
+    return outcome.value
 
 
 def _preview_users(rows: list[UserRow], _kind: str) -> ImportResult:
@@ -161,9 +169,9 @@ def _preview_users(rows: list[UserRow], _kind: str) -> ImportResult:
 
 def _apply_users(rows: list[UserRow], _kind: str) -> ImportResult:
     current = app_settings.current()
-    return people_import.import_users(
-        rows,
-        current_user,
-        hash_method=current.passwords.hash_method,
-        policy=sessions.password_policy(),
-    )
+    prepared = people_import.prepare_users(
+        rows, hash_method=current.passwords.hash_method, policy=sessions.password_policy()
+    )  # the passwords are hashed before the write lock is taken (issue 18 §1)
+    begin_writes()
+    with db.session.begin_nested():
+        return people_import.write_users(prepared, current_user)

@@ -16,9 +16,12 @@ from tracker.io.responsibility_header import known_role
 from tracker.models import Plan, PlanImport
 from tracker.models._types import utcnow
 from tracker.services import plan_import, plan_revision, plans
+from tracker.services.errors import ServiceError
 from tracker.services.plan_import import Confirmation
+from tracker.unit_of_work import writes_late
 from tracker.web.access import require
 from tracker.web.actions import submit
+from tracker.web.forms import show_service_error
 from tracker.web.plans.forms import ColumnsForm, ConfirmForm, PlanUploadForm
 
 bp = Blueprint("plans", __name__)
@@ -83,6 +86,7 @@ def choose_columns(import_id: int) -> str | Response:
 
 
 @bp.route("/plans/imports/<int:import_id>/confirm", methods=["POST"])
+@writes_late  # the table is read and computed before the write lock is taken (issue 18 §1)
 @login_required
 def confirm(import_id: int) -> str | Response:
     """Store the previewed plan (or apply the revision), all or nothing."""
@@ -91,9 +95,12 @@ def confirm(import_id: int) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         answer = Confirmation(name=form.name.data or None, period=form.period_value())
-        outcome = submit(form, lambda: _confirm(staged, answer))
-        if outcome.ok and staged.result_plan_id is not None:
-            flash(_done(outcome.value), "success")
+        try:  # not in a savepoint (submit): confirm ends its reads' transaction itself
+            done = _confirm(staged, answer)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            flash(_done(done), "success")
             return redirect(url_for("ledger.plan_ledger", plan_id=staged.result_plan_id))
     return _preview_page(staged, form, ColumnsForm())
 
