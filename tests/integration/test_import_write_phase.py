@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from scripts.bench_imports import LockWatch, plan_sheet, users_sheet, watched
 from tests.paths import SEEDS
@@ -152,3 +152,64 @@ def test_a_users_import_hashes_before_it_writes_and_writes_in_few_statements(
     assert len(many.spans) == 1
     assert many.statements[0] <= few.statements[0] + 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 30
+
+
+def test_the_delivery_job_sends_with_no_transaction_open(
+    app_ctx: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.integration.test_channels import _digest
+    from tracker import settings as app_settings
+    from tracker.jobs.deliver import deliver_now
+    from tracker.services import channels
+
+    settings = app_settings.current().channels
+    channels.create_deliveries(_digest(), settings, now=datetime(2020, 11, 20, tzinfo=UTC))
+    db.session.commit()
+    seen: list[tuple[bool, bool]] = []
+    send = channels._send
+
+    def sending(claim: channels.Outgoing, channel: channels.Channel | None) -> channels.Result:
+        seen.append((db.session().in_transaction(), _another_can_write()))
+        return send(claim, channel)
+
+    monkeypatch.setattr(channels, "_send", sending)
+    summary = deliver_now(settings)
+
+    assert summary.sent == 1
+    assert seen == [(False, True)], "nothing held while a channel talks to the network"
+
+
+def _another_can_write() -> bool:
+    """On SQLite: another connection takes the write lock at once; elsewhere True."""
+    if db.engine.dialect.name != "sqlite":
+        return True
+    other = sqlite3.connect(db.engine.url.database or "", timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+    return True
+
+
+def test_confirming_through_the_page_writes_in_one_brief_transaction(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    from tests.functional.test_plan_import_web import confirm, office, upload
+
+    office(app, client)
+    seed_path = tmp_path / "cixi-x5.xlsx"
+    with app.app_context():
+        plan_sheet(285, seed_path, plans.read_table(CIXI))
+        preview = upload(client, seed_path)
+        assert client.get(preview).status_code == 200
+        with watched(db.engine) as watch:
+            confirm(client, preview, name="五倍的慈溪方案", period="2019-2025")
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Task)) == 285
+
+    writes = [n for n in watch.statements if n > 2]  # the login's time is a brief write too
+    assert len(writes) == 1 and writes[0] <= 45, watch.statements

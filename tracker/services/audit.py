@@ -130,16 +130,31 @@ def record_many(
     entries = [
         AuditEntry(
             id=ids[index],
-            user_id=user.id if user is not None else None,
-            task_id=None,
-            entity=sa_inspect(record).mapper.class_.__tablename__,
-            entity_id=getattr(record, "id", None),
-            action=action,
-            summary=summary,
-            before=json.dumps(before, ensure_ascii=False, sort_keys=True) if before else "",
-            after=json.dumps(snapshot(record), ensure_ascii=False, sort_keys=True),
+            **entry_values(action, record, user=user, before=before, summary=summary),
         )
         for index, (action, record, before, summary) in enumerate(changes)
     ]
     db.session.add_all(entries)
     db.session.flush()
+
+
+def entry_values(
+    action: str,
+    record: object,
+    *,
+    user: User | None,
+    before: dict[str, Any] | None,
+    summary: str,
+) -> dict[str, Any]:
+    """The columns of an entry (no id) for ``action`` on ``record`` as it is now, for a
+    caller that inserts many at once."""
+    return {
+        "user_id": user.id if user is not None else None,
+        "task_id": None,
+        "entity": sa_inspect(record).mapper.class_.__tablename__,
+        "entity_id": getattr(record, "id", None),
+        "action": action,
+        "summary": summary,
+        "before": json.dumps(before, ensure_ascii=False, sort_keys=True) if before else "",
+        "after": json.dumps(snapshot(record), ensure_ascii=False, sort_keys=True),
+    }

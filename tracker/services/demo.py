@@ -36,7 +36,7 @@ from tracker.services.reports import (
     value_unit,
 )
 from tracker.services.users import create_user
-from tracker.unit_of_work import JOB_WAIT_MS, begin_writes
+from tracker.unit_of_work import JOB_WAIT_MS, begin_writes, end_reads
 
 SEED_PLAN = Path(__file__).resolve().parents[2] / "seeds" / "cixi-key-tasks.docx"
 SEED_RUBRIC = Path(__file__).resolve().parents[2] / "seeds" / "national-assessment-rubric.docx"
@@ -102,8 +102,10 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
         result = DemoResult(plan_id=existing.id, already_loaded=True)
         result.accounts = _describe_accounts()
         return result
+    end_reads()  # the calendar is stored; the seed files are read and computed unlocked
     say(f"导入实施方案：{SEED_PLAN.name}……")
     table = plans.read_table(SEED_PLAN)
+    rubric_table = indicators.read_table(SEED_RUBRIC)
     rows = compute_plan(table, period=PLAN_PERIOD, defaults=settings.reporting, name=PLAN_NAME)
     begin_writes(JOB_WAIT_MS, up_front=False)  # as `plan import` does: computed, then written
     summary = plans.store_plan(rows, PLAN_PERIOD)
@@ -127,7 +129,7 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
     result.digests = len(run_reminders(today, settings).digests)
     _next_chunk()
     say(f"导入考核指标体系：{SEED_RUBRIC.name}……")
-    rubric = indicators.import_indicators(indicators.read_table(SEED_RUBRIC), create_units=False)
+    rubric = indicators.import_indicators(rubric_table, create_units=False)
     demo_assessment.assess_plan_units(rubric.set_id, plan.id)
     _next_chunk()
     seed_supervision(plan, today, settings)  # issue 15: 督查、问题清单、销号

@@ -17,7 +17,7 @@ from tracker.domain.passwords import PasswordPolicy
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.io.people_sheets import UnitRow, UserRow
-from tracker.models import Unit, UnitAlias, User
+from tracker.models import AuditEntry, Unit, UnitAlias, User
 from tracker.services import audit
 from tracker.services.bulk import insert_rows, reserve_ids, table_of, with_defaults
 from tracker.services.errors import ServiceError
@@ -257,7 +257,7 @@ def import_users(
     :func:`prepare_users` and :func:`write_users` in the caller's transaction; a caller
     that must hold SQLite's write lock briefly calls them itself with
     :func:`tracker.unit_of_work.begin_writes` between."""
-    return write_users(prepare_users(rows, hash_method=hash_method, policy=policy), by)
+    return write_users(prepare_users(rows, hash_method=hash_method, policy=policy, by=by), by)
 
 
 @dataclass(slots=True)
@@ -269,10 +269,12 @@ class PreparedUsers:
     result: ImportResult
     new: list[tuple[UserInput, str]] = field(default_factory=list)
     updates: list[tuple[User, UserInput]] = field(default_factory=list)
+    guess: tuple[int, int] = (0, 0)  # the largest user and audit entry ids when prepared
+    rows: tuple[list[dict[str, object]], list[dict[str, object]]] | None = None
 
 
 def prepare_users(
-    rows: list[UserRow], *, hash_method: str, policy: PasswordPolicy
+    rows: list[UserRow], *, hash_method: str, policy: PasswordPolicy, by: User | None = None
 ) -> PreparedUsers:
     """Everything importing ``rows`` needs, computed (passwords made and hashed) and
     checked: raises ServiceError naming the row and column of a bad row. Reads only."""
@@ -296,16 +298,50 @@ def prepare_users(
         require_acceptable(policy, password)
         result.passwords[row.username] = password
         prepared.new.append((data, generate_password_hash(password, method=hash_method)))
+    if db.session.get_bind().dialect.name == "sqlite":  # ids guessed: checked when written
+        prepared.guess = (_largest(table_of(User)), _largest(table_of(AuditEntry)))
+        first = prepared.guess[0] + 1
+        ids = list(range(first, first + len(prepared.new)))
+        prepared.rows = _new_rows(prepared, ids, by, prepared.guess[1])
     return prepared
 
 
 def write_users(prepared: PreparedUsers, by: User | None) -> ImportResult:
-    """Store a prepared users import: the new accounts and the changes in one flush, their
-    audit entries in another (the statements do not grow with the rows one by one).
-    Flushes; the caller commits."""
+    """Store a prepared users import: the new accounts with one statement and their audit
+    entries with another (users and units point at each other, so the ORM would insert
+    them one by one), then the changes of known users. On SQLite the rows were built with
+    ids guessed while preparing, kept when no account or entry was added since (checked
+    under the write lock). Flushes; the caller commits."""
+    users, entries = table_of(User), table_of(AuditEntry)
+    guess = (_largest(users), _largest(entries))
+    rows = prepared.rows
+    if rows is None or guess != prepared.guess or db.session.get_bind().dialect.name != "sqlite":
+        rows = _new_rows(prepared, reserve_ids(users, len(prepared.new)), by, guess[1])
+    insert_rows(users, rows[0], conflict=("id",))
+    insert_rows(entries, rows[1], conflict=("id",))
+    changes = []
+    for user, data in prepared.updates:
+        before = audit.snapshot(user)
+        user.role = data.role
+        user.unit_id = data.unit_id if data.role is Role.UNIT else None
+        user.display_name = data.display_name or user.display_name
+        user.email = data.email or user.email
+        changes.append((user, before))
+    db.session.flush()
+    audit.record_many(
+        [("update", user, before, f"导入用户：{user.username}") for user, before in changes],
+        user=by,
+    )
+    return prepared.result
+
+
+def _new_rows(
+    prepared: PreparedUsers, ids: list[int], by: User | None, last_entry: int
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The new accounts' rows (with ``ids``) and their audit entries' (ids after
+    ``last_entry``; on PostgreSQL drawn from the sequence)."""
     now = datetime.now(UTC)
-    ids = reserve_ids(table_of(User), len(prepared.new))
-    values = with_defaults(
+    users = with_defaults(
         table_of(User),
         [
             {
@@ -323,21 +359,23 @@ def write_users(prepared: PreparedUsers, by: User | None) -> ImportResult:
             for index, (data, password_hash) in enumerate(prepared.new)
         ],
     )
-    # one statement (users and units point at each other: the ORM would insert one by one)
-    insert_rows(table_of(User), values, conflict=("id",))
-    created = [User(**row) for row in values]  # as stored, for the audit entries
-    changes = []
-    for user, data in prepared.updates:
-        before = audit.snapshot(user)
-        user.role = data.role
-        user.unit_id = data.unit_id if data.role is Role.UNIT else None
-        user.display_name = data.display_name or user.display_name
-        user.email = data.email or user.email
-        changes.append((user, before))
-    db.session.flush()
-    audit.record_many(
-        [("create", user, None, f"新增用户：{user.username}") for user in created]
-        + [("update", user, before, f"导入用户：{user.username}") for user, before in changes],
-        user=by,
+    entry_ids = (
+        list(range(last_entry + 1, last_entry + len(users) + 1))
+        if db.session.get_bind().dialect.name == "sqlite"
+        else reserve_ids(table_of(AuditEntry), len(users))
     )
-    return prepared.result
+    entries = with_defaults(
+        table_of(AuditEntry),
+        [
+            audit.entry_values(
+                "create", User(**row), user=by, before=None, summary=f"新增用户：{row['username']}"
+            )
+            | {"id": entry_id}
+            for row, entry_id in zip(users, entry_ids, strict=True)
+        ],
+    )
+    return users, entries
+
+
+def _largest(table: sa.Table) -> int:
+    return int(db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0)

@@ -170,7 +170,10 @@ def _preview_users(rows: list[UserRow], _kind: str) -> ImportResult:
 def _apply_users(rows: list[UserRow], _kind: str) -> ImportResult:
     current = app_settings.current()
     prepared = people_import.prepare_users(
-        rows, hash_method=current.passwords.hash_method, policy=sessions.password_policy()
+        rows,
+        hash_method=current.passwords.hash_method,
+        policy=sessions.password_policy(),
+        by=current_user,
     )  # the passwords are hashed before the write lock is taken (issue 18 §1)
     begin_writes()
     with db.session.begin_nested():
