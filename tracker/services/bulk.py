@@ -103,8 +103,13 @@ def reserve_ids(table: sa.Table, count: int) -> list[int]:
             "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
         )
         return list(db.session.scalars(sql, {"table": table.name, "n": count}))
-    last = db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0
+    last = largest_id(table)
     return list(range(last + 1, last + count + 1))
+
+
+def largest_id(table: sa.Table) -> int:
+    """The largest ``id`` stored in ``table`` (0 when it is empty)."""
+    return int(db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0)
 
 
 def with_defaults(table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -52,8 +53,18 @@ def sync_from_library(years: range | list[int] | None = None) -> int:
     return added
 
 
-def _exceptions_of_year(year: int) -> list[tuple[date, bool, str]]:
-    """Days of ``year`` that break the Monday–Friday rule, per chinesecalendar."""
+def prepare_library(years: range | list[int] | None = None) -> None:
+    """Work out the library's days of ``years`` (default: every year it knows) ahead of a
+    write phase that stores them (:func:`sync_from_library`), so that the write lock is not
+    held while the days of twenty years are looked at one by one. Reads nothing."""
+    for year in library_years() if years is None else years:
+        _exceptions_of_year(year)
+
+
+@functools.cache
+def _exceptions_of_year(year: int) -> tuple[tuple[date, bool, str], ...]:
+    """Days of ``year`` that break the Monday–Friday rule, per chinesecalendar (cached:
+    the installed library does not change)."""
     found = []
     day = date(year, 1, 1)
     while day.year == year:
@@ -64,7 +75,7 @@ def _exceptions_of_year(year: int) -> list[tuple[date, bool, str]]:
         elif not is_holiday and weekend:
             found.append((day, True, f"{_holiday_name(name)}调休上班"))
         day += timedelta(days=1)
-    return found
+    return tuple(found)
 
 
 _NAMES = {

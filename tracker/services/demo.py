@@ -95,6 +95,8 @@ def load_demo(today: date, settings: Settings, progress: Progress | None = None)
     """
     say = progress or _silent
     say("同步节假日日历……")
+    calendar_service.prepare_library()  # worked out before the write lock is taken
+    begin_writes(JOB_WAIT_MS)
     calendar_service.sync_from_library()
     existing = db.session.scalar(sa.select(Plan).where(Plan.name == PLAN_NAME))
     if existing is not None:
@@ -179,6 +181,7 @@ def _create_accounts(plan: Plan, hash_method: str, say: Progress) -> None:
                 email=f"{username}@example.org",
                 hash_method=hash_method,
             )
+            _next_chunk()  # one password hash per chunk
     leader = db.session.scalars(sa.select(User).where(User.username == "leader")).one()
     units = list(db.session.scalars(sa.select(Unit).order_by(Unit.id)))
     for number, unit in enumerate(units, start=1):

@@ -19,7 +19,13 @@ from tracker.extensions import db
 from tracker.io.people_sheets import UnitRow, UserRow
 from tracker.models import AuditEntry, Unit, UnitAlias, User
 from tracker.services import audit
-from tracker.services.bulk import insert_rows, reserve_ids, table_of, with_defaults
+from tracker.services.bulk import (
+    insert_rows,
+    largest_id,
+    reserve_ids,
+    table_of,
+    with_defaults,
+)
 from tracker.services.errors import ServiceError
 from tracker.services.passwords import require_acceptable
 from tracker.services.unit_admin import KIND_LABELS, kind_of
@@ -299,7 +305,7 @@ def prepare_users(
         result.passwords[row.username] = password
         prepared.new.append((data, generate_password_hash(password, method=hash_method)))
     if db.session.get_bind().dialect.name == "sqlite":  # ids guessed: checked when written
-        prepared.guess = (_largest(table_of(User)), _largest(table_of(AuditEntry)))
+        prepared.guess = (largest_id(table_of(User)), largest_id(table_of(AuditEntry)))
         first = prepared.guess[0] + 1
         ids = list(range(first, first + len(prepared.new)))
         prepared.rows = _new_rows(prepared, ids, by, prepared.guess[1])
@@ -313,7 +319,7 @@ def write_users(prepared: PreparedUsers, by: User | None) -> ImportResult:
     ids guessed while preparing, kept when no account or entry was added since (checked
     under the write lock). Flushes; the caller commits."""
     users, entries = table_of(User), table_of(AuditEntry)
-    guess = (_largest(users), _largest(entries))
+    guess = (largest_id(users), largest_id(entries))
     rows = prepared.rows
     if rows is None or guess != prepared.guess or db.session.get_bind().dialect.name != "sqlite":
         rows = _new_rows(prepared, reserve_ids(users, len(prepared.new)), by, guess[1])
@@ -375,7 +381,3 @@ def _new_rows(
         ],
     )
     return users, entries
-
-
-def _largest(table: sa.Table) -> int:
-    return int(db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0)

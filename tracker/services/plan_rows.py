@@ -25,6 +25,7 @@ from tracker.domain.units import UnitName
 from tracker.extensions import db
 from tracker.io.tables import ResponsibilityTable
 from tracker.models import Category, Measure, Milestone, Plan, Task, TaskUnit, Unit, UnitAlias
+from tracker.services import calendar as calendar_service
 from tracker.services.bulk import insert_rows, reserve_ids, table_of, with_defaults
 from tracker.services.units import UnitDirectory
 
@@ -71,6 +72,8 @@ def compute_plan(
         overdue_grace_workdays=defaults.overdue_grace_workdays,
     )
     rows = PlanRows(plan=_values(plan))
+    known = calendar_service.library_years()  # its days are stored with the plan: look now
+    calendar_service.prepare_library([y for y in range(period[0], period[1] + 2) if y in known])
     units = UnitDirectory()
     categories: dict[str, int] = {}
     measures: dict[tuple[str, str], int] = {}

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.models import Category, Measure, Milestone, Plan, Task, TaskUnit
-from tracker.services.bulk import insert_rows, table_of, with_defaults
+from tracker.services.bulk import insert_rows, largest_id, table_of, with_defaults
 from tracker.services.plan_rows import PlanRows, Row, write_units
 
 #: A staged link's unit: known when computed, else added since, by name or alias.
@@ -57,7 +57,7 @@ def write_staged(rows: PlanRows) -> int:
     )  # the first write: SQLite's write lock is held from here to the commit
     write_units(rows)
     bases = {
-        name: _largest(table_of(model))
+        name: largest_id(table_of(model))
         for name, model in (
             ("category", Category),
             ("measure", Measure),
@@ -156,7 +156,3 @@ def _copy(table: sa.Table, computed: dict[str, str]) -> None:
             f"SELECT {', '.join(values)} FROM temp.{staged} s ORDER BY s._local"
         )
     )
-
-
-def _largest(table: sa.Table) -> int:
-    return int(db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0)
