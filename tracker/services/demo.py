@@ -220,7 +220,6 @@ def _create_reports(plan: Plan, today: date, say: Progress) -> int:
     tasks = list(plan.tasks)
     for number, task in enumerate(tasks, start=1):
         count += _create_task_reports(task, plan, today, calendar, office, rng)
-        _next_chunk()
         if number % PROGRESS_EVERY == 0 or number == len(tasks):
             say(f"  填报：{number}/{len(tasks)} 项任务，已写 {count} 份")
     db.session.flush()
@@ -263,6 +262,7 @@ def _create_task_reports(
         if not pending:
             review_report(report, office, True, "", calendar.add_workdays(submitted_on, 2))
         count += 1
+        _next_chunk()  # a report, its answers and review per chunk
     return count
 
 
