@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import TYPE_CHECKING, Any
 
 from flask_login import LoginManager
@@ -13,6 +14,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from tracker import write_watch
 
 #: Named constraints, so that Alembic's batch mode on SQLite can drop and recreate them.
 NAMING_CONVENTION = {
@@ -86,7 +89,16 @@ def _sqlite_begin(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         options = connection.get_execution_options()
         _sqlite_timeout(connection, options.get(SQLITE_BUSY_TIMEOUT))
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(SQLITE_IMMEDIATE) else "BEGIN")
+        if not options.get(SQLITE_IMMEDIATE):
+            connection.exec_driver_sql("BEGIN")
+            return
+        asked = time.perf_counter()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except Exception:
+            write_watch.refused(time.perf_counter() - asked)
+            raise
+        write_watch.lock_taken(connection, asked)
 
 
 def _sqlite_timeout(connection: Connection, timeout_ms: int | None) -> None:

@@ -51,7 +51,7 @@ def test_sqlite_serves_twenty_writers_in_turn(app: Flask, district: str, tmp_pat
     if not _suite_url(app).startswith("sqlite"):
         pytest.skip("the embedded default's test (the SQLite run)")
     result = bench_concurrency.measure(
-        district, reporters=16, reviewers=4, seconds=3, jobs=False, log=tmp_path / "server.log"
+        district, reporters=16, reviewers=4, seconds=3, jobs=(), log=tmp_path / "server.log"
     )
     _clean(result)
     assert result["routes"]["POST /login"]["n"] == 20
