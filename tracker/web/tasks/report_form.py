@@ -101,34 +101,6 @@ def _unconfirmed(task: Task, form: ReportForm, as_draft: bool) -> Unconfirmed | 
     return Unconfirmed(field.errors.pop(), field=asked[0])
 
 
-def store_uploads(files: list[FileStorage]) -> list[StoredUpload]:
-    """Read, check, hash and store the chosen files (:func:`evidence.check_and_store`)
-    before the write transaction begins: slow work that must not hold the write lock.
-    Raises ServiceError (field "file") for a refused file, after removing those stored
-    before it."""
-    stored: list[StoredUpload] = []
-    try:
-        for upload in files:
-            stored.append(
-                evidence_service.check_and_store(
-                    upload,
-                    storage_dir=storage_dir(),
-                    max_bytes=max_upload_mb() * evidence_service.MIB,
-                    limits=app_settings.container_limits(),
-                )
-            )
-    except ServiceError:
-        discard(stored)
-        raise
-    return stored
-
-
-def discard(stored: Sequence[StoredUpload]) -> None:
-    """Remove files stored for a save that did not happen."""
-    for item in stored:
-        (storage_dir() / item.stored_name).unlink(missing_ok=True)
-
-
 def save(
     task: Task,
     form: ReportForm,
@@ -138,10 +110,10 @@ def save(
     stored: Sequence[StoredUpload] = (),
 ) -> ProgressReport:
     """Save the draft or submit it, then attach the files stored before
-    (:func:`store_uploads`), all in the caller's savepoint: a value or text still to
-    confirm saves nothing. The report service's own checks (period, value, texts) come
-    first. ``base`` is the base-year field of a relative target still missing its base
-    (stored with the report)."""
+    (:func:`tracker.web.evidence.views.store_files`), all in the caller's savepoint: a
+    value or text still to confirm saves nothing. The report service's own checks (period,
+    value, texts) come first. ``base`` is the base-year field of a relative target still
+    missing its base (stored with the report)."""
     store_base(task, base, current_user)
     data = _input(form)
     unconfirmed = _unconfirmed(task, form, as_draft)  # before this save changes the report

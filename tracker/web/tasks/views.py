@@ -20,9 +20,10 @@ from tracker.services.charts import milestone_series
 from tracker.services.evidence import StoredUpload
 from tracker.services.review_queue import unconfirmed_of
 from tracker.services.task_page import task_page
-from tracker.unit_of_work import Outcome, begin_writing, writes_late
+from tracker.unit_of_work import Outcome, writes_late
 from tracker.web.access import require
 from tracker.web.actions import act, require_valid, submit
+from tracker.web.evidence.views import begin_writing_with, discard_files, store_files
 from tracker.web.forms import TrackerForm
 from tracker.web.tasks import page_helpers, report_form
 from tracker.web.tasks.base_value import BaseValueForm, base_form
@@ -62,7 +63,7 @@ def report(task_id: int) -> str | BaseResponse:
     is replaced), with evidence files; an unusual value or texts unchanged from last
     period are asked once more. A stale save shows both texts instead of overwriting.
     The chosen files are read, checked, hashed and stored first, with no write lock held
-    (a refused file saves nothing), then the save takes it (:func:`begin_writing`)."""
+    (a refused file saves nothing), then the save takes it (:func:`begin_writing_with`)."""
     task = task_service.get_task(task_id)
     require(Action.REPORT, task)
     form = report_form.build(task)
@@ -71,7 +72,7 @@ def report(task_id: int) -> str | BaseResponse:
     as_draft = request.form.get("action") == "draft"
     if form.validate_on_submit() and (base is None or base.validate()):
         files = report_form.uploads(form)
-        kept = submit(form, lambda: report_form.store_uploads(files))  # before the lock
+        kept = submit(form, lambda: store_files(files))  # before the write lock
         outcome: Outcome[ProgressReport] = Outcome(error=kept.error)
         if kept.ok:
             outcome = _save(task, form, as_draft, base, kept.value or [])
@@ -92,11 +93,12 @@ def _save(
     stored: list[StoredUpload],
 ) -> Outcome[ProgressReport]:
     """Save the report with the files stored before, in the write transaction begun now
-    (:func:`begin_writing`); the files are removed again when the save is refused."""
-    begin_writing()
+    (:func:`begin_writing_with`); the files are removed again when the save is refused or
+    the database is busy."""
+    begin_writing_with(stored)
     outcome = submit(form, lambda: report_form.save(task, form, today(), as_draft, base, stored))
     if not outcome.ok:
-        report_form.discard(stored)
+        discard_files(stored)
     return outcome
 
 
