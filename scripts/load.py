@@ -29,7 +29,7 @@ import statistics
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,16 +54,19 @@ _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 @dataclass
 class Tally:
-    """What the clients saw: latencies per route, errors, acknowledged writes."""
+    """What the clients saw: latencies and answers (status: count) per route, errors,
+    acknowledged writes."""
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
     errors: list[str] = field(default_factory=list)
     acknowledged: dict[int, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, route: str, seconds: float) -> None:
+    def record(self, route: str, seconds: float, status: int) -> None:
         with self.lock:
             self.latencies[route].append(seconds)
+            self.statuses[route][status] += 1
 
     def error(self, text: str) -> None:
         with self.lock:
@@ -101,7 +104,7 @@ class Client:
         except httpx.HTTPError as error:
             self.tally.error(f"{route}: {type(error).__name__} {error}")
             return None
-        self.tally.record(route, time.perf_counter() - start)
+        self.tally.record(route, time.perf_counter() - start, response.status_code)
         if response.status_code != expect:
             self.tally.error(f"{route} {path}: {response.status_code} {response.text[:200]}")
             return None
@@ -326,11 +329,14 @@ def summary(tally: Tally, lost: list[str], seconds: float) -> dict[str, Any]:
         if route.startswith("POST") and route != "POST /login"
     ]
     requests = sum(len(samples) for samples in tally.latencies.values())
+    statuses = {route: dict(sorted(counts.items())) for route, counts in tally.statuses.items()}
     return {
         "seconds": round(seconds, 1),
         "requests": requests,
         "requests_per_second": round(requests / seconds, 1) if seconds else None,
         "errors": len(tally.errors),
+        "busy_503": sum(counts.get(503, 0) for counts in tally.statuses.values()),
+        "statuses": dict(sorted(statuses.items())),
         "error_samples": tally.errors[:10],
         "acknowledged_reports": len(tally.acknowledged),
         "accepted": sum(1 for s in tally.acknowledged.values() if s == "accepted"),

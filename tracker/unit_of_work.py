@@ -20,7 +20,9 @@ Writes nobody waits for (a login's ``last_login_at``) are queued with :func:`aft
 each runs after the main commit in a short transaction of its own (:func:`best_effort`,
 a lock wait of :data:`BEST_EFFORT_TIMEOUT_MS`), and is skipped, logged, when the database
 is busy. A view whose main work only reads says so with :func:`writes_late`, so that on
-SQLite its transaction does not start by waiting for the write lock.
+SQLite its transaction does not start by waiting for the write lock; one that must do slow
+work before it writes (store an upload) is :func:`writes_late` too and calls
+:func:`begin_writing` when the slow part is done.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,7 +41,7 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import scoped_session
 
-from tracker import extensions
+from tracker import extensions, write_watch
 from tracker.extensions import SQLITE_BUSY_TIMEOUT, SQLITE_IMMEDIATE, db, is_busy
 from tracker.services.errors import ServiceError
 
@@ -143,6 +146,18 @@ def writes_late(view: F) -> F:
     return view
 
 
+def begin_writing() -> None:
+    """In a :func:`writes_late` view, once the slow preparation is done (files read,
+    checked, hashed and stored; passwords hashed): end what the request has read so far and
+    begin its write transaction now — on SQLite after its turn among this process's
+    writers (:data:`writer_turns`), IMMEDIATE. The objects loaded before are reloaded on
+    their next use. Raises a busy OperationalError (a 503) when no turn comes in time."""
+    end_reads()
+    if db.engine.dialect.name == "sqlite":
+        writer_turns.acquire(db.engine.url.render_as_string())
+    will_write()
+
+
 @contextmanager
 def chunk_of_work() -> Iterator[scoped_session[Session]]:
     """One brief write transaction of its own, for a job or long command that writes in
@@ -244,12 +259,17 @@ class WriterTurns:
 
     def acquire(self, database: str) -> None:
         """Wait for this thread's turn on ``database``; raise a busy OperationalError when
-        it does not come within the busy timeout."""
+        it does not come within the busy timeout. A thread that has its turn keeps it."""
+        if getattr(self._held, "lock", None) is not None:
+            return
         with self._guard:
             lock = self._locks.setdefault(database, threading.Lock())
+        asked = time.perf_counter()
         if not lock.acquire(timeout=extensions.BUSY_TIMEOUT_MS / 1000):
+            write_watch.refused(time.perf_counter() - asked)
             refused = sqlite3.OperationalError("database is locked (no writer turn in time)")
             raise OperationalError("BEGIN IMMEDIATE", None, refused)
+        write_watch.note_wait(time.perf_counter() - asked)
         self._held.lock = lock
 
     def release(self) -> None:

@@ -1,6 +1,7 @@
 """A busy database answers 503 with Retry-After, never a 500, and leaves nothing half
 written; a login goes through while another connection holds SQLite's write lock, its
-``last_login_at`` skipped (issue 18 §2).
+``last_login_at`` skipped (issue 18 §2); an uploaded file is read and checked before its
+request takes the lock, so a refused file is told at once.
 
 The lock is held by a plain ``sqlite3`` connection in ``BEGIN IMMEDIATE`` on the test's
 database file, as the scan or an import holds it; the tracker's busy timeout is shortened
@@ -9,20 +10,24 @@ so that each refused write waits 0.3 s instead of 5.
 
 from __future__ import annotations
 
+import io
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
-from config.settings import TEST_HASH_METHOD
-from tests.functional.helpers import PASSWORD, login
+from config.settings import TEST_HASH_METHOD, Settings
+from tests import evidence_samples as samples
+from tests.functional.helpers import LEAD_UNIT, PASSWORD, add_user, import_cixi, login, token
 from tracker import extensions
 from tracker.domain.policy import Role
 from tracker.extensions import db, is_busy
-from tracker.models import ApiToken, AuditEntry, User
+from tracker.models import ApiToken, AuditEntry, ProgressReport, User
 from tracker.services.tokens import issue_token
 from tracker.services.users import create_user
 
@@ -153,3 +158,50 @@ def test_on_postgresql_a_lock_timeout_is_busy(app: Flask) -> None:
             waiter.exec_driver_sql("SELECT 1 FROM users")
         assert is_busy(raised.value)
         holder.rollback()
+
+
+@pytest.fixture
+def busy_world(
+    sqlite_app: Flask, tmp_path: Path, set_settings: Callable[..., Settings]
+) -> tuple[FlaskClient, int, Path]:
+    """The Cixi plan, its lead unit's logged-in client, its first task's draft report, and
+    the upload folder (on SQLite, a 0.3 s busy timeout)."""
+    app = sqlite_app
+    folder = tmp_path / "uploads"
+    set_settings("uploads", upload_dir=folder)
+    cixi = import_cixi(app, app.test_cli_runner())
+    add_user(app, "lead", Role.UNIT, LEAD_UNIT)
+    client = app.test_client()
+    assert login(client, "lead").status_code == 302
+    created = client.post(
+        f"/tasks/{cixi.task_id}/report",
+        data={"csrf_token": token(client), "period": "2020Q3", "action": "draft",
+              "value": "25", "progress": "三季度新增覆盖企业12家", "version": "0"},
+    )  # fmt: skip
+    assert created.status_code == 302, created.text
+    with app.app_context():
+        report_id = db.session.scalars(sa.select(ProgressReport.id)).one()
+        db.session.remove()
+    return client, report_id, folder
+
+
+def test_a_file_is_checked_and_refused_while_the_database_is_busy(
+    sqlite_app: Flask, busy_world: tuple[FlaskClient, int, Path]
+) -> None:
+    client, report_id, folder = busy_world
+    url = f"/reports/{report_id}/evidence"
+    csrf = token(client)
+    with write_lock(sqlite_app):  # another writer holds the lock (the scan, an import)
+        bad = client.post(
+            url, data={"csrf_token": csrf, "file": (io.BytesIO(samples.EXE), "a.pdf")}
+        )
+        good = client.post(
+            url, data={"csrf_token": csrf, "file": (io.BytesIO(samples.PDF), "b.pdf")}
+        )
+    assert bad.status_code == 200  # checked with no write lock: refused at once, not a 503
+    assert "a.pdf" in bad.text
+    assert good.status_code == 503  # the save itself waits for the lock: busy, retry
+    assert not list(folder.glob("*"))  # nothing stored for either
+    stored = client.post(url, data={"csrf_token": csrf, "file": (io.BytesIO(samples.PDF), "b.pdf")})
+    assert stored.status_code == 302
+    assert len(list(folder.glob("*"))) == 1

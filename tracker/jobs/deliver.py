@@ -19,7 +19,7 @@ from tracker import settings as app_settings
 from tracker.jobs.runs import recorded
 from tracker.services.channels import DeliverySummary
 from tracker.services.channels import deliver_pending as deliver_due
-from tracker.unit_of_work import writing_unit_of_work
+from tracker.unit_of_work import chunk_of_work
 
 MAX_PER_RUN = 200
 """Deliveries tried per run; the rest wait for the next run."""
@@ -28,10 +28,12 @@ MAX_PER_RUN = 200
 def deliver_now(channels: ChannelSettings, *, limit: int = MAX_PER_RUN) -> DeliverySummary:
     """Send what is due now through ``channels``, each step of each delivery committed on
     its own (a fault or a kill keeps the record of what went out before it). Returns the
-    counts sent, failed, retrying and skipped. Each short transaction begins by taking
-    SQLite's write lock (:func:`writing_unit_of_work`): a claim read before another writer
-    committed could not be upgraded to a write."""
-    return deliver_due(None, channels, limit=limit, transaction=writing_unit_of_work)
+    counts sent, failed, retrying and skipped. Each short transaction is a
+    :func:`chunk_of_work`: it commits what the caller wrote before (the reminder pass),
+    then begins by taking SQLite's write lock, waiting as a job does (``JOB_WAIT_MS``), since
+    a claim read before another writer committed could not be upgraded to a write; nothing
+    is open while a message is sent."""
+    return deliver_due(None, channels, limit=limit, transaction=chunk_of_work)
 
 
 @recorded("deliver_pending")

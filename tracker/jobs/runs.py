@@ -4,14 +4,20 @@
 
 1. writes a ``running`` JobRun in a unit of work of its own (committed at once),
 2. runs the job in one :func:`~tracker.unit_of_work.unit_of_work` — committed when the
-   job returns, rolled back when it raises,
+   job returns, rolled back when it raises. It begins deferred (it takes no write lock), so
+   that a job computing for seconds (a scan's facts, a backup, the briefings due) never
+   holds SQLite's write lock while it computes: the job writes in brief transactions it
+   declares (:func:`~tracker.unit_of_work.chunk_of_work`, or
+   :func:`~tracker.unit_of_work.will_write` before its first statement),
 3. closes the record in another unit of work: "ok" with the job's counts, or "error" with
    the exception (after the job's writes were rolled back), which is then raised again
    (APScheduler logs it and keeps running).
 
 A job that writes in chunks (so that a late failure keeps what earlier chunks did) wraps
-each chunk in ``with unit_of_work():`` too: nested in the run's unit of work, it commits
-everything the run has written so far when the chunk ends. Jobs never call commit.
+each chunk in ``with chunk_of_work():``: nested in the run's unit of work, it commits
+everything the run has written so far when the chunk ends. Jobs never call commit. Every
+transaction of a run is put down to the job in the write watch
+(:func:`tracker.write_watch.job_source`).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from flask import Flask, current_app, has_app_context
 from tracker.models._types import utcnow
 from tracker.models.reminder import JobRun
 from tracker.unit_of_work import JOB_WAIT_MS, unit_of_work, will_write
+from tracker.write_watch import job_source
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +64,10 @@ def recorded(job_id: str) -> Callable[[Callable[P, Counts]], Callable[P, Counts]
 def run_job(job_id: str, job: Callable[[], Counts]) -> Counts:
     """Run ``job`` in one unit of work, recorded as a ``JobRun`` of ``job_id``; returns
     its counts. Re-raises the job's exception once the failure is recorded."""
-    with _app_context():
+    with _app_context(), job_source(job_id):
         run_id = start_run(job_id)
         try:
-            with unit_of_work():
-                will_write(JOB_WAIT_MS)
+            with unit_of_work():  # begins deferred: the job reads before it writes
                 counts = job()
         except Exception as error:
             finish_run(run_id, "error", None, error_summary(error))

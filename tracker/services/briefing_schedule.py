@@ -12,7 +12,7 @@ from config.settings import ChannelSettings
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Briefing, BriefingSchedule, Digest, Plan, User
-from tracker.services.briefing import issue_briefing
+from tracker.services.briefing import issue_briefing, issued_on
 from tracker.services.channels import create_deliveries
 from tracker.services.errors import ServiceError
 
@@ -80,11 +80,21 @@ def send_due_briefings(today: date, channels: ChannelSettings) -> list[Sent]:
     their notifications with the links to the Word and PDF files (appended to the day's
     reminder digest when there is one, else a message of its own with its deliveries).
     Safe to run twice a day: an issued briefing is no longer due. Flushes."""
+    return send_briefings([plan.id for plan in due_plans(today)], today, channels)
+
+
+def send_briefings(plan_ids: list[int], today: date, channels: ChannelSettings) -> list[Sent]:
+    """Issue the briefing of each of ``plan_ids`` (found due by :func:`due_plans`, read
+    before the write transaction begins) and tell the office, as
+    :func:`send_due_briefings`. A plan that has been issued one for ``today`` meanwhile
+    is skipped (a rerun, or two runs at once). Flushes."""
     office = list(
         db.session.scalars(sa.select(User).where(User.role == Role.OFFICE, User.active.is_(True)))
     )
     sent: list[Sent] = []
-    for plan in due_plans(today):
+    for plan in db.session.scalars(sa.select(Plan).where(Plan.id.in_(plan_ids)).order_by(Plan.id)):
+        if issued_on(plan.id, today) is not None:
+            continue
         briefing = issue_briefing(plan.id, today)
         text = (
             f"《{plan.name}》专报 {briefing.label} 已生成："

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from tracker.extensions import db
 from tracker.models import (
@@ -112,16 +113,22 @@ def _unanswered(as_of: date) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def unanswered_after_deadline(as_of: date) -> list[Contribution]:
+def unanswered_after_deadline(
+    as_of: date, task_ids: Collection[int] | None = None
+) -> list[Contribution]:
     """Requests still open after their deadline (``due_on`` before ``as_of``), on reports
-    still in play (not accepted or superseded)."""
-    return list(
-        db.session.scalars(
-            sa.select(Contribution)
-            .join(ProgressReport, ProgressReport.id == Contribution.report_id)
-            .where(*_unanswered(as_of))
-        )
+    still in play (not accepted or superseded); only those on ``task_ids``' reports when
+    given (their reports loaded with them)."""
+    query = (
+        sa.select(Contribution)
+        .join(ProgressReport, ProgressReport.id == Contribution.report_id)
+        .where(*_unanswered(as_of))
     )
+    if task_ids is not None:
+        query = query.where(ProgressReport.task_id.in_(sorted(task_ids))).options(
+            contains_eager(Contribution.report)
+        )
+    return list(db.session.scalars(query))
 
 
 def unanswered_of_plans(

@@ -87,7 +87,7 @@ class EvidenceRow:
 
 def attach(
     target: ProgressReport | Contribution | SelfAssessment,
-    upload: Upload,
+    upload: Upload | StoredUpload,
     user: User,
     *,
     storage_dir: Path,
@@ -107,11 +107,19 @@ def attach(
     ``max_bytes``, not an accepted type, or an accepted type holding a macro, a program,
     a script or breaking ``limits`` (:func:`~tracker.services.evidence_files.detect_type`);
     Conflict when the report is already accepted. Nothing is stored then.
+
+    ``upload`` may be a :class:`StoredUpload` already read, checked and stored
+    (:func:`check_and_store`), so that a web request does that slow part before its write
+    transaction begins.
     """
     report = None if isinstance(target, SelfAssessment) else _report_of_target(target)
     if report is not None:
         _check_open(report)
-    stored = check_and_store(upload, storage_dir=storage_dir, max_bytes=max_bytes, limits=limits)
+    stored = (
+        upload
+        if isinstance(upload, StoredUpload)
+        else check_and_store(upload, storage_dir=storage_dir, max_bytes=max_bytes, limits=limits)
+    )
     name, stored_name = stored.original_name, stored.stored_name
     try:
         evidence = Evidence(

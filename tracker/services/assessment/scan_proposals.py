@@ -34,13 +34,18 @@ def propose_everywhere(as_of: date, settings: Settings) -> int:
     app's ``settings`` (assessment weights and points, lag thresholds); the number of new
     proposals (a rerun adds none), also logged. Flushes; the caller (the scan job)
     commits."""
-    created = 0
-    for set_id, plan_id in mapped_pairs():
-        created += len(
-            propose_from_lags(
-                set_id, plan_id, as_of, settings=settings.assessment, lag=settings.lag
-            )
-        )
-    db.session.flush()
+    created = sum(propose_for(pair, as_of, settings) for pair in mapped_pairs())
     log.info("scan %s: %d deductions proposed", as_of, created)
     return created
+
+
+def propose_for(pair: tuple[int, int], as_of: date, settings: Settings) -> int:
+    """Propose the deductions of one (set id, plan id) of :func:`mapped_pairs` as of
+    ``as_of``; the number of new proposals. The scan job writes each pair in a brief
+    transaction of its own. Flushes."""
+    set_id, plan_id = pair
+    proposed = propose_from_lags(
+        set_id, plan_id, as_of, settings=settings.assessment, lag=settings.lag
+    )
+    db.session.flush()
+    return len(proposed)

@@ -7,6 +7,7 @@ contribution; who may download is whoever may see the task.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import (
@@ -19,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -26,6 +28,9 @@ from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.models import Contribution, Evidence, ProgressReport
 from tracker.services import evidence as evidence_service
+from tracker.services.errors import ServiceError
+from tracker.services.evidence import StoredUpload
+from tracker.unit_of_work import begin_writing, writes_late
 from tracker.web.access import allowed, require
 from tracker.web.actions import act, submit
 from tracker.web.evidence.forms import EvidenceForm, RemoveEvidenceForm
@@ -133,6 +138,7 @@ def _back_to(report: ProgressReport) -> str:
 
 
 @bp.route("/reports/<int:report_id>/evidence", methods=["POST"])
+@writes_late  # the file is stored before the write transaction begins
 @login_required
 def upload_to_report(report_id: int) -> str | BaseResponse:
     """The lead unit attaches a file to its report."""
@@ -142,6 +148,7 @@ def upload_to_report(report_id: int) -> str | BaseResponse:
 
 
 @bp.route("/contributions/<int:contribution_id>/evidence", methods=["POST"])
+@writes_late  # the file is stored before the write transaction begins
 @login_required
 def upload_to_contribution(contribution_id: int) -> str | BaseResponse:
     """The cooperating unit attaches a file to its contribution."""
@@ -159,10 +166,15 @@ def _upload(
     the message beside the file field."""
     form = EvidenceForm()
     if form.validate_on_submit():
-        outcome = submit(form, lambda: _attach(target, form))
-        if outcome.value is not None:
-            flash(f"已上传佐证材料“{outcome.value.original_name}”。", "success")
-            return redirect(_back_to(report))
+        kept = submit(form, lambda: store_files([form.file.data]))  # before the write lock
+        stored = kept.value
+        if stored is not None:
+            begin_writing_with(stored)
+            outcome = submit(form, lambda: _attach(target, stored[0]))
+            if outcome.value is not None:
+                flash(f"已上传佐证材料“{outcome.value.original_name}”。", "success")
+                return redirect(_back_to(report))
+            discard_files(stored)
     return render_template(
         "evidence/upload.html",
         form=form,
@@ -173,10 +185,48 @@ def _upload(
     )
 
 
-def _attach(target: ProgressReport | Contribution, form: EvidenceForm) -> Evidence:
+def store_files(files: list[FileStorage]) -> list[StoredUpload]:
+    """Read, check, hash and store uploaded files (:func:`evidence.check_and_store`) before
+    the request's write transaction begins (:func:`begin_writing`): slow work that must not
+    hold the write lock. Raises ServiceError (field "file") for a refused file, after
+    removing those stored before it."""
+    stored: list[StoredUpload] = []
+    try:
+        for upload in files:
+            stored.append(
+                evidence_service.check_and_store(
+                    upload,
+                    storage_dir=storage_dir(),
+                    max_bytes=max_upload_mb() * evidence_service.MIB,
+                    limits=app_settings.container_limits(),
+                )
+            )
+    except ServiceError:
+        discard_files(stored)
+        raise
+    return stored
+
+
+def begin_writing_with(stored: Sequence[StoredUpload]) -> None:
+    """:func:`begin_writing` for a save of the files ``stored`` before; when the database
+    is busy (no lock in time: a 503) the files are removed again."""
+    try:
+        begin_writing()
+    except Exception:
+        discard_files(stored)
+        raise
+
+
+def discard_files(stored: Sequence[StoredUpload]) -> None:
+    """Remove files stored for a save that did not happen."""
+    for item in stored:
+        (storage_dir() / item.stored_name).unlink(missing_ok=True)
+
+
+def _attach(target: ProgressReport | Contribution, stored: StoredUpload) -> Evidence:
     return evidence_service.attach(
         target,
-        form.file.data,
+        stored,
         current_user,
         storage_dir=storage_dir(),
         max_bytes=max_upload_mb() * evidence_service.MIB,

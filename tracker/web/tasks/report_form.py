@@ -4,6 +4,7 @@ unchanged text, and taking evidence files on the same form."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from flask import render_template, request
@@ -18,6 +19,7 @@ from tracker.services import instructions as instruction_service
 from tracker.services import report_checks
 from tracker.services import reports as report_service
 from tracker.services.errors import ServiceError
+from tracker.services.evidence import StoredUpload
 from tracker.web.evidence.views import max_upload_mb, storage_dir
 from tracker.web.forms import choices
 from tracker.web.tasks.base_value import BaseValueForm, store_base
@@ -100,12 +102,18 @@ def _unconfirmed(task: Task, form: ReportForm, as_draft: bool) -> Unconfirmed | 
 
 
 def save(
-    task: Task, form: ReportForm, day: date, as_draft: bool, base: BaseValueForm | None = None
+    task: Task,
+    form: ReportForm,
+    day: date,
+    as_draft: bool,
+    base: BaseValueForm | None = None,
+    stored: Sequence[StoredUpload] = (),
 ) -> ProgressReport:
-    """Save the draft or submit it, then attach the chosen files, all in the caller's
-    savepoint: a refused file, or a value or text still to confirm, saves nothing. The
-    report service's own checks (period, value, texts) come first. ``base`` is the base-year
-    field of a relative target still missing its base (stored with the report)."""
+    """Save the draft or submit it, then attach the files stored before
+    (:func:`tracker.web.evidence.views.store_files`), all in the caller's savepoint: a
+    value or text still to confirm saves nothing. The report service's own checks (period,
+    value, texts) come first. ``base`` is the base-year field of a relative target still
+    missing its base (stored with the report)."""
     store_base(task, base, current_user)
     data = _input(form)
     unconfirmed = _unconfirmed(task, form, as_draft)  # before this save changes the report
@@ -122,7 +130,7 @@ def save(
         )
     if unconfirmed is not None:
         raise unconfirmed
-    for upload in uploads(form):
+    for upload in stored:
         evidence_service.attach(
             report,
             upload,

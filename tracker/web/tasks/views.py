@@ -11,20 +11,23 @@ from werkzeug.wrappers import Response as BaseResponse
 from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.policy import Action
-from tracker.models import Contribution, ReportStatus, Task
+from tracker.models import Contribution, ProgressReport, ReportStatus, Task
 from tracker.services import contributions as contribution_service
 from tracker.services import reports as report_service
 from tracker.services import tasks as task_service
 from tracker.services.chart_cache import task_chart_png
 from tracker.services.charts import milestone_series
+from tracker.services.evidence import StoredUpload
 from tracker.services.review_queue import unconfirmed_of
 from tracker.services.task_page import task_page
+from tracker.unit_of_work import Outcome, writes_late
 from tracker.web.access import require
 from tracker.web.actions import act, require_valid, submit
+from tracker.web.evidence.views import begin_writing_with, discard_files, store_files
 from tracker.web.forms import TrackerForm
 from tracker.web.tasks import page_helpers, report_form
-from tracker.web.tasks.base_value import base_form
-from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReviewForm
+from tracker.web.tasks.base_value import BaseValueForm, base_form
+from tracker.web.tasks.forms import ContributionForm, MilestonesForm, ReportForm, ReviewForm
 
 bp = Blueprint("tasks", __name__)
 page_helpers.register(bp)
@@ -53,11 +56,14 @@ def chart(task_id: int) -> Response:
 
 
 @bp.route("/tasks/<int:task_id>/report", methods=["GET", "POST"])
+@writes_late  # files are read, checked and stored before the write transaction begins
 @login_required
 def report(task_id: int) -> str | BaseResponse:
     """The lead unit's report form: save a draft or submit (a returned or pending report
     is replaced), with evidence files; an unusual value or texts unchanged from last
-    period are asked once more. A stale save shows both texts instead of overwriting."""
+    period are asked once more. A stale save shows both texts instead of overwriting.
+    The chosen files are read, checked, hashed and stored first, with no write lock held
+    (a refused file saves nothing), then the save takes it (:func:`begin_writing_with`)."""
     task = task_service.get_task(task_id)
     require(Action.REPORT, task)
     form = report_form.build(task)
@@ -65,15 +71,35 @@ def report(task_id: int) -> str | BaseResponse:
     conflict: report_service.EditConflict | None = None
     as_draft = request.form.get("action") == "draft"
     if form.validate_on_submit() and (base is None or base.validate()):
-        files = len(report_form.uploads(form))
-        outcome = submit(form, lambda: report_form.save(task, form, today(), as_draft, base))
+        files = report_form.uploads(form)
+        kept = submit(form, lambda: store_files(files))  # before the write lock
+        outcome: Outcome[ProgressReport] = Outcome(error=kept.error)
+        if kept.ok:
+            outcome = _save(task, form, as_draft, base, kept.value or [])
         if outcome.value is not None:
-            flash(report_form.saved_message(outcome.value, files), "success")
+            flash(report_form.saved_message(outcome.value, len(files)), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
         if isinstance(outcome.error, report_service.EditConflict):
             conflict = outcome.error
             form.version.data = str(conflict.version)
     return report_form.page(task, form, conflict, base)
+
+
+def _save(
+    task: Task,
+    form: ReportForm,
+    as_draft: bool,
+    base: BaseValueForm | None,
+    stored: list[StoredUpload],
+) -> Outcome[ProgressReport]:
+    """Save the report with the files stored before, in the write transaction begun now
+    (:func:`begin_writing_with`); the files are removed again when the save is refused or
+    the database is busy."""
+    begin_writing_with(stored)
+    outcome = submit(form, lambda: report_form.save(task, form, today(), as_draft, base, stored))
+    if not outcome.ok:
+        discard_files(stored)
+    return outcome
 
 
 @bp.route("/reports/<int:report_id>/approve", methods=["POST"])
