@@ -220,6 +220,9 @@ def child(kind: str, url: str) -> None:
             out["digests"] = len(found.digest_ids)
             out["write_chunks"] = found.chunks
             out["longest_write_ms"] = round(found.longest_write_s * 1000, 1)
+            out["longest_write_ms_by"] = {
+                k: round(v * 1000, 1) for k, v in found.longest_writes.items()
+            }
         out["seconds"] = round(time.perf_counter() - start, 3)
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(out))

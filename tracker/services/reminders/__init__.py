@@ -89,7 +89,8 @@ class RunResult:
     """One reminder pass: the ids of the reminders stored (new) and of the digests made,
     deliveries sent (of this pass's digests; 0 until the caller's delivery step sets it
     with :func:`sent_count`), intents skipped because their key was already stored, and
-    the pass's write transactions: how many, the longest (s, lock held to commit)."""
+    the pass's write transactions: how many, the longest (s, lock held to commit), in all
+    and by kind of chunk."""
 
     as_of: date
     reminder_ids: list[int] = field(default_factory=list)
@@ -98,6 +99,7 @@ class RunResult:
     skipped_duplicates: int = 0
     chunks: int = 0
     longest_write_s: float = 0.0
+    longest_writes: dict[str, float] = field(default_factory=dict)
 
     @property
     def reminders(self) -> list[Reminder]:
@@ -184,7 +186,7 @@ def run_reminders(as_of: date, settings: Settings, now: datetime | None = None) 
     due = now or datetime.now(UTC)
     digests: list[int] = []
     for group in digest_groups(as_of):
-        with writer.chunk():
+        with writer.chunk("digests"):
             digests += write_group(group, settings.channels, due)
     end_reads()
     return RunResult(
@@ -194,6 +196,7 @@ def run_reminders(as_of: date, settings: Settings, now: datetime | None = None) 
         skipped_duplicates=intent_keys - len(ids),
         chunks=writer.chunks,
         longest_write_s=round(writer.longest_s, 4),
+        longest_writes=writer.longest_by,
     )
 
 

@@ -19,20 +19,24 @@ ROWS_PER_CHUNK = 2000
 
 
 class Writer:
-    """Opens the pass's chunks and keeps the longest one's seconds and their count."""
+    """Opens the pass's chunks and keeps their count and the longest one's seconds, in all
+    and per kind of chunk ("notices", "reminders", "digests")."""
 
     def __init__(self) -> None:
         self.longest_s = 0.0
+        self.longest_by: dict[str, float] = {}
         self.chunks = 0
 
     @contextmanager
-    def chunk(self) -> Iterator[None]:
+    def chunk(self, kind: str = "notices") -> Iterator[None]:
         """One brief write transaction: the caller's open transaction ends first, this one
         commits when the block ends (rolls back when it raises)."""
         with chunk_of_work():
             began = time.perf_counter()
             yield
-        self.longest_s = max(self.longest_s, time.perf_counter() - began)
+        took = time.perf_counter() - began
+        self.longest_s = max(self.longest_s, took)
+        self.longest_by[kind] = round(max(self.longest_by.get(kind, 0.0), took), 4)
         self.chunks += 1
         kill_point("chunk")
 
@@ -43,6 +47,6 @@ class Writer:
         ids: list[int] = []
         source = iter(rows)
         while batch := list(islice(source, ROWS_PER_CHUNK)):
-            with self.chunk():
+            with self.chunk("reminders"):
                 ids += insert_reminders(batch)
         return ids
