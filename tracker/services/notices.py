@@ -5,7 +5,9 @@ A notice is numbered in a yearly sequence per plan prefix ("慈产改督〔2020�
 the task, the unit, what is overdue and a new deadline some working days after it is
 issued (``ReminderSettings.notice_deadline_workdays``), and is stored as .docx and PDF
 under generated names in the notice folder the caller passes (``UploadLimits.notice_dir``,
-outside the web root). Functions here flush; the caller commits.
+outside the web root): the .docx when issued by hand, the PDF — and the .docx of a notice
+the reminder pass issued — on first download (:func:`ensure_document`). Functions here
+flush; the caller commits.
 
 Numbers are never skipped or doubled (issue 9 §2): the sequence is taken as one more than
 the highest stored, inside the transaction that stores the notice (the reminder pass's),
