@@ -14,7 +14,8 @@ measures and prints one JSON object:
 - ``floor_ms``: one raw-SQL query reading the same per-task essentials (every task, every
   milestone in force, every report) through the DB-API cursor, and ``ratio`` = full scan /
   floor;
-- ``reminders_s``: one reminder pass (``run_reminders``, committed, nothing sent);
+- ``reminders_s``: one reminder pass (``run_reminders``, committed, nothing sent), and
+  ``reminders_longest_write_ms``: its longest write transaction;
 - ``p95_ms``: ledger, task and inbox pages (and the big plan's ledger) through the Flask
   test client, 20 requests each (fewer, at least 3, when a page takes over 30 s in all).
 
@@ -215,7 +216,13 @@ def child(kind: str, url: str) -> None:
         elif kind == "reminders":
             with unit_of_work():
                 found = run_reminders(DAY, app_settings.current())
-            out["reminders"] = len(found.reminders)
+            out["reminders"] = len(found.reminder_ids)
+            out["digests"] = len(found.digest_ids)
+            out["write_chunks"] = found.chunks
+            out["longest_write_ms"] = round(found.longest_write_s * 1000, 1)
+            out["longest_write_ms_by"] = {
+                k: round(v * 1000, 1) for k, v in found.longest_writes.items()
+            }
         out["seconds"] = round(time.perf_counter() - start, 3)
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(out))
@@ -336,7 +343,11 @@ def main() -> None:
     )
     say(report)
     reminders = measure("reminders", args.database)
-    report.update(reminders_s=reminders["seconds"], reminders_peak_mb=reminders["peak_mb"])
+    report.update(
+        reminders_s=reminders["seconds"],
+        reminders_peak_mb=reminders["peak_mb"],
+        reminders_longest_write_ms=reminders["longest_write_ms"],
+    )
     say(report)
     if not args.skip_pages:
         report["p95_ms"] = pages(args.database, args.big_plan > 0)

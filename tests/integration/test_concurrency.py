@@ -77,14 +77,14 @@ def test_sqlite_serves_writers_while_the_scan_and_reminders_run(
     assert writes["longest_held_web"]["source"].startswith("web POST "), writes
     held = {source: row["max_held_ms"] for source, row in writes["top_holders"].items()}
     assert {"job daily_scan", "job daily_reminders"} <= set(held), writes
-    # Every other write transaction is brief: none holds the lock as long as a web write
-    # waits for it (5 s), so none of them can cause a 503.
-    others = {source: ms for source, ms in held.items() if source != "job daily_reminders"}
-    assert max(others.values()) < extensions.BUSY_TIMEOUT_MS, writes
-    # REMIND BRANCH: the reminder pass still writes in one transaction on the concur branch,
-    # so on a loaded machine a web write may wait past 5 s behind it and be told "系统繁忙"
-    # (503, retry); nothing else, nothing lost. Once the remind branch (the pass written in
-    # brief chunks) is merged, flip this to: assert result["errors"] == 0 (no 503 either).
+    # Every write transaction is brief, the jobs' chunks included (the scan and the
+    # reminder pass write in chunks, issue 18 §1): none holds the lock as long as a web
+    # write waits for it (5 s), so none of them alone can cause a 503.
+    assert max(held.values()) < extensions.BUSY_TIMEOUT_MS, writes
+    # The suite runs beside another pytest worker on 2 cores: queued behind many brief
+    # writers on a starved CPU, a web write may still wait past 5 s and be told "系统繁忙"
+    # (503, retry) — never a 500, nothing lost. `scripts/bench-concurrency` (20,000 tasks,
+    # both jobs) exits non-zero on any error, 503 included.
     assert all(": 503 " in sample for sample in result["error_samples"]), (result, writes)
 
 

@@ -4,10 +4,14 @@ processes on the suite's database (the SQLite file, or PostgreSQL under
 WeCom robot, are killed with SIGKILL at each step of a reminder pass and of a delivery run
 (``TRACKER_TEST_KILL_AT``, see ``tracker/services/channels/faults.py``), then run again.
 
-After the rerun every digest has reached every channel; the only message that may have
-arrived twice is the one delivery in flight at the kill, and both copies carry the same
-Message-ID (e-mail) or 提醒编号 (robot). Supervision notice numbers run 1, 2, 3 … with no gap
-and no double. Run with ``-s`` to see the kills and the duplicates per case.
+A pass writes in brief chunks of its own (issue 18 §1): a pass killed at any point leaves
+only whole chunks — every notice stored with the reminder naming its number, every digest
+with its reminders and its deliveries — and the next pass completes it. After the rerun
+every reminder is in exactly one digest, every digest has reached every channel; the only
+message that may have arrived twice is the one delivery in flight at the kill, and both
+copies carry the same Message-ID (e-mail) or 提醒编号 (robot). Supervision notice numbers
+run 1, 2, 3 … with no gap and no double. Run with ``-s`` to see the kills and the
+duplicates per case.
 
 The plan is Cixi's on 2020-10-19: the 2020Q3 reports (due 2020-10-14) are overdue and
 escalated to a supervision notice to the unit head, so the pass issues notices, makes
@@ -169,6 +173,8 @@ class Ledger:
     undigested: int
     notices: list[tuple[str, int, int, str]]  # prefix, year, sequence, number
     notice_reminders: list[str]
+    listed: list[tuple[str, int]]  # each digest's subject and how many reminders it holds
+    notice_words: list[str]  # the notice reminders and the office's word of each notice
 
 
 def ledger(app: Flask) -> Ledger:
@@ -198,6 +204,21 @@ def ledger(app: Flask) -> Ledger:
             or 0,
             notices=[tuple(n) for n in notices],  # type: ignore[misc]
             notice_reminders=list(messages),
+            notice_words=list(
+                db.session.scalars(
+                    sa.select(Reminder.message).where(
+                        Reminder.kind.in_(["notice", "handoff_notice_issued"])
+                    )
+                )
+            ),
+            listed=[
+                (subject, count)
+                for subject, count in db.session.execute(
+                    sa.select(Digest.subject, sa.func.count(Reminder.id))
+                    .outerjoin(Reminder, Reminder.digest_id == Digest.id)
+                    .group_by(Digest.id, Digest.subject)
+                )
+            ],
         )
         db.session.remove()
     return result
@@ -208,11 +229,26 @@ def duplicates(received: list[str]) -> dict[str, int]:
     return {key: n for key, n in Counter(received).items() if n > 1}
 
 
+def check_whole_chunks(book: Ledger) -> None:
+    """What a killed pass left is whole chunks: every digest lists as many reminders as
+    its subject counts and has a delivery per channel; every notice stored has the
+    word (to the office, and to the unit head if the unit has one) that names its number."""
+    for subject, count in book.listed:
+        assert subject.endswith(f"（{count}项）"), (subject, count)
+    per_digest = Counter(digest for _, digest, _, _, _ in book.deliveries)
+    assert len(per_digest) == book.digests
+    assert set(per_digest.values()) <= {len(CHANNELS)}
+    for *_, number in book.notices:
+        assert [m for m in book.notice_words if f"（{number}）" in m], number
+
+
 def check_nothing_lost(book: Ledger, receivers: Receivers) -> dict[str, int]:
-    """Every digest reached every channel once or, for the one delivery in flight at the
+    """Every reminder in exactly one digest (each digest lists what its subject counts),
+    every digest reached every channel once or, for the one delivery in flight at the
     kill, twice with the same identity; notices numbered without gap or double. Returns
     the duplicates seen (Message-ID or 提醒编号 → copies)."""
     assert book.digests >= 3 and book.undigested == 0
+    check_whole_chunks(book)
     per_digest = Counter(digest for _, digest, _, _, _ in book.deliveries)
     assert set(per_digest.values()) == {len(CHANNELS)}
     assert {status for *_, status, _ in book.deliveries} == {"sent"}
@@ -246,13 +282,17 @@ def check_notice_numbers(book: Ledger) -> None:
         assert [n for n in numbers if f"（{n}）" in message], message
 
 
-#: Where a pass is killed: while issuing notices, while making digests (both before the
-#: commit), after the commit, after a claim (the e-mail of the first digest), after the
-#: e-mail and after the robot post of the first digest went out, after an outcome.
-#: Real subprocesses read and write the suite's database: real commits.
+#: Where a pass is killed: inside a chunk of notices, after its first and its third chunk
+#: (some notices, or reminders too, stored), inside the chunk of digests, after the pass,
+#: after a claim (the e-mail of the first digest), after the e-mail and after the robot
+#: post of the first digest went out, after an outcome. Real subprocesses read and write
+#: the suite's database: real commits.
 pytestmark = pytest.mark.commits
 
-PASS_KILLS = ("notice:2", "digest:2", "recorded:1", "claimed:2", "sent:2", "sent:3", "marked:4")
+PASS_KILLS = (
+    "notice:2", "chunk:1", "chunk:3", "digest:2", "recorded:1", "claimed:2", "sent:2",
+    "sent:3", "marked:4",
+)  # fmt: skip
 #: Where a delivery run is killed: its first claim, after the second digest's e-mail went
 #: out, after the last outcome (deliveries are claimed in id order: inbox, e-mail, robot
 #: of each digest in turn).
@@ -269,8 +309,9 @@ def test_a_pass_killed_at_any_step_loses_nothing_and_doubles_at_most_the_one_in_
     assert killed.returncode == KILLED, killed.stderr
     before = (len(receivers.mail), len(receivers.posts))
     left = ledger(app)
-    if kill_at.split(":")[0] in ("notice", "digest"):  # before the commit: nothing stored
-        assert (left.digests, left.deliveries, left.notices) == (0, [], [])
+    check_whole_chunks(left)
+    if kill_at.split(":")[0] in ("notice", "digest"):  # inside a chunk: none of it kept
+        assert left.digests == 0 and not left.deliveries
     in_flight = [row for row in left.deliveries if row[3] == "sending"]
     assert len(in_flight) == (1 if kill_at.split(":")[0] in ("claimed", "sent") else 0)
 

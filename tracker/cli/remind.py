@@ -25,7 +25,7 @@ remind_cli = group("remind", help="催办提醒。")
 @click.option("--no-send", "no_send", is_flag=True, help="只记录，不发送")
 def remind_run(as_of: datetime | None, as_json: bool, no_send: bool) -> None:
     """One reminder pass: store the reminders due, one digest per recipient and its
-    deliveries (committed together, nothing sent), then send what is due. Running it
+    deliveries (in brief transactions, nothing sent), then send what is due. Running it
     again for the same date records and sends nothing new.
     \f
     With --no-send the deliveries wait for ``remind deliver`` or the delivery job."""
@@ -36,12 +36,13 @@ def remind_run(as_of: datetime | None, as_json: bool, no_send: bool) -> None:
     kill_point("recorded")
     if not no_send:
         deliver_now(settings.channels)
-    result.sent = sent_count(result.digests)
+    result.sent = sent_count(result.digest_ids)
     if as_json:
         echo_json(result.to_json())
         return
     click.echo(
-        f"{day.isoformat()}：新增提醒 {len(result.reminders)} 条，汇总 {len(result.digests)} 份，"
+        f"{day.isoformat()}：新增提醒 {len(result.reminder_ids)} 条，"
+        f"汇总 {len(result.digest_ids)} 份，"
         f"发送 {result.sent} 次，跳过重复 {result.skipped_duplicates} 条"
     )
 

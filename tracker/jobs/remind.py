@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 @recorded("daily_reminders")
 def daily_reminders() -> dict[str, int]:
     """One reminder pass as of today — reminders, notices, digests and their pending
-    deliveries committed in one unit of work, nothing sent — then the delivery step
+    deliveries written in brief chunks of its own, nothing sent — then the delivery step
     sends what is due. A rerun the same day records and sends nothing new; a run killed
     before or during its delivery step leaves the rest to the ``deliver_pending`` job.
     Returns the counts recorded with the run."""
@@ -28,18 +28,18 @@ def daily_reminders() -> dict[str, int]:
         result = run_reminders(today(), settings)
     kill_point("recorded")
     deliver_now(settings.channels)
-    result.sent = sent_count(result.digests)
+    result.sent = sent_count(result.digest_ids)
     log.info(
         "reminders %s: %d new, %d digests, %d sent, %d skipped duplicates",
         result.as_of,
-        len(result.reminders),
-        len(result.digests),
+        len(result.reminder_ids),
+        len(result.digest_ids),
         result.sent,
         result.skipped_duplicates,
     )
     return {
-        "reminders": len(result.reminders),
-        "digests": len(result.digests),
+        "reminders": len(result.reminder_ids),
+        "digests": len(result.digest_ids),
         "sent": result.sent,
         "skipped_duplicates": result.skipped_duplicates,
     }

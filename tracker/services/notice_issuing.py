@@ -5,7 +5,9 @@ leader in charge once overdue by M — whatever day it runs, however long it was
 
 The catch-up shares its keys with the pass's own steps (a notice per task, unit and
 period; the leader's reminder "leader:report:task12:2020Q3:user5"), so nothing is issued
-or told twice. Functions here flush; the caller commits.
+or told twice. It only works out what is owed, from the facts the pass read for its own
+steps (:mod:`tracker.services.reminders.intents`); the pass writes it in its chunks.
+Functions here flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -15,17 +17,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from tracker.domain.calendar import WorkdayCalendar
 from tracker.domain.periods import parse_period
 from tracker.domain.policy import UnitRole
-from tracker.domain.reminders import KIND_LEADER, ReportReminderFact, day_text
-from tracker.extensions import db
-from tracker.models import Plan, SupervisionNotice, Task, Unit, User
+from tracker.domain.reminders import (
+    KIND_LEADER,
+    LEADER,
+    ReminderIntent,
+    ReminderRules,
+    ReportReminderFact,
+    day_text,
+)
+from tracker.models import SupervisionNotice, Task, Unit, User
 from tracker.services import notices
 from tracker.services.errors import Conflict, ServiceError
-from tracker.services.handoffs.store import Word, leaders_of, tell
+from tracker.services.notices import NoticeOrder
 
 _ONE_DAY = timedelta(days=1)
 
@@ -66,85 +72,70 @@ def issue_by_hand(
 
 @dataclass
 class CatchUp:
-    """What a catch-up did: the notices issued and the leaders' reminders stored."""
+    """What the catch-up owes, worked out before the pass writes: the notices to issue
+    and the leaders' words (reminder intents of the leader step, keyed as the pass's own;
+    stored with the link ``/tasks/<id>``)."""
 
-    notices: list[SupervisionNotice] = field(default_factory=list)
-    leader_words: int = 0
+    notices: list[NoticeOrder] = field(default_factory=list)
+    leader_words: list[ReminderIntent] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class _Issuing:
-    """How the catch-up issues: as of which day, into which folder, with which deadline."""
+@dataclass
+class Escalating:
+    """How the catch-up escalates: as of which day, on which calendar, the keys of the
+    notices issued (or to be issued by this pass) and the working days late per due date
+    (computed once per date)."""
 
     as_of: date
     calendar: WorkdayCalendar
-    notice_dir: Path
-    deadline_workdays: int
+    issued: set[str]
+    late: dict[date, int] = field(default_factory=dict)
+
+    def workdays_late(self, due: date) -> int:
+        """Working days in ``(due, as_of]``."""
+        if due not in self.late:
+            self.late[due] = self.calendar.workdays_between(due + _ONE_DAY, self.as_of)
+        return self.late[due]
 
 
 def catch_up_escalations(
-    as_of: date,
-    calendar: WorkdayCalendar,
-    *,
-    notice_dir: Path,
-    deadline_workdays: int,
-    plans: Iterable[Plan] | None = None,
-) -> CatchUp:
-    """For each open task and lead unit, the latest report not submitted and overdue
-    (after the plan's grace) by at least the plan's ``notice_after_workdays``: issue its
-    notice if it has none yet, naming every overdue period up to it; and tell the leader
-    in charge of the latest one overdue by ``leader_after_workdays`` if not told yet. On
-    any working day the pass runs. Flushes."""
-    from tracker.services.reminders.facts import report_facts  # the pass imports this module
-
-    issuing = _Issuing(as_of, calendar, notice_dir, deadline_workdays)
-    result = CatchUp()
-    if not calendar.is_workday(as_of):  # nothing is due on a day off
-        return result
-    issued = set(db.session.scalars(sa.select(SupervisionNotice.key)))
-    for plan in plans if plans is not None else db.session.scalars(sa.select(Plan)):
-        owed: dict[tuple[int, int], list[ReportReminderFact]] = {}
-        for fact in report_facts(plan, as_of, calendar):
-            if not fact.submitted:
-                owed.setdefault((fact.task_id, fact.unit_id), []).append(fact)
-        for facts in owed.values():
-            _escalate(plan, facts, issuing, issued, result)
-    return result
+    facts: Iterable[ReportReminderFact], rules: ReminderRules, how: Escalating, into: CatchUp
+) -> None:
+    """The catch-up of one plan (its report ``facts`` and reminder ``rules``; reads
+    nothing): for each open task and lead unit, the latest report not submitted and
+    overdue (after the plan's grace) by at least ``notice_after_workdays`` is owed its
+    notice if it has none yet, naming every overdue period up to it; and the leader in
+    charge is owed word of the latest one overdue by ``leader_after_workdays``, unless
+    told already (the key). Adds both to ``into``; on any working day the pass runs."""
+    owed: dict[tuple[int, int], list[ReportReminderFact]] = {}
+    for fact in facts:
+        if not fact.submitted:
+            owed.setdefault((fact.task_id, fact.unit_id), []).append(fact)
+    for group in owed.values():
+        _escalate(group, rules, how, into)
 
 
 def _escalate(
-    plan: Plan,
-    facts: list[ReportReminderFact],
-    issuing: _Issuing,
-    issued: set[str],
-    result: CatchUp,
+    facts: list[ReportReminderFact], rules: ReminderRules, how: Escalating, into: CatchUp
 ) -> None:
     """The catch-up of one task and lead unit."""
-    grace = plan.overdue_grace_workdays
-    late = {
-        fact: issuing.calendar.workdays_between(fact.due + _ONE_DAY, issuing.as_of) - grace
-        for fact in facts
-    }
-    noticed = sorted((f for f in facts if late[f] >= max(plan.notice_after_workdays, 1)),
+    grace = rules.overdue_grace_workdays
+    late = {fact: how.workdays_late(fact.due) - grace for fact in facts}
+    noticed = sorted((f for f in facts if late[f] >= max(rules.notice_after_workdays, 1)),
                      key=lambda fact: fact.due)  # fmt: skip
     if noticed:
         latest = noticed[-1]
-        key = notices.notice_key(latest.task_id, latest.unit_id, latest.period_code)
-        if key not in issued:
-            result.notices.append(_issue(latest, noticed, issuing))
-            issued.add(key)
-    told = [f for f in facts if late[f] >= max(plan.leader_after_workdays, 1)]
+        order = _order(latest, noticed)
+        if order.key not in how.issued:
+            into.notices.append(order)
+            how.issued.add(order.key)
+    told = [f for f in facts if late[f] >= max(rules.leader_after_workdays, 1)]
     if told:
         latest = max(told, key=lambda fact: fact.due)
-        result.leader_words += _tell_leader(latest, issuing.as_of, late[latest] + grace)
+        into.leader_words.append(_leader_word(latest, how.as_of, late[latest] + grace))
 
 
-def _issue(
-    latest: ReportReminderFact, overdue: list[ReportReminderFact], issuing: _Issuing
-) -> SupervisionNotice:
-    task = db.session.get(Task, latest.task_id)
-    unit = db.session.get(Unit, latest.unit_id)
-    assert task is not None and unit is not None
+def _order(latest: ReportReminderFact, overdue: list[ReportReminderFact]) -> NoticeOrder:
     text = overdue_text(latest.period_code, latest.due)
     if len(overdue) > 1:
         first = overdue[0]
@@ -152,21 +143,18 @@ def _issue(
             f"{first.period_label}至{latest.period_label}共{len(overdue)}期进度"
             f"（最早截止{day_text(first.due)}，最近截止{day_text(latest.due)}）"
         )
-    return notices.issue_notice(
-        task, unit, latest.period_code, text, issuing.as_of,
-        notice_dir=issuing.notice_dir, deadline_workdays=issuing.deadline_workdays,
-    )  # fmt: skip
+    return NoticeOrder(latest.task_id, latest.unit_id, latest.period_code, text)
 
 
-def _tell_leader(fact: ReportReminderFact, as_of: date, late: int) -> int:
-    """The leader's escalation step of one report, keyed as the pass's own."""
-    thing = f"report:task{fact.task_id}:{fact.period_code}"
-    leaders = leaders_of(fact.unit_id)
-    keys = {leader.id: f"leader:{thing}:user{leader.id}" for leader in leaders}
+def _leader_word(fact: ReportReminderFact, as_of: date, late: int) -> ReminderIntent:
+    """The leader's escalation step of one report, keyed as the pass's own
+    ("leader:report:task12:2020Q3:user5")."""
     text = (
         f"{fact.unit_name}{fact.period_label}进度逾期{late}个工作日仍未填报"
         f"（截止{day_text(fact.due)}），请督促办理"
     )
-    word = Word(KIND_LEADER, thing, text, f"/tasks/{fact.task_id}", as_of, fact.task_id,
-                fact.period_code, fact.due)  # fmt: skip
-    return tell(word, leaders, keys=keys, kind=KIND_LEADER)
+    return ReminderIntent(
+        kind=KIND_LEADER, step="leader", audience=LEADER, unit_id=fact.unit_id,
+        task_id=fact.task_id, period=fact.period_code, due=fact.due, message=text,
+        thing=f"report:task{fact.task_id}:{fact.period_code}", day=as_of,
+    )  # fmt: skip

@@ -5,7 +5,9 @@ A notice is numbered in a yearly sequence per plan prefix ("慈产改督〔2020�
 the task, the unit, what is overdue and a new deadline some working days after it is
 issued (``ReminderSettings.notice_deadline_workdays``), and is stored as .docx and PDF
 under generated names in the notice folder the caller passes (``UploadLimits.notice_dir``,
-outside the web root). Functions here flush; the caller commits.
+outside the web root): the .docx when issued by hand, the PDF — and the .docx of a notice
+the reminder pass issued — on first download (:func:`ensure_document`). Functions here
+flush; the caller commits.
 
 Numbers are never skipped or doubled (issue 9 §2): the sequence is taken as one more than
 the highest stored, inside the transaction that stores the notice (the reminder pass's),
@@ -17,6 +19,7 @@ issuer's notice of the same key) is taken instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -59,6 +62,44 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
 # ---------------------------------------------------------------------------- issuing
 
 
+@dataclass(frozen=True, slots=True)
+class NoticeOrder:
+    """A notice the reminder pass is to issue, worked out before it writes: about
+    ``task_id`` to the lead unit ``unit_id`` for ``period_code`` (None: the task as a
+    whole), saying what is overdue (``overdue_text``)."""
+
+    task_id: int
+    unit_id: int
+    period_code: str | None
+    overdue_text: str
+
+    @property
+    def key(self) -> str:
+        """The notice's idempotency key (:func:`notice_key`)."""
+        return notice_key(self.task_id, self.unit_id, self.period_code)
+
+
+def issue_order(
+    order: NoticeOrder,
+    as_of: date,
+    *,
+    notice_dir: Path,
+    deadline_workdays: int,
+    documents: bool = True,
+) -> SupervisionNotice:
+    """:func:`issue_notice` of ``order`` by the reminder pass (no user): the one already
+    issued for its key, or a new one (its .docx written unless ``documents`` is False).
+    Flushes; raises as :func:`issue_notice`."""
+    task = db.session.get(Task, order.task_id)
+    unit = db.session.get(Unit, order.unit_id)
+    if task is None or unit is None:
+        raise NotFound("督办事项的任务或单位不存在。")
+    return issue_notice(
+        task, unit, order.period_code, order.overdue_text, as_of,
+        notice_dir=notice_dir, deadline_workdays=deadline_workdays, documents=documents,
+    )  # fmt: skip
+
+
 def issue_notice(
     task: Task,
     unit: Unit,
@@ -69,6 +110,7 @@ def issue_notice(
     notice_dir: Path,
     deadline_workdays: int,
     user: User | None = None,
+    documents: bool = True,
 ) -> SupervisionNotice:
     """Issue the notice about ``task`` to ``unit`` for ``period_code`` (None: not about a
     period), or return the one already issued for that (task, unit, period). ``user``:
@@ -76,7 +118,8 @@ def issue_notice(
 
     Numbered with the next sequence of the plan's prefix in ``as_of``'s year; new
     deadline ``deadline_workdays`` working days after ``as_of``; the .docx written to
-    ``notice_dir``; audited with the task's id.
+    ``notice_dir`` (unless ``documents`` is False: the reminder pass writes them after
+    its commit); audited with the task's id.
     A number taken meanwhile by a concurrent issuer is retried inside a SAVEPOINT.
     Flushes; the caller commits.
 
@@ -94,7 +137,8 @@ def issue_notice(
     notice, created = _insert_numbered(task, unit, period_code, text, as_of, key, deadline=deadline)
     if not created:  # a concurrent issuer made it first
         return notice
-    _write_documents(notice, notice_dir)
+    if documents:
+        _write_documents(notice, notice_dir)
     audit.record("issue", notice, user=user, task_id=task.id, summary=f"发出督办单{notice.number}")
     return notice
 
@@ -190,13 +234,23 @@ def _write_documents(notice: SupervisionNotice, notice_dir: Path) -> None:
     notice.docx_name = store_new_file(notice_docx(notice_data(notice)), notice_dir, "docx")
 
 
-def ensure_pdf(notice: SupervisionNotice, notice_dir: Path) -> Path:
-    """The notice's stored PDF in ``notice_dir``, written now if it has none yet (flushes;
-    the caller commits). Raises FileNotFoundError when the mplfonts font file is missing."""
-    if not notice.pdf_name:
+def ensure_document(notice: SupervisionNotice, kind: DocumentKind, notice_dir: Path) -> Path:
+    """The notice's stored .docx or PDF in ``notice_dir``, written now if it has none yet
+    (the PDF is made on first download; a .docx is missing only after a reminder pass
+    died between its commit and writing it). Flushes; the caller commits. Raises
+    FileNotFoundError when the mplfonts font file is missing (PDF)."""
+    if kind == "pdf" and not notice.pdf_name:
         notice.pdf_name = store_new_file(notice_pdf(notice_data(notice)), notice_dir, "pdf")
         db.session.flush()
-    return document_path(notice, "pdf", notice_dir)
+    if kind == "docx" and not notice.docx_name:
+        _write_documents(notice, notice_dir)
+        db.session.flush()
+    return document_path(notice, kind, notice_dir)
+
+
+def ensure_pdf(notice: SupervisionNotice, notice_dir: Path) -> Path:
+    """The notice's stored PDF (:func:`ensure_document`)."""
+    return ensure_document(notice, "pdf", notice_dir)
 
 
 # ---------------------------------------------------------------------------- the unit

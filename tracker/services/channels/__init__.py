@@ -51,6 +51,7 @@ __all__ = [
     "backoff",
     "create_deliveries",
     "deliver_pending",
+    "delivery_rows",
     "enabled_channels",
 ]
 
@@ -99,6 +100,22 @@ def create_deliveries(
         result.append(delivery)
     db.session.flush()
     return result
+
+
+def delivery_rows(
+    digest_ids: Sequence[int], settings: ChannelSettings, now: datetime
+) -> list[dict[str, object]]:
+    """The rows of one pending delivery per digest of ``digest_ids`` and enabled channel,
+    due at ``now``, for a bulk insert (the reminder pass's, ``ON CONFLICT DO NOTHING`` on
+    digest and channel)."""
+    due = _utc(now)
+    names = [channel.name for channel in enabled_channels(settings)]
+    return [
+        {"digest_id": digest_id, "channel": name, "status": "pending", "attempts": 0,
+         "last_error": "", "next_attempt_at": due}
+        for digest_id in digest_ids
+        for name in names
+    ]  # fmt: skip
 
 
 def _deliveries_of(digest: Digest) -> Sequence[Delivery]:

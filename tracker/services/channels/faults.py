@@ -6,9 +6,10 @@ call of :func:`kill_point` with that point (counted in this process) kill the pr
 with SIGKILL — no cleanup, no rollback, no ``finally``: as a power cut or the OOM killer
 would. The points, in the order a reminder pass and its delivery step reach them:
 
-- ``notice``: a supervision notice issued, the pass not committed;
-- ``digest``: a digest and its deliveries recorded, the pass not committed;
-- ``recorded``: the pass committed, nothing sent;
+- ``notice``: a supervision notice issued inside a chunk of the pass, not committed;
+- ``chunk``: a chunk of the pass committed (notices, reminders or digests), the rest not;
+- ``digest``: a digest, its reminders and deliveries written inside a chunk, not committed;
+- ``recorded``: the pass done, nothing sent;
 - ``claimed``: a delivery claimed ("sending") and committed, not sent;
 - ``sent``: the channel took the message, its outcome not recorded;
 - ``marked``: the outcome committed.

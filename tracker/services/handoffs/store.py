@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import Reminder, Unit, User
 from tracker.models._types import utcnow
+from tracker.services.bulk import insert_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,31 +87,26 @@ def tell(
 ) -> int:
     """Store ``word`` once per recipient (``keys`` may give a recipient's key instead of
     :meth:`Word.key`, and ``kind`` the reminder's kind instead of "handoff_<kind>", to
-    share them with the reminder pass's steps); a key already stored is skipped. Returns
-    how many were stored. Flushes."""
-    stored = 0
-    for user in {user.id: user for user in recipients}.values():
-        key = (keys or {}).get(user.id) or word.key(user.id)
-        if db.session.scalar(sa.select(Reminder.id).where(Reminder.key == key)) is not None:
-            continue
-        reminder = Reminder(
-            key=key,
-            recipient_id=user.id,
-            kind=kind or f"handoff_{word.kind}",
-            task_id=word.task_id,
-            period=word.period,
-            due=word.due,
-            message=word.message,
-            as_of=word.day,
-            link=word.link,
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(reminder)
-        except IntegrityError:  # a concurrent request stored it first
-            continue
-        stored += 1
-    return stored
+    share them with the reminder pass's steps); a key already stored (or stored first by a
+    concurrent request) is skipped: one ``INSERT … ON CONFLICT DO NOTHING`` for all.
+    Returns how many were stored."""
+    rows = [
+        {
+            "key": (keys or {}).get(user.id) or word.key(user.id),
+            "recipient_id": user.id,
+            "kind": kind or f"handoff_{word.kind}",
+            "task_id": word.task_id,
+            "period": word.period,
+            "due": word.due,
+            "message": word.message,
+            "as_of": word.day,
+            "link": word.link,
+            "created_at": utcnow(),
+        }
+        for user in {user.id: user for user in recipients}.values()
+    ]
+    table = cast(sa.Table, Reminder.__table__)
+    return len(insert_rows(table, rows, conflict=("key",), returning="key"))
 
 
 def settle(prefixes: Iterable[str]) -> None:

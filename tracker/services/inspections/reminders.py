@@ -2,8 +2,10 @@
 (:func:`tracker.services.reminders.run_reminders`, one line), they escalate like reports
 — before the deadline to the unit, the day after it to the unit and the office, then a
 supervision notice (督办单, when the problem names a task) to the unit head, then the
-leader in charge — each step once per problem (the reminder key). The intents returned
-are stored and digested by the pass with the others. Flushes; the caller commits."""
+leader in charge — each step once per problem (the reminder key). The intents and notices
+worked out (:func:`problem_steps`) are written and digested by the pass with the others;
+:func:`remind_problems` issues its notices at once (the demo). Flushes; the caller
+commits."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from tracker.domain.supervision import problem_steps_due
 from tracker.extensions import db
 from tracker.models import Problem
 from tracker.models.inspection import ProblemStatus
-from tracker.services.notices import issue_notice
+from tracker.services.notices import NoticeOrder, issue_order
 
 #: Reminder kinds of problems (``Reminder.kind``), by step.
 KIND_PROBLEM = "problem"
@@ -55,6 +57,29 @@ def problem_code(problem: Problem) -> str:
     return f"问题{problem.id}"
 
 
+def problem_steps(
+    as_of: date, calendar: WorkdayCalendar, *, catchup_workdays: int
+) -> tuple[list[ReminderIntent], list[NoticeOrder]]:
+    """The reminder intents of every problem not rectified (待整改 or 退回) due on
+    ``as_of``, and the 督办单 their notice steps owe (about the problem's task; a problem
+    naming no task gets none). Reads only."""
+    waiting = db.session.scalars(
+        sa.select(Problem)
+        .where(Problem.status.in_([ProblemStatus.OPEN, ProblemStatus.RETURNED]))
+        .order_by(Problem.id)
+    )
+    intents: list[ReminderIntent] = []
+    orders: list[NoticeOrder] = []
+    for problem in waiting:
+        for step, day in problem_steps_due(
+            problem.due_on, as_of, _rules(problem, catchup_workdays), calendar
+        ):
+            intents += _intents(problem, step, day, as_of, calendar)
+            if step == "notice" and problem.task_id is not None:
+                orders.append(_order(problem))
+    return intents, orders
+
+
 def problem_intents(
     as_of: date,
     calendar: WorkdayCalendar,
@@ -63,35 +88,20 @@ def problem_intents(
     notice_dir: Path,
     notice_deadline_workdays: int,
 ) -> list[ReminderIntent]:
-    """The reminder intents of every problem not rectified (待整改 or 退回) due on
-    ``as_of``; the notice step issues its 督办单 (about the problem's task) here."""
-    waiting = db.session.scalars(
-        sa.select(Problem)
-        .where(Problem.status.in_([ProblemStatus.OPEN, ProblemStatus.RETURNED]))
-        .order_by(Problem.id)
-    )
-    intents: list[ReminderIntent] = []
-    for problem in waiting:
-        for step, day in problem_steps_due(
-            problem.due_on, as_of, _rules(problem, catchup_workdays), calendar
-        ):
-            intents += _intents(problem, step, day, as_of, calendar)
-            if step == "notice":
-                _notice(problem, as_of, notice_dir, notice_deadline_workdays)
+    """:func:`problem_steps`, their notices issued here at once (flushes)."""
+    intents, orders = problem_steps(as_of, calendar, catchup_workdays=catchup_workdays)
+    for order in orders:
+        issue_order(order, as_of, notice_dir=notice_dir, deadline_workdays=notice_deadline_workdays)
     return intents
 
 
-def _notice(problem: Problem, as_of: date, notice_dir: Path, deadline_workdays: int) -> None:
-    if problem.task is None:
-        return
-    issue_notice(
-        problem.task,
-        problem.unit,
+def _order(problem: Problem) -> NoticeOrder:
+    assert problem.task_id is not None
+    return NoticeOrder(
+        problem.task_id,
+        problem.unit_id,
         problem_code(problem),
         f"问题整改逾期：{problem.description[:60]}（整改期限{day_text(problem.due_on)}）",
-        as_of,
-        notice_dir=notice_dir,
-        deadline_workdays=deadline_workdays,
     )
 
 

@@ -1,26 +1,75 @@
 """Daily digests: at most one per recipient and day, gathering every reminder not yet in a
-digest (see :mod:`tracker.services.reminders`)."""
+digest (see :mod:`tracker.services.reminders`), built from plain rows.
+
+:func:`digest_groups` reads (no write open) the recipients waiting for a digest of the
+day in groups of at most :data:`GROUP_RECIPIENTS` recipients or :data:`GROUP_LINES`
+reminders, and composes each group's digests; :func:`write_group` then writes one group
+in a brief transaction of the caller's: the digests inserted with ``ON CONFLICT DO
+NOTHING`` on (recipient, day), their reminders linked (only those still in no digest) and
+one pending delivery per digest and channel — whole, or not at all.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
+from config.settings import ChannelSettings
 from tracker.domain.periods import period_text
 from tracker.domain.reminders import day_text
 from tracker.extensions import db
-from tracker.models import Digest, Reminder, User
+from tracker.models import Delivery, Digest, Reminder, Task, User
+from tracker.models._types import utcnow
+from tracker.services.bulk import insert_rows
+from tracker.services.channels import delivery_rows
+from tracker.services.channels.faults import kill_point
 
-#: Recipients read per query.
-CHUNK = 500
+#: Recipients composed and written per group (one brief transaction each).
+GROUP_RECIPIENTS = 200
+
+#: Reminder lines per group (a recipient with more gets a group of their own).
+GROUP_LINES = 5000
+
+#: Ids per ``IN (…)`` list.
+_IDS = 500
 
 #: Characters of a task's text shown on a digest line.
 TASK_TEXT_CHARS = 30
+
+_DIGESTS = cast(sa.Table, Digest.__table__)
+_DELIVERIES = cast(sa.Table, Delivery.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One reminder as a digest lists it: plain values."""
+
+    id: int
+    task_id: int | None
+    task_text: str | None
+    period: str | None
+    due: date | None
+    message: str
+
+
+@dataclass(slots=True)
+class Group:
+    """Digests composed for a few recipients, to be written in one chunk: the digest
+    rows by recipient id, and the ids of the reminders each lists."""
+
+    day: date
+    digests: dict[int, dict[str, Any]] = field(default_factory=dict)
+    lines: dict[int, list[int]] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        """Reminders listed in the group's digests."""
+        return sum(len(ids) for ids in self.lines.values())
 
 
 def digest_subject(day: date, count: int) -> str:
@@ -32,124 +81,136 @@ def _short(text: str) -> str:
     return text if len(text) <= TASK_TEXT_CHARS else text[:TASK_TEXT_CHARS] + "…"
 
 
-def digest_line(number: int, reminder: Reminder) -> str:
+def digest_line(number: int, line: Line) -> str:
     """One line of a digest: task (truncated), period, due date, what to do, link path."""
     parts = [f"{number}. "]
-    if reminder.task is not None:
-        parts.append(f"【{_short(reminder.task.text)}】")
-    if reminder.period:
-        parts.append(f"{period_text(reminder.period)}，")
-    if reminder.due:
-        parts.append(f"截止{day_text(reminder.due)}：")
-    parts.append(reminder.message)
-    if reminder.task_id is not None:
-        parts.append(f"（/tasks/{reminder.task_id}）")
+    if line.task_text is not None:
+        parts.append(f"【{_short(line.task_text)}】")
+    if line.period:
+        parts.append(f"{period_text(line.period)}，")
+    if line.due:
+        parts.append(f"截止{day_text(line.due)}：")
+    parts.append(line.message)
+    if line.task_id is not None:
+        parts.append(f"（/tasks/{line.task_id}）")
     return "".join(parts)
 
 
-def digest_body(recipient: User, day: date, reminders: Sequence[Reminder]) -> str:
-    """The Chinese body: greeting, one line per reminder, closing line."""
-    name = recipient.display_name or recipient.username
-    lines = [f"{name}：", f"截至{day_text(day)}，您有以下{len(reminders)}项待办提醒："]
-    lines += [digest_line(i, reminder) for i, reminder in enumerate(reminders, start=1)]
-    lines.append("请登录改革任务台账系统办理。")
-    return "\n".join(lines)
-
-
-def _undigested(recipient_id: int, as_of: date) -> list[Reminder]:
-    return list(
-        db.session.scalars(
-            sa.select(Reminder)
-            .where(
-                Reminder.recipient_id == recipient_id,
-                Reminder.digest_id.is_(None),
-                Reminder.read_at.is_(None),
-                Reminder.as_of <= as_of,
-            )
-            .order_by(Reminder.as_of, Reminder.id)
-        )
-    )
-
-
-def _has_digest(recipient_id: int, day: date) -> bool:
-    query = sa.select(Digest.id).where(Digest.recipient_id == recipient_id, Digest.day == day)
-    return db.session.scalar(query) is not None
-
-
-def make_digest(recipient: User, as_of: date) -> Digest | None:
-    """The recipient's digest of ``as_of`` with every reminder not yet in a digest, or
-    None when the recipient already has that day's digest or nothing to read."""
-    if _has_digest(recipient.id, as_of):
-        return None
-    reminders = _undigested(recipient.id, as_of)
-    if not reminders:
-        return None
-    return _add_digest(recipient, as_of, reminders)
-
-
-def _add_digest(recipient: User, as_of: date, reminders: Sequence[Reminder]) -> Digest | None:
-    """The digest of ``reminders`` in a savepoint; None when a concurrent pass made the
-    recipient's digest of the day first."""
-    digest = Digest(
-        recipient_id=recipient.id,
-        day=as_of,
-        subject=digest_subject(as_of, len(reminders)),
-        body=digest_body(recipient, as_of, reminders),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(digest)
-            for reminder in reminders:
-                reminder.digest = digest
-    except IntegrityError:  # a concurrent pass made today's digest first
-        return None
-    return digest
-
-
-def make_digests(recipient_ids: Iterable[int], as_of: date) -> list[Digest]:
-    """One digest per recipient with reminders to read (see the module docstring). Reads
-    in bulk — the recipients, who has that day's digest already, every waiting reminder
-    with its task — a fixed number of queries per :data:`CHUNK` recipients; then one
-    savepoint and insert per digest made."""
-    ids = sorted(set(recipient_ids))
-    digests = []
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(chunk)))}
-        has = set(
-            db.session.scalars(
-                sa.select(Digest.recipient_id).where(
-                    Digest.recipient_id.in_(chunk), Digest.day == as_of
-                )
-            )
-        )
-        waiting: dict[int, list[Reminder]] = defaultdict(list)
-        query = (
-            sa.select(Reminder)
-            .where(
-                Reminder.recipient_id.in_(chunk),
-                Reminder.digest_id.is_(None),
-                Reminder.as_of <= as_of,
-            )
-            .order_by(Reminder.as_of, Reminder.id)
-            .options(selectinload(Reminder.task))
-        )
-        for reminder in db.session.scalars(query):
-            waiting[reminder.recipient_id].append(reminder)
-        for recipient_id in chunk:
-            recipient = users.get(recipient_id)
-            if recipient is None or recipient_id in has or not waiting[recipient_id]:
-                continue
-            digest = _add_digest(recipient, as_of, waiting[recipient_id])
-            if digest is not None:
-                digests.append(digest)
-    return digests
+def digest_body(name: str, day: date, lines: Sequence[Line]) -> str:
+    """The Chinese body for the recipient called ``name``: greeting, one line per
+    reminder, closing line."""
+    head = [f"{name}：", f"截至{day_text(day)}，您有以下{len(lines)}项待办提醒："]
+    body = [digest_line(i, line) for i, line in enumerate(lines, start=1)]
+    return "\n".join([*head, *body, "请登录改革任务台账系统办理。"])
 
 
 def pending_recipients(as_of: date) -> set[int]:
-    """Recipients with reminders not yet in a digest (new now, or left by a rerun) nor
-    read in the app already."""
+    """Recipients with reminders not yet in a digest (new now, or left by an earlier or
+    interrupted pass) nor read in the app already."""
     query = sa.select(Reminder.recipient_id).where(
         Reminder.digest_id.is_(None), Reminder.read_at.is_(None), Reminder.as_of <= as_of
     )
-    return set(db.session.scalars(query))
+    return set(db.session.scalars(query.distinct()))
+
+
+def _waiting(recipient_ids: list[int], as_of: date) -> dict[int, list[Line]]:
+    """Every reminder of ``recipient_ids`` in no digest yet, oldest first: one query."""
+    query = (
+        sa.select(
+            Reminder.recipient_id, Reminder.id, Reminder.task_id, Task.text, Reminder.period,
+            Reminder.due, Reminder.message,
+        )
+        .outerjoin(Task, Task.id == Reminder.task_id)
+        .where(
+            Reminder.recipient_id.in_(recipient_ids),
+            Reminder.digest_id.is_(None),
+            Reminder.as_of <= as_of,
+        )
+        .order_by(Reminder.as_of, Reminder.id)
+    )  # fmt: skip
+    found: dict[int, list[Line]] = defaultdict(list)
+    for recipient_id, rid, task_id, text, period, due, message in db.session.execute(query):
+        found[recipient_id].append(Line(rid, task_id, text, period, due, message))
+    return found
+
+
+def _names(recipient_ids: list[int]) -> dict[int, str]:
+    query = sa.select(User.id, User.display_name, User.username).where(User.id.in_(recipient_ids))
+    return {uid: shown or username for uid, shown, username in db.session.execute(query)}
+
+
+def _without_digest(recipient_ids: list[int], day: date) -> list[int]:
+    """Those of ``recipient_ids`` (sorted) that have no digest of ``day``."""
+    has: set[int] = set()
+    for start in range(0, len(recipient_ids), _IDS):
+        chunk = recipient_ids[start : start + _IDS]
+        query = sa.select(Digest.recipient_id).where(
+            Digest.recipient_id.in_(chunk), Digest.day == day
+        )
+        has.update(db.session.scalars(query))
+    return [rid for rid in recipient_ids if rid not in has]
+
+
+def digest_groups(as_of: date) -> Iterator[Group]:
+    """The digests of ``as_of`` still to make, composed group by group (reads only; a
+    fixed number of queries per :data:`GROUP_RECIPIENTS` recipients): one per recipient
+    with a reminder waiting and no digest of the day yet, listing every reminder of
+    theirs in no digest, oldest first."""
+    todo = _without_digest(sorted(pending_recipients(as_of)), as_of)
+    for start in range(0, len(todo), GROUP_RECIPIENTS):
+        chunk = todo[start : start + GROUP_RECIPIENTS]
+        names, waiting = _names(chunk), _waiting(chunk, as_of)
+        group = Group(as_of)
+        for recipient_id in chunk:
+            lines = waiting.get(recipient_id)
+            if not lines or recipient_id not in names:
+                continue
+            if group.digests and group.size + len(lines) > GROUP_LINES:
+                yield group
+                group = Group(as_of)
+            group.digests[recipient_id] = {
+                "recipient_id": recipient_id,
+                "day": as_of,
+                "subject": digest_subject(as_of, len(lines)),
+                "body": digest_body(names[recipient_id], as_of, lines),
+                "created_at": utcnow(),
+            }
+            group.lines[recipient_id] = [line.id for line in lines]
+        if group.digests:
+            yield group
+
+
+def write_group(group: Group, channels: ChannelSettings, now: datetime) -> list[int]:
+    """Write ``group`` inside the caller's transaction: its digests (a recipient whose
+    digest of the day a concurrent pass made first is left out), each one's reminders
+    linked unless already in a digest, and its pending deliveries, due at ``now``, on
+    the enabled ``channels``. Returns the ids of the digests made, by recipient."""
+    rows = list(group.digests.values())
+    made = set(
+        insert_rows(_DIGESTS, rows, conflict=("recipient_id", "day"), returning="recipient_id")
+    )
+    if not made:
+        return []
+    query = sa.select(Digest.recipient_id, Digest.id).where(
+        Digest.day == group.day, Digest.recipient_id.in_(sorted(made))
+    )
+    ids = {key: value for key, value in db.session.execute(query)}
+    for recipient_id in sorted(made):
+        _link(group.lines[recipient_id], ids[recipient_id])
+        kill_point("digest")
+    digest_ids = [ids[recipient_id] for recipient_id in sorted(made)]
+    deliveries = delivery_rows(digest_ids, channels, now)
+    insert_rows(_DELIVERIES, deliveries, conflict=("digest_id", "channel"))
+    return digest_ids
+
+
+def _link(reminder_ids: list[int], digest_id: int) -> None:
+    """Put the reminders in the digest, those still in none."""
+    for start in range(0, len(reminder_ids), _IDS * 10):
+        chunk = reminder_ids[start : start + _IDS * 10]
+        db.session.execute(
+            sa.update(Reminder)
+            .where(Reminder.id.in_(chunk), Reminder.digest_id.is_(None))
+            .values(digest_id=digest_id)
+            .execution_options(synchronize_session=False)
+        )

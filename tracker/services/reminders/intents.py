@@ -1,7 +1,8 @@
 """A reminder pass's intents, set-based (issue 14 §2): the facts of every open task are
 read in chunks with the scan's loaders (:mod:`tracker.services.scan_facts`, a fixed number
 of queries per chunk, report due dates once per plan), the domain's rules make each
-plan's intents as soon as its last task is read, and only the intents are kept.
+plan's intents as soon as its last task is read, and only the intents are kept (the
+reminder pass's catch-up of notices owed reads each plan's report facts on the way).
 
 Reads only. The facts and intents equal those of :func:`~tracker.services.reminders.facts.
 plan_intents` plan by plan, in the same order.
@@ -10,6 +11,7 @@ plan_intents` plan by plan, in the same order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +25,7 @@ from tracker.domain.reminders import (
     ContributionReminderFact,
     MilestoneReminderFact,
     ReminderIntent,
+    ReminderRules,
     ReportReminderFact,
     reminders_due,
 )
@@ -38,6 +41,10 @@ from tracker.services.contributions import unanswered_of_plans
 from tracker.services.reminders.facts import plan_rules
 from tracker.services.scan_facts import PlanRules, TaskRow, load_tasks
 from tracker.services.scan_facts import plan_rules as scan_rules
+
+#: What :func:`all_intents` hands each plan's report facts to: (plan id, its reminder
+#: rules, its report facts, its intents).
+ReportsHook = Callable[[int, ReminderRules, list[ReportReminderFact], list[ReminderIntent]], None]
 
 #: Open tasks whose facts are read per chunk.
 CHUNK_TASKS = 1000
@@ -59,10 +66,14 @@ def all_intents(
     catchup_workdays: int,
     plan_id: int | None = None,
     chunk_size: int = CHUNK_TASKS,
+    on_reports: ReportsHook | None = None,
 ) -> list[ReminderIntent]:
     """Every reminder intent due on ``as_of`` (none on a day off) of every plan (or
     ``plan_id``'s), plan by plan in id order; milestone states under the thresholds
-    ``lag``, missed reminders caught up for ``catchup_workdays``."""
+    ``lag``, missed reminders caught up for ``catchup_workdays``. ``on_reports`` is
+    handed each plan's id, reminder rules, report facts and intents as soon as they are
+    complete (the catch-up of notices owed reasons on the same facts); the facts are then
+    let go."""
     if not calendar.is_workday(as_of):
         return []
     plans = db.session.scalars(
@@ -77,14 +88,12 @@ def all_intents(
     done: dict[int, list[ReminderIntent]] = {}
 
     def close(pid: int, found: _PlanFacts) -> None:
+        rules = plan_rules(by_id[pid], catchup_workdays)
         done[pid] = reminders_due(
-            found.reports,
-            contributions.get(pid, []),
-            found.milestones,
-            plan_rules(by_id[pid], catchup_workdays),
-            calendar,
-            as_of,
+            found.reports, contributions.get(pid, []), found.milestones, rules, calendar, as_of
         )
+        if on_reports is not None:
+            on_reports(pid, rules, found.reports, done[pid])
 
     ids = list(
         db.session.scalars(

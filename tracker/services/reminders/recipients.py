@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -18,18 +18,19 @@ from tracker.services.reminders.facts import CHUNK
 
 
 class Audiences:
-    """Resolves an intent's audience to active users, caching per pass:
-    unit → the unit's users of role unit; office → office users; unit head → the unit's
-    heads, else its users; leader → the unit's leader in charge, else every leader."""
+    """Resolves an intent's audience to the ids of active users, caching per pass (plain
+    ids: nothing to reload after a chunk's commit): unit → the unit's users of role unit;
+    office → office users; unit head → the unit's heads, else its users; leader → the
+    unit's leader in charge, else every leader."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, int | None], list[User]] = {}
+        self._cache: dict[tuple[str, int | None], list[int]] = {}
 
-    def users(self, intent: ReminderIntent) -> list[User]:
+    def ids(self, intent: ReminderIntent) -> list[int]:
         """The recipients of ``intent``, by id."""
         key = (intent.audience, intent.unit_id if intent.audience != OFFICE else None)
         if key not in self._cache:
-            self._cache[key] = sorted(self._resolve(*key), key=lambda user: user.id)
+            self._cache[key] = sorted(user.id for user in self._resolve(*key))
         return self._cache[key]
 
     def _resolve(self, audience: str, unit_id: int | None) -> list[User]:
@@ -59,63 +60,62 @@ def _leaders(unit_id: int | None) -> list[User]:
 # ---------------------------------------------------------------------- storing
 
 
-def _existing_keys(keys: Iterable[str]) -> set[str]:
-    wanted = sorted(set(keys))
-    found: set[str] = set()
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        found.update(db.session.scalars(sa.select(Reminder.key).where(Reminder.key.in_(chunk))))
-    return found
+def reminder_rows(
+    intents: Iterable[ReminderIntent],
+    as_of: date,
+    audiences: Audiences,
+    seen: set[str],
+    *,
+    link: Callable[[ReminderIntent], str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """One reminder row per intent and recipient, in order, skipping a key already in
+    ``seen`` (and adding each new one to it): an intent repeated within the pass (the
+    office hears of a task once, however many lead units it has) is stored once. ``link``
+    gives a row's page to act on (default: none)."""
+    for intent in intents:
+        for user_id in audiences.ids(intent):
+            key = intent.key(user_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield {
+                "key": key,
+                "recipient_id": user_id,
+                "kind": intent.kind,
+                "task_id": intent.task_id,
+                "period": intent.period,
+                "due": intent.due,
+                "message": intent.message,
+                "as_of": as_of,
+                "created_at": utcnow(),
+                "link": link(intent) if link is not None else "",
+            }
 
 
-def _row(intent: ReminderIntent, user: User, as_of: date) -> dict[str, Any]:
-    return {
-        "key": intent.key(user.id),
-        "recipient_id": user.id,
-        "kind": intent.kind,
-        "task_id": intent.task_id,
-        "period": intent.period,
-        "due": intent.due,
-        "message": intent.message,
-        "as_of": as_of,
-        "created_at": utcnow(),
-    }
-
-
-def _insert_new(rows: list[dict[str, Any]]) -> list[str]:
-    """Insert ``rows`` in batches with ``ON CONFLICT DO NOTHING``; the keys inserted (a
-    concurrent pass may have stored some first)."""
+def insert_reminders(rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` with ``ON CONFLICT DO NOTHING`` on the key (bulk, a fixed number of
+    statements per few thousand rows); the ids of those inserted (a key stored before, or
+    by a concurrent pass first, is not)."""
     table = cast(sa.Table, Reminder.__table__)
-    return insert_rows(table, rows, conflict=("key",), returning="key")
-
-
-def _loaded(keys: list[str]) -> list[Reminder]:
-    found: list[Reminder] = []
-    for start in range(0, len(keys), CHUNK):
-        query = sa.select(Reminder).where(Reminder.key.in_(keys[start : start + CHUNK]))
-        found += db.session.scalars(query)
-    return sorted(found, key=lambda reminder: reminder.id)
+    return insert_rows(table, rows, conflict=("key",), returning="id")
 
 
 def store_reminders(intents: Sequence[ReminderIntent], as_of: date) -> tuple[list[Reminder], int]:
-    """Store one reminder per intent and recipient whose key is new; returns them and the
-    count of the others (keys already stored: skipped duplicates). An intent
-    repeated within the pass (the office hears of a task once, however many lead units
-    it has) is stored once and not counted. The new rows go in with bulk ``INSERT … ON
-    CONFLICT DO NOTHING`` (a key a concurrent pass stored first counts as skipped), a
-    fixed number of statements per :data:`CHUNK` reminders."""
-    audiences = Audiences()
-    pairs = [(intent, user) for intent in intents for user in audiences.users(intent)]
-    existing = _existing_keys(intent.key(user.id) for intent, user in pairs)
+    """Store one reminder per intent and recipient whose key is new, in the caller's
+    transaction; returns them and the count of the others (keys already stored: skipped
+    duplicates; a key repeated within ``intents`` is stored once and not counted).
+    Flushes nothing of the ORM: bulk ``INSERT … ON CONFLICT DO NOTHING``."""
     seen: set[str] = set()
-    rows: list[dict[str, Any]] = []
-    for intent, user in pairs:
-        key = intent.key(user.id)
-        if key in seen:
-            continue
-        seen.add(key)
-        if key not in existing:
-            rows.append(_row(intent, user, as_of))
-    inserted = _insert_new(rows) if rows else []
-    skipped = len(seen) - len(inserted)
-    return _loaded(inserted), skipped
+    rows = list(reminder_rows(intents, as_of, Audiences(), seen))
+    ids = insert_reminders(rows)
+    return loaded(ids), len(seen) - len(ids)
+
+
+def loaded(ids: Sequence[int]) -> list[Reminder]:
+    """The reminders of ``ids``, by id (a query per :data:`CHUNK` ids)."""
+    wanted = sorted(ids)
+    found: list[Reminder] = []
+    for start in range(0, len(wanted), CHUNK):
+        query = sa.select(Reminder).where(Reminder.id.in_(wanted[start : start + CHUNK]))
+        found += db.session.scalars(query)
+    return sorted(found, key=lambda reminder: reminder.id)

@@ -12,6 +12,7 @@ from tracker import settings as app_settings
 from tracker.domain.policy import Action
 from tracker.models import SupervisionNotice
 from tracker.services import notices as notice_service
+from tracker.services.notices import DocumentKind
 from tracker.web.access import allowed, require
 from tracker.web.actions import act
 from tracker.web.files import private_download, sandboxed
@@ -92,15 +93,12 @@ def show(notice_id: int) -> str:
 @login_required
 @sandboxed
 def document(notice_id: int, kind: str) -> Response:
-    """The stored .docx or PDF, as an attachment (the PDF is made on first download);
-    a missing file is a 404."""
+    """The stored .docx or PDF, as an attachment (the PDF is made on first download, the
+    .docx too if a reminder pass died before writing it); a missing file is a 404."""
     notice = _readable(notice_id)
-    if kind == "pdf":
-        path = notice_service.ensure_pdf(notice, app_settings.current().uploads.notice_dir)
-    else:
-        path = notice_service.document_path(
-            notice, "docx", app_settings.current().uploads.notice_dir
-        )
+    document: DocumentKind = "pdf" if kind == "pdf" else "docx"
+    notice_dir = app_settings.current().uploads.notice_dir
+    path = notice_service.ensure_document(notice, document, notice_dir)
     return private_download(path, _CONTENT_TYPES[kind], f"督办单{notice.number}.{kind}")
 
 
