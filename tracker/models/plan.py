@@ -118,7 +118,7 @@ class Task(Model):
     needs_review: Mapped[bool] = mapped_column(default=False)
     review_reasons: Mapped[str] = mapped_column(sa.Text, default="")
     baseline_value: Mapped[float | None]
-    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
     #: When a revision of the plan dropped the task: hidden from the ledger and skipped by
     #: the scan and reminders, kept with its reports (never deleted).
     archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -213,7 +213,7 @@ class Milestone(Model):
     relative_amount: Mapped[float | None]
     base_value: Mapped[float | None]
     #: When an office correction replaced this milestone (None while it is in force), and why.
-    superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
     superseded_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     task: Mapped[Task] = relationship(back_populates="milestones")

@@ -56,7 +56,7 @@ class ProgressReport(Model):
     period: Mapped[str] = mapped_column(sa.String(10))
     period_end: Mapped[date]
     status: Mapped[ReportStatus] = mapped_column(
-        enum_column(ReportStatus), default=ReportStatus.DRAFT
+        enum_column(ReportStatus), default=ReportStatus.DRAFT, index=True
     )
     value: Mapped[float | None]
     value_unit: Mapped[str | None] = mapped_column(sa.String(10))
@@ -73,8 +73,9 @@ class ProgressReport(Model):
     approved_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: Indexed: what changed since a scan is a range of it (task_states.current_states).
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
     )
 
     __mapper_args__: Mapping[str, object] = {"version_id_col": version}
