@@ -15,6 +15,14 @@ from tracker.models._types import enum_column, utcnow
 from tracker.models.unit import Unit
 
 
+def since_index(name: str, column: str) -> sa.Index:
+    """An index of the rows whose stamp ``column`` is set (partial: ``IS NOT NULL``), for
+    "changed since" ranges; the rows still open (NULL) stay out of it, so no lookup of
+    open rows is steered onto it."""
+    where = sa.text(f"{column} IS NOT NULL")
+    return sa.Index(name, column, sqlite_where=where, postgresql_where=where)
+
+
 class Plan(Model):
     """A reform plan (实施方案) with its period in years and its reporting rules: the
     cadence, the report due rule (working days after a period ends), the grace before a
@@ -107,6 +115,7 @@ class Task(Model):
     """One row of the responsibility table (责任分解) with its schedule text."""
 
     __tablename__ = "tasks"
+    __table_args__ = (since_index("ix_tasks_closed_at", "closed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -118,7 +127,7 @@ class Task(Model):
     needs_review: Mapped[bool] = mapped_column(default=False)
     review_reasons: Mapped[str] = mapped_column(sa.Text, default="")
     baseline_value: Mapped[float | None]
-    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: When a revision of the plan dropped the task: hidden from the ledger and skipped by
     #: the scan and reminders, kept with its reports (never deleted).
     archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -192,6 +201,7 @@ class Milestone(Model):
     """
 
     __tablename__ = "milestones"
+    __table_args__ = (since_index("ix_milestones_superseded_at", "superseded_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
@@ -213,7 +223,7 @@ class Milestone(Model):
     relative_amount: Mapped[float | None]
     base_value: Mapped[float | None]
     #: When an office correction replaced this milestone (None while it is in force), and why.
-    superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    superseded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     superseded_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     task: Mapped[Task] = relationship(back_populates="milestones")

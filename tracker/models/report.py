@@ -56,7 +56,7 @@ class ProgressReport(Model):
     period: Mapped[str] = mapped_column(sa.String(10))
     period_end: Mapped[date]
     status: Mapped[ReportStatus] = mapped_column(
-        enum_column(ReportStatus), default=ReportStatus.DRAFT, index=True
+        enum_column(ReportStatus), default=ReportStatus.DRAFT
     )
     value: Mapped[float | None]
     value_unit: Mapped[str | None] = mapped_column(sa.String(10))

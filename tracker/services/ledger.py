@@ -121,14 +121,12 @@ def build_ledger(
     if plan is None:
         raise NotFound(f"没有编号为 {plan_id} 的实施方案")
     fresh = fresh_states(plan_id, as_of, lag=lag)
-    visible: sa.Select[Any] = (
-        sa.select(Task.id)
-        .outerjoin(TaskState, _stored(as_of))
-        .where(Task.plan_id == plan_id, Task.archived_at.is_(None))
+    visible: sa.Select[Any] = sa.select(Task.id).where(
+        Task.plan_id == plan_id, Task.archived_at.is_(None)
     )
     if filters.visible_unit_id is not None:
         visible = _with_unit(visible, filters.visible_unit_id)
-    counts = _counts(visible, fresh)
+    counts = _counts(visible, as_of, fresh)
     matching = visible
     if filters.unit_id is not None:
         matching = _with_unit(matching, filters.unit_id)
@@ -136,9 +134,15 @@ def build_ledger(
         matching = matching.join(Measure, Measure.id == Task.measure_id).where(
             Measure.category_id == filters.category_id
         )
+    narrowed = matching is not visible
     if filters.state is not None:
-        matching = matching.where(_in_state(filters.state, fresh))
-    found = _count(matching)
+        matching = matching.outerjoin(TaskState, _stored(as_of)).where(
+            _in_state(filters.state, fresh)
+        )
+    if narrowed:
+        found = _count(matching)
+    else:  # the counts by state say how many match already
+        found = counts[filters.state] if filters.state else sum(counts.values())
     size = page_size or max(found, 1)
     pages = max(1, -(-found // size))
     page = min(max(page, 1), pages)
@@ -165,12 +169,14 @@ def _count(query: sa.Select[Any]) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
 
 
-def _counts(visible: sa.Select[Any], fresh: dict[int, StateRow]) -> Counter[LagState]:
-    """Tasks by state among ``visible``: the stored rows grouped in SQL, those of
-    ``fresh`` counted by their new state."""
+def _counts(visible: sa.Select[Any], as_of: date, fresh: dict[int, StateRow]) -> Counter[LagState]:
+    """Tasks by state among ``visible``: their stored rows of ``as_of`` grouped in SQL,
+    those of ``fresh`` counted by their new state."""
     stored = (
         visible.with_only_columns(TaskState.state, sa.func.count())
-        .where(TaskState.state.is_not(None), Task.id.not_in(list(fresh)))
+        .select_from(Task)
+        .join(TaskState, _stored(as_of))
+        .where(Task.id.not_in(list(fresh)))
         .group_by(TaskState.state)
     )
     counts: Counter[LagState] = Counter(dict(db.session.execute(stored).all()))

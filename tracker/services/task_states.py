@@ -108,12 +108,18 @@ def fresh_states(plan_id: int, as_of: date, *, lag: LagThresholds) -> dict[int, 
     or older than their facts, assessed in memory as :func:`current_states` does (usually
     none: the ledger reads every other task's state from the stored rows in SQL).
 
-    Three queries (tasks without a row, the plan's oldest row, the changed ones), plus the
+    Four queries (the plan's rows and tasks counted on their indexes, its oldest row, the
+    changed ones; one more for the tasks without a row when the counts differ), plus the
     assessment's own loads when some task is stale."""
     table = cast(sa.Table, TaskState.__table__)
-    has_row = sa.exists().where(table.c.task_id == Task.id, table.c.as_of == as_of)
-    missing = sa.select(Task.id).where(Task.plan_id == plan_id, ~has_row)
-    stale = list(db.session.scalars(missing))
+    rows = sa.select(sa.func.count()).where(table.c.plan_id == plan_id, table.c.as_of == as_of)
+    tasks = sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan_id)
+    stale = []
+    if db.session.scalar(rows) != db.session.scalar(tasks):  # some task has no row yet
+        has_row = sa.exists().where(table.c.task_id == Task.id, table.c.as_of == as_of)
+        stale = list(
+            db.session.scalars(sa.select(Task.id).where(Task.plan_id == plan_id, ~has_row))
+        )
     stale += _changed_since_scanned(plan_id, as_of, None)
     return _assess(plan_id, as_of, stale, lag)
 
