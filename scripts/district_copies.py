@@ -137,12 +137,14 @@ def _value(
     return name
 
 
-def reset_sequences(conn: Connection, tables: Iterable[str]) -> None:
-    """On PostgreSQL, move each table's id sequence past its copied rows."""
+def reset_sequences(conn: Connection, tables: Mapping[str, Mapping[str, str]]) -> None:
+    """On PostgreSQL, move the id sequence of each of ``tables`` that has one past its
+    copied rows."""
     if conn.dialect.name == "sqlite":
         return
-    for table in tables:
-        conn.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT coalesce(max(id), 1) FROM {table}))"
-        )
+    for table, offsets in tables.items():
+        if offsets.get("id") == table:
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
