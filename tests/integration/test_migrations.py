@@ -630,14 +630,12 @@ def test_0016_page_indexes_range_what_changed_since_a_scan(app: Flask, tmp_path:
         upgrade(directory=MIGRATIONS, revision="0015")
         with db.engine.begin() as connection:
             connection.exec_driver_sql(
-                "INSERT INTO users (id, username, display_name, password_hash, role, active,"
-                " created_at, session_token) VALUES (1, 'zhang', '张三', 'x', 'unit', true,"
-                " '2020-01-01', 't')"
+                "INSERT INTO calendar_years (year, source) VALUES (2020, 'library')"
             )
         upgrade(directory=MIGRATIONS)
         with db.engine.connect() as connection:
             added = indexes(connection)
-            users = connection.exec_driver_sql("SELECT id FROM users").all()
+            years = connection.exec_driver_sql("SELECT year FROM calendar_years").all()
         downgrade(directory=MIGRATIONS, revision="0015")
         with db.engine.connect() as connection:
             left = indexes(connection)
@@ -645,5 +643,5 @@ def test_0016_page_indexes_range_what_changed_since_a_scan(app: Flask, tmp_path:
     _drop_filled_database(app, url)
 
     assert added == names
-    assert users == [(1,)]
+    assert years == [(2020,)]
     assert left == set()
