@@ -211,6 +211,7 @@ def test_a_page_runs_as_many_queries_at_100_districts_as_at_one(
         status, statements = _get(clients[role], path.format(**world.large), role, world)
         assert status == 200, (path, role, status)
         before, before_statements = world.counts[(path, role)]
+        print(f"{path} as {role}: {before} statements at 1 district, {len(statements)} at 100")
         if len(statements) != before:
             grown.append((role, before, len(statements), before_statements, statements))
     assert not grown, "\n\n".join(

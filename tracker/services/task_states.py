@@ -149,9 +149,10 @@ def _changed_since_scanned(plan_id: int, as_of: date, ids: list[int] | None) -> 
     submitted, reviewed or corrected, a milestone superseded, or the task closed after
     the row was written (or a row without a fingerprint, from before migration 0009).
 
-    Two queries: the plan's oldest row of the day, then the rows of tasks among the
-    reports, milestones and tasks changed since then — a range of an index on each
-    stamp (migration 0016), so the cost follows what changed, not the plan's size."""
+    Three queries: the plan's oldest row of the day; the plan's reports, milestones and
+    tasks stamped since then (ranges of the indexes of migration 0016, so the cost follows
+    what changed, not the plan's size); the rows of those tasks, compared here. No probe
+    per row, which PostgreSQL would also price high enough to JIT-compile the query."""
     oldest = db.session.scalar(
         sa.select(sa.func.min(TaskState.scanned_at)).where(
             TaskState.plan_id == plan_id, TaskState.as_of == as_of
@@ -159,22 +160,29 @@ def _changed_since_scanned(plan_id: int, as_of: date, ids: list[int] | None) -> 
     )
     if oldest is None:
         return []
-
-    def later(task_id: Any, stamp: Any) -> sa.ColumnElement[bool]:
-        recent = sa.select(task_id).where(stamp > oldest)
-        probe = sa.exists().where(task_id == TaskState.task_id, stamp > TaskState.scanned_at)
-        return sa.and_(TaskState.task_id.in_(recent.scalar_subquery()), probe)
-
-    query = sa.select(TaskState.task_id).where(
+    of_plan = sa.select(Task.id).where(Task.plan_id == plan_id).scalar_subquery()
+    changed: sa.CompoundSelect[Any] = sa.union_all(
+        sa.select(ProgressReport.task_id, ProgressReport.updated_at).where(
+            ProgressReport.updated_at > oldest, ProgressReport.task_id.in_(of_plan)
+        ),
+        sa.select(Milestone.task_id, Milestone.superseded_at).where(
+            Milestone.superseded_at > oldest, Milestone.task_id.in_(of_plan)
+        ),
+        sa.select(Task.id, Task.closed_at).where(Task.closed_at > oldest, Task.plan_id == plan_id),
+    )
+    latest: dict[int, Any] = {}
+    for task_id, stamp in db.session.execute(changed):
+        if task_id not in latest or stamp > latest[task_id]:
+            latest[task_id] = stamp
+    query = sa.select(TaskState.task_id, TaskState.scanned_at, TaskState.fingerprint).where(
         TaskState.plan_id == plan_id,
         TaskState.as_of == as_of,
-        sa.or_(
-            TaskState.fingerprint.is_(None),
-            later(ProgressReport.task_id, ProgressReport.updated_at),
-            later(Milestone.task_id, Milestone.superseded_at),
-            later(Task.id, Task.closed_at),
-        ),
+        sa.or_(TaskState.fingerprint.is_(None), TaskState.task_id.in_(list(latest))),
     )
     if ids is not None:
         query = query.where(TaskState.task_id.in_(ids))
-    return list(db.session.scalars(query))
+    return [
+        task_id
+        for task_id, scanned_at, fingerprint in db.session.execute(query)
+        if fingerprint is None or latest[task_id] > scanned_at
+    ]
