@@ -40,18 +40,9 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scripts import district_copies  # noqa: E402
+
 DAY = date(2020, 11, 20)
-#: The tables one district's plan is copied through, with the id columns offset per copy.
-COPIED = {
-    "plans": {"id": "plans"},
-    "categories": {"id": "categories", "plan_id": "plans"},
-    "measures": {"id": "measures", "category_id": "categories"},
-    "tasks": {"id": "tasks", "plan_id": "plans", "measure_id": "measures"},
-    "task_units": {"task_id": "tasks"},
-    "milestones": {"id": "milestones", "task_id": "tasks"},
-    "progress_reports": {"id": "progress_reports", "task_id": "tasks"},
-    "contributions": {"id": "contributions", "report_id": "progress_reports"},
-}
 
 
 def make_app(url: str):  # type: ignore[no-untyped-def]
@@ -100,28 +91,13 @@ def generate(url: str, districts: int, big_plan: int) -> dict[str, object]:
             session.execute(sa.text("DELETE FROM task_states"))
             conn = session.connection()
             sqlite = conn.dialect.name == "sqlite"
-            tops = {
-                t: conn.exec_driver_sql(f"SELECT max(id) FROM {t}").scalar() or 0
-                for t in {
-                    "plans",
-                    "categories",
-                    "measures",
-                    "tasks",
-                    "milestones",
-                    "progress_reports",
-                    "contributions",
-                }
-            }
+            top = district_copies.tops(conn, [district_copies.PLAN_TABLES])
             if districts > 1:
-                _copy(conn, tops, 1, districts - 1, sqlite, same_plan=False)
+                district_copies.copy_districts(conn, 1, districts - 1, top=top)
             if big_plan > 0:
-                _copy(conn, tops, districts, districts + big_plan - 1, sqlite, same_plan=True)
-            if not sqlite:
-                for table in tops:
-                    conn.exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))"
-                    )
+                last = districts + big_plan - 1
+                district_copies.copy_districts(conn, districts, last, same_plan=True, top=top)
+            district_copies.reset_sequences(conn, district_copies.PLAN_TABLES)
         counts = {
             name: db.session.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar()
             for name in ("tasks", "milestones", "progress_reports")
@@ -135,47 +111,6 @@ def generate(url: str, districts: int, big_plan: int) -> dict[str, object]:
         "reports": counts["progress_reports"],
         "generate_s": round(time.perf_counter() - start, 1),
     }
-
-
-def _copy(conn, tops, first: int, last: int, sqlite: bool, *, same_plan: bool) -> None:  # type: ignore[no-untyped-def]
-    """Copies ``first``..``last`` of the template district (each row's ids + k × the
-    template's max id); with ``same_plan`` the copies' tasks all go under one new plan."""
-    series = (
-        f"WITH RECURSIVE k(n) AS (SELECT {first} UNION ALL SELECT n + 1 FROM k WHERE n < {last}) "
-        if sqlite
-        else ""
-    )
-    source = "k" if sqlite else f"generate_series({first}, {last}) AS k(n)"
-    meta = sa.MetaData()
-    meta.reflect(bind=conn, only=list(COPIED))
-    big_plan = tops["plans"] * (first + 1)
-    for table, offsets in COPIED.items():
-        columns = [c.name for c in meta.tables[table].columns]
-        values = []
-        for name in columns:
-            ref = offsets.get(name)
-            if ref == "plans" and same_plan:
-                values.append(str(big_plan))
-            elif ref:
-                values.append(f"{name} + k.n * {tops[ref]}")
-            elif table == "plans" and name == "name":
-                values.append("name || ' 全省'" if same_plan else "name || '#' || k.n")
-            else:
-                values.append(name)
-        if same_plan and table == "plans":
-            values[columns.index("id")] = str(big_plan)
-            rows, kinds = "(SELECT * FROM plans WHERE id = 1) t", "(SELECT 1 AS n) k"
-            conn.exec_driver_sql(
-                f"INSERT INTO plans ({', '.join(columns)}) "
-                f"SELECT {', '.join(values)} FROM {rows}, {kinds}"
-            )
-            continue
-        key, top = ("task_id", tops["tasks"]) if table == "task_units" else ("id", tops[table])
-        conn.exec_driver_sql(
-            f"{series}INSERT INTO {table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(values)} FROM (SELECT * FROM {table} WHERE {key} <= {top}) t, "
-            f"{source}"
-        )
 
 
 FLOOR_SQL = """
@@ -240,7 +175,8 @@ def measure(kind: str, url: str) -> dict[str, object]:
 
 
 def pages(url: str, big_plan: bool) -> dict[str, float]:
-    """p95 in ms of 20 GETs of each page, as the office."""
+    """p95 in ms of 20 GETs of each page, as the office (``/my`` as the first unit's
+    reporter)."""
     import sqlalchemy as sa
 
     from tracker.extensions import db
@@ -250,22 +186,26 @@ def pages(url: str, big_plan: bool) -> dict[str, float]:
     app = make_app(url)
     client = app.test_client()
     client.post("/login", data={"username": "office", "password": DEMO_PASSWORD})
+    reporter = app.test_client()
+    reporter.post("/login", data={"username": "unit01", "password": DEMO_PASSWORD})
     with app.app_context():
         first = db.session.scalar(sa.select(sa.func.min(Plan.id)))
         last = db.session.scalar(sa.select(sa.func.max(Plan.id)))
         task = db.session.scalar(sa.select(sa.func.min(Task.id)))
     urls = {"ledger": f"/plans/{first}", "task": f"/tasks/{task}", "inbox": "/inbox/"}
+    urls.update(dashboard="/dashboard", my="/my", review="/review/reports")
     if big_plan:
         urls["ledger_big_plan"] = f"/plans/{last}"
         urls["ledger_big_plan_state"] = f"/plans/{last}?state=behind&page=2"
     found: dict[str, float] = {}
     for name, path in urls.items():
         samples: list[float] = []
-        client.get(path)  # warm: templates compiled, caches filled
+        get = reporter.get if name == "my" else client.get
+        get(path)  # warm: templates compiled, caches filled
         began = time.perf_counter()
         while len(samples) < 20 and (len(samples) < 3 or time.perf_counter() - began < 30):
             start = time.perf_counter()
-            response = client.get(path)
+            response = get(path)
             samples.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (path, response.status_code)
         samples.sort()

@@ -72,6 +72,7 @@ def test_openapi_operations_are_complete(client: FlaskClient) -> None:
         "plan",
         "unit",
         "state",
+        "page",
     }
     submit = document["paths"][f"{API}/reports/{{report_id}}/submit"]["post"]
     assert submit["requestBody"]["required"] is False

@@ -35,6 +35,17 @@ def rows(html: str) -> dict[int, str]:
     return {int(task): state for task, state in ROW.findall(html)}
 
 
+def every_row(client: FlaskClient, path: str) -> dict[int, str]:
+    """The rows of every page of the ledger at ``path`` (following 下一页)."""
+    found: dict[int, str] = {}
+    for number in range(1, 100):
+        html = client.get(f"{path}&page={number}").text
+        found |= rows(html)
+        if 'rel="next"' not in html:
+            return found
+    raise AssertionError("more than 99 pages")
+
+
 def tasks_of_unit(app: Flask, name: str) -> set[int]:
     """Ids of the tasks the unit leads or cooperates on, from the database."""
     with app.app_context():
@@ -67,11 +78,14 @@ def office(app: Flask, client: FlaskClient, cixi: Cixi) -> FlaskClient:
 
 
 def test_office_sees_every_task(app: Flask, office: FlaskClient, cixi: Cixi) -> None:
-    """The unfiltered ledger lists all 57 tasks with their units and schedule."""
+    """The unfiltered ledger lists all 57 tasks with their units and schedule, 50 on the
+    first page and the other 7 on the second."""
     page = office.get(f"/plans/{cixi.plan_id}")
     assert page.status_code == 200
-    assert set(rows(page.text)) == all_tasks(app, cixi.plan_id)
-    assert len(rows(page.text)) == 57
+    second = office.get(f"/plans/{cixi.plan_id}?page=2")
+    assert set(rows(page.text)) | set(rows(second.text)) == all_tasks(app, cixi.plan_id)
+    assert (len(rows(page.text)), len(rows(second.text))) == (50, 7)
+    assert "第 1 / 2 页（共 57 项）" in page.text
     assert TOTAL.findall(page.text) == ["57"]
     assert "状态按 2020年11月20日 计算" in page.text
     assert "2019年达到20%，2020年达到35%，2025年全覆盖" in page.text
@@ -123,7 +137,7 @@ def test_filter_by_state(office: FlaskClient, cixi: Cixi) -> None:
     for state in LagState:
         page = office.get(f"/plans/{cixi.plan_id}?state={state.value}")
         assert page.status_code == 200
-        found = rows(page.text)
+        found = every_row(office, f"/plans/{cixi.plan_id}?state={state.value}")
         assert set(found.values()) <= {state.value}
         if found:
             assert f'data-state="{state.value}">{LAG_LABELS[state]}</span>' in page.text
@@ -151,7 +165,7 @@ def test_filters_combine_and_bad_values_are_ignored(
     for query in ("state=bogus", "unit=abc", "category=%E4%B8%80", "unit=999999"):
         page = office.get(f"/plans/{cixi.plan_id}?{query}")
         assert page.status_code == 200, query
-    assert len(rows(office.get(f"/plans/{cixi.plan_id}?state=bogus").text)) == 57
+    assert len(every_row(office, f"/plans/{cixi.plan_id}?state=bogus")) == 57
     assert rows(office.get(f"/plans/{cixi.plan_id}?unit=999999").text) == {}
 
 

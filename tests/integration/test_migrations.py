@@ -611,3 +611,37 @@ def test_0015_queue_migration_makes_every_reminder_a_notification(
     ]
     assert kept == [(1,), (2,), (3,)]
     assert not {"read_at", "link"} & names
+
+
+def test_0016_page_indexes_range_what_changed_since_a_scan(app: Flask, tmp_path: Path) -> None:
+    """On a filled database (SQLite file or PostgreSQL): the upgrade adds the indexes of
+    report, milestone and closing stamps, keeping every row; a downgrade drops them."""
+    url = _filled_database_url(app, tmp_path)
+    other = create_app({"TRACKER_SETTINGS": "test", "SQLALCHEMY_DATABASE_URI": url})
+    names = {"ix_progress_reports_updated_at", "ix_milestones_superseded_at", "ix_tasks_closed_at"}
+
+    def indexes(connection: sa.Connection) -> set[str]:
+        found = set()
+        for table in ("progress_reports", "milestones", "tasks"):
+            found |= {i["name"] or "" for i in sa.inspect(connection).get_indexes(table)}
+        return found & names
+
+    with other.app_context():
+        upgrade(directory=MIGRATIONS, revision="0015")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO calendar_years (year, source) VALUES (2020, 'library')"
+            )
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            added = indexes(connection)
+            years = connection.exec_driver_sql("SELECT year FROM calendar_years").all()
+        downgrade(directory=MIGRATIONS, revision="0015")
+        with db.engine.connect() as connection:
+            left = indexes(connection)
+        db.engine.dispose()
+    _drop_filled_database(app, url)
+
+    assert added == names
+    assert years == [(2020,)]
+    assert left == set()

@@ -15,6 +15,14 @@ from tracker.models._types import enum_column, utcnow
 from tracker.models.unit import Unit
 
 
+def since_index(name: str, column: str) -> sa.Index:
+    """An index of the rows whose stamp ``column`` is set (partial: ``IS NOT NULL``), for
+    "changed since" ranges; the rows still open (NULL) stay out of it, so no lookup of
+    open rows is steered onto it."""
+    where = sa.text(f"{column} IS NOT NULL")
+    return sa.Index(name, column, sqlite_where=where, postgresql_where=where)
+
+
 class Plan(Model):
     """A reform plan (实施方案) with its period in years and its reporting rules: the
     cadence, the report due rule (working days after a period ends), the grace before a
@@ -107,6 +115,7 @@ class Task(Model):
     """One row of the responsibility table (责任分解) with its schedule text."""
 
     __tablename__ = "tasks"
+    __table_args__ = (since_index("ix_tasks_closed_at", "closed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -192,6 +201,7 @@ class Milestone(Model):
     """
 
     __tablename__ = "milestones"
+    __table_args__ = (since_index("ix_milestones_superseded_at", "superseded_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)

@@ -73,8 +73,9 @@ class ProgressReport(Model):
     approved_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: Indexed: what changed since a scan is a range of it (task_states.current_states).
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
     )
 
     __mapper_args__: Mapping[str, object] = {"version_id_col": version}

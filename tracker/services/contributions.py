@@ -96,12 +96,25 @@ def is_open(contribution: Contribution, today: date) -> bool:
 def contributions_of_unit(unit_id: int, today: date | None = None) -> list[Contribution]:
     """Contribution requests addressed to a unit, open ones first; with ``today``, only
     those still open (:func:`is_open`): closed ones leave the unit's to-do list."""
-    found = db.session.scalars(
+    query = (
         sa.select(Contribution)
+        .join(ProgressReport, ProgressReport.id == Contribution.report_id)
         .where(Contribution.unit_id == unit_id)
         .order_by((Contribution.status != ContributionStatus.REQUESTED), Contribution.id.desc())
+        .options(
+            contains_eager(Contribution.report).selectinload(ProgressReport.task),
+            contains_eager(Contribution.report).selectinload(ProgressReport.unit),
+        )
     )
-    return [c for c in found if today is None or is_open(c, today)]
+    if today is not None:  # is_open, in SQL
+        closed = ProgressReport.status.in_([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED])
+        query = query.where(
+            sa.or_(
+                ~closed,
+                sa.and_(Contribution.due_on.is_not(None), Contribution.due_on >= today),
+            )
+        )
+    return list(db.session.scalars(query))
 
 
 def _unanswered(as_of: date) -> list[sa.ColumnElement[bool]]:

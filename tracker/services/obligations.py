@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from config.settings import LagThresholds
 from tracker.domain.calendar import WorkdayCalendar
@@ -148,7 +148,8 @@ def _led_tasks(unit_id: int) -> list[Task]:
                 Task.archived_at.is_(None),
             )
             .order_by(Task.plan_id, Task.position)
-            .options(selectinload(Task.milestones), selectinload(Task.plan))
+            # joined, not selectin: one query however many tasks (selectin: one per 500)
+            .options(joinedload(Task.milestones), joinedload(Task.plan))
         ).unique()
     )
 

@@ -118,6 +118,7 @@ def waiting_reports(
         _query(filters)
         .options(
             selectinload(ProgressReport.task).selectinload(Task.milestones),
+            selectinload(ProgressReport.task).selectinload(Task.plan),
             selectinload(ProgressReport.unit),
             selectinload(ProgressReport.contributions).selectinload(Contribution.unit),
         )

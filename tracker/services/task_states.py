@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -71,19 +71,11 @@ def current_states(
     tasks, the changed ones, and (only when some task is stale) the calendar, the plan
     and four loads. An unknown plan gives ``{}``.
     """
-    table = cast(sa.Table, TaskState.__table__)  # Core rows: 10,000 of them cost little
-    query = sa.select(
-        table.c.task_id, sa.type_coerce(table.c.state, sa.String), table.c.expected, table.c.actual
-    ).where(table.c.plan_id == plan_id, table.c.as_of == as_of)
     tasks = sa.select(Task.id).where(Task.plan_id == plan_id)
     ids = None if task_ids is None else list(task_ids)
     if ids is not None:
-        query = query.where(table.c.task_id.in_(ids))
         tasks = tasks.where(Task.id.in_(ids))
-    found = {
-        tid: StateRow(tid, plan_id, _STATES[state], expected, actual)
-        for tid, state, expected, actual in db.session.connection().execute(query)
-    }
+    found = stored_states(plan_id, as_of, ids)
     count = sa.select(sa.func.count()).select_from(tasks.subquery())
     if db.session.scalar(count) == len(found):  # every task has its row: no id list needed
         current = list(found)
@@ -92,41 +84,105 @@ def current_states(
         current = list(db.session.scalars(tasks))
         stale = [tid for tid in current if tid not in found]
         stale += _changed_since_scanned(plan_id, as_of, ids)
+    found.update(_assess(plan_id, as_of, stale, lag))
+    return {tid: found[tid] for tid in current if tid in found}
+
+
+def stored_states(plan_id: int, as_of: date, task_ids: list[int] | None) -> dict[int, StateRow]:
+    """The scan's stored rows of ``as_of`` of the plan's tasks (of ``task_ids`` only, when
+    given), as they are; one query of plain columns."""
+    table = cast(sa.Table, TaskState.__table__)  # Core rows: 10,000 of them cost little
+    query = sa.select(
+        table.c.task_id, sa.type_coerce(table.c.state, sa.String), table.c.expected, table.c.actual
+    ).where(table.c.plan_id == plan_id, table.c.as_of == as_of)
+    if task_ids is not None:
+        query = query.where(table.c.task_id.in_(task_ids))
+    return {
+        tid: StateRow(tid, plan_id, _STATES[state], expected, actual)
+        for tid, state, expected, actual in db.session.connection().execute(query)
+    }
+
+
+def fresh_states(plan_id: int, as_of: date, *, lag: LagThresholds) -> dict[int, StateRow]:
+    """Only the tasks of the plan ``plan_id`` whose stored state of ``as_of`` is missing
+    or older than their facts, assessed in memory as :func:`current_states` does (usually
+    none: the ledger reads every other task's state from the stored rows in SQL).
+
+    Four queries (the plan's rows and tasks counted on their indexes, its oldest row, the
+    changed ones; one more for the tasks without a row when the counts differ), plus the
+    assessment's own loads when some task is stale."""
+    table = cast(sa.Table, TaskState.__table__)
+    rows = sa.select(sa.func.count()).where(table.c.plan_id == plan_id, table.c.as_of == as_of)
+    tasks = sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan_id)
+    stale = []
+    if db.session.scalar(rows) != db.session.scalar(tasks):  # some task has no row yet
+        has_row = sa.exists().where(table.c.task_id == Task.id, table.c.as_of == as_of)
+        stale = list(
+            db.session.scalars(sa.select(Task.id).where(Task.plan_id == plan_id, ~has_row))
+        )
+    stale += _changed_since_scanned(plan_id, as_of, None)
+    return _assess(plan_id, as_of, stale, lag)
+
+
+def _assess(plan_id: int, as_of: date, stale: list[int], lag: LagThresholds) -> dict[int, StateRow]:
+    """The tasks ``stale`` of the plan assessed in memory (the calendar, the plan's rules
+    and the tasks' facts loaded in a bounded number of queries); ``{}`` for none."""
     if not stale:
-        return found
+        return {}
     calendar = load_calendar()
     rules = plan_rules(as_of, calendar, lag, plan_id)
     plan = rules[plan_id]
+    wanted = set(stale)
+    found = {}
     for row in load_tasks(plan_id if len(stale) > _WHOLE_PLAN else stale):
-        if row.id not in stale:
+        if row.id not in wanted:
             continue
         done = assess_task(row.facts(plan), as_of, calendar, plan.settings)
         found[row.id] = StateRow(
             row.id, plan_id, done.state, done.expected, done.actual, stored=False
         )
-    return {tid: found[tid] for tid in current if tid in found}
+    return found
 
 
 def _changed_since_scanned(plan_id: int, as_of: date, ids: list[int] | None) -> list[int]:
     """Tasks whose stored state of ``as_of`` is older than their facts: a report
     submitted, reviewed or corrected, a milestone superseded, or the task closed after
     the row was written (or a row without a fingerprint, from before migration 0009).
-    One query with correlated ``EXISTS`` probes on indexed columns."""
-    later = TaskState.scanned_at
-    query = sa.select(TaskState.task_id).where(
+
+    Three queries: the plan's oldest row of the day; the plan's reports, milestones and
+    tasks stamped since then (ranges of the indexes of migration 0016, so the cost follows
+    what changed, not the plan's size); the rows of those tasks, compared here. No probe
+    per row, which PostgreSQL would also price high enough to JIT-compile the query."""
+    oldest = db.session.scalar(
+        sa.select(sa.func.min(TaskState.scanned_at)).where(
+            TaskState.plan_id == plan_id, TaskState.as_of == as_of
+        )
+    )
+    if oldest is None:
+        return []
+    of_plan = sa.select(Task.id).where(Task.plan_id == plan_id).scalar_subquery()
+    changed: sa.CompoundSelect[Any] = sa.union_all(
+        sa.select(ProgressReport.task_id, ProgressReport.updated_at).where(
+            ProgressReport.updated_at > oldest, ProgressReport.task_id.in_(of_plan)
+        ),
+        sa.select(Milestone.task_id, Milestone.superseded_at).where(
+            Milestone.superseded_at > oldest, Milestone.task_id.in_(of_plan)
+        ),
+        sa.select(Task.id, Task.closed_at).where(Task.closed_at > oldest, Task.plan_id == plan_id),
+    )
+    latest: dict[int, Any] = {}
+    for task_id, stamp in db.session.execute(changed):
+        if task_id not in latest or stamp > latest[task_id]:
+            latest[task_id] = stamp
+    query = sa.select(TaskState.task_id, TaskState.scanned_at, TaskState.fingerprint).where(
         TaskState.plan_id == plan_id,
         TaskState.as_of == as_of,
-        sa.or_(
-            TaskState.fingerprint.is_(None),
-            sa.exists().where(
-                ProgressReport.task_id == TaskState.task_id, ProgressReport.updated_at > later
-            ),
-            sa.exists().where(
-                Milestone.task_id == TaskState.task_id, Milestone.superseded_at > later
-            ),
-            sa.exists().where(Task.id == TaskState.task_id, Task.closed_at > later),
-        ),
+        sa.or_(TaskState.fingerprint.is_(None), TaskState.task_id.in_(list(latest))),
     )
     if ids is not None:
         query = query.where(TaskState.task_id.in_(ids))
-    return list(db.session.scalars(query))
+    return [
+        task_id
+        for task_id, scanned_at, fingerprint in db.session.execute(query)
+        if fingerprint is None or latest[task_id] > scanned_at
+    ]

@@ -25,14 +25,12 @@ def get_task(task_id: int) -> Task:
 
 def units_of_plan(plan_id: int) -> list[Unit]:
     """Units that lead or cooperate on any task of the plan, by name."""
-    query = (
-        sa.select(Unit)
-        .join(TaskUnit, TaskUnit.unit_id == Unit.id)
+    linked = (
+        sa.select(TaskUnit.unit_id)
         .join(Task, Task.id == TaskUnit.task_id)
         .where(Task.plan_id == plan_id)
-        .distinct()
-        .order_by(Unit.name)
     )
+    query = sa.select(Unit).where(Unit.id.in_(linked.scalar_subquery())).order_by(Unit.name)
     return list(db.session.scalars(query))
 
 

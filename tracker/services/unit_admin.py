@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -27,6 +27,7 @@ from tracker.models import (
 from tracker.models.assessment import indicator_units
 from tracker.services import audit
 from tracker.services.errors import Conflict, NotFound, ServiceError
+from tracker.services.paging import Page, page_of
 
 #: The kinds of unit, in the order the pages offer them.
 KIND_LABELS = {
@@ -67,12 +68,20 @@ class UnitInput:
     details: dict[str, str] = field(default_factory=dict)
 
 
+def units_page(kind: str | None, page: int) -> Page[Unit]:
+    """Page ``page`` of :func:`list_units` (50 a page), parents loaded too."""
+    return page_of(_units(kind).options(joinedload(Unit.parent)), page)
+
+
+def _units(kind: str | None) -> sa.Select[Unit]:
+    # One query with the aliases joined: selectinload would cost one per 500 units.
+    query = sa.select(Unit).options(joinedload(Unit.aliases)).order_by(Unit.name, Unit.id)
+    return query.where(Unit.kind == kind) if kind else query
+
+
 def list_units(kind: str | None = None) -> list[Unit]:
     """Every unit (of one kind when given), by name, aliases loaded."""
-    query = sa.select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.name)
-    if kind:
-        query = query.where(Unit.kind == kind)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_units(kind)).unique())
 
 
 def get_unit(unit_id: int) -> Unit:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from tracker.domain.passwords import PasswordPolicy
 from tracker.domain.policy import ROLE_LABELS, Role
@@ -20,6 +21,7 @@ from tracker.models import Unit, User
 from tracker.models.user import new_session_token
 from tracker.services import audit
 from tracker.services.errors import NotFound, ServiceError
+from tracker.services.paging import Page, page_of
 from tracker.services.passwords import store_password
 from tracker.services.users import create_user
 
@@ -153,9 +155,16 @@ def reset_password(
     return password
 
 
+def _accounts(role: Role | None) -> sa.Select[User]:
+    query = sa.select(User).options(joinedload(User.unit)).order_by(User.role, User.username)
+    return query if role is None else query.where(User.role == role)
+
+
 def list_accounts(role: Role | None = None) -> list[User]:
-    """Every user (of one role when given), by role then username."""
-    query = sa.select(User).order_by(User.role, User.username)
-    if role is not None:
-        query = query.where(User.role == role)
-    return list(db.session.scalars(query))
+    """Every user (of one role when given), by role then username, units loaded."""
+    return list(db.session.scalars(_accounts(role)))
+
+
+def accounts_page(page: int) -> Page[User]:
+    """Page ``page`` of :func:`list_accounts` (50 a page)."""
+    return page_of(_accounts(None), page)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from tracker.domain.passwords import BASIC, PasswordPolicy
 from tracker.domain.policy import Role
@@ -56,7 +57,8 @@ def create_user(
 
 def list_users() -> list[User]:
     """Every user, by role then username."""
-    return list(db.session.scalars(sa.select(User).order_by(User.role, User.username)))
+    query = sa.select(User).options(joinedload(User.unit)).order_by(User.role, User.username)
+    return list(db.session.scalars(query))
 
 
 def users_to_json(users: list[User]) -> list[dict[str, str | None]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from config.settings import LagThresholds
 from tracker.domain.lag import LagState
@@ -93,7 +94,12 @@ def reopen_task(task: Task, user: User, reason: str) -> Task:
 
 def closed_tasks(plan_id: int | None = None) -> list[Task]:
     """Tasks closed (已销号), latest first."""
-    query = sa.select(Task).where(Task.closed_at.is_not(None)).order_by(Task.closed_at.desc())
+    query = (
+        sa.select(Task)
+        .where(Task.closed_at.is_not(None))
+        .order_by(Task.closed_at.desc())
+        .options(selectinload(Task.unit_links), selectinload(Task.plan))
+    )
     if plan_id is not None:
         query = query.where(Task.plan_id == plan_id)
     return list(db.session.scalars(query))

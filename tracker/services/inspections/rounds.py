@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.models import (
@@ -124,7 +125,11 @@ def get_inspection(inspection_id: int) -> Inspection:
 
 def list_inspections(unit_id: int | None = None) -> list[Inspection]:
     """Every round, newest first; with ``unit_id``, those that inspect that unit."""
-    query = sa.select(Inspection).order_by(Inspection.starts_on.desc(), Inspection.id.desc())
+    query = (
+        sa.select(Inspection)
+        .order_by(Inspection.starts_on.desc(), Inspection.id.desc())
+        .options(selectinload(Inspection.units), selectinload(Inspection.items))
+    )
     if unit_id is not None:
         query = query.where(Inspection.units.any(Unit.id == unit_id))
     return list(db.session.scalars(query))

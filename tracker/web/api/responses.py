@@ -133,10 +133,14 @@ class Task(Out):
 
 
 class TaskList(Out):
-    """``GET /tasks``: the day assessed and the tasks."""
+    """``GET /tasks``: the day assessed and a page of the tasks (50 a page): its number
+    (from 1), the page count and the tasks in all."""
 
     as_of: date
     tasks: list[Task]
+    page: int = 1
+    pages: int = 1
+    total: int = 0
 
 
 class Contribution(Out):

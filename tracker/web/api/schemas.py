@@ -150,6 +150,7 @@ class TaskFilters(Query):
     plan: Annotated[Id | None, Blank, Field(description="方案编号（默认全部方案）")] = None
     unit: Annotated[UnitFilter | None, Blank, Field(description="单位编号或名称")] = None
     state: Annotated[LagState | None, Blank, Field(description="滞后状态")] = None
+    page: Annotated[int, Blank, Field(ge=1, le=100_000, description="页码（每页50项）")] = 1
 
 
 class QueueFilters(Query):

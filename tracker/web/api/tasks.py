@@ -23,6 +23,9 @@ from tracker.web.api.schemas import TaskFilters
 from tracker.web.api.spec import answers, spec
 from tracker.web.tasks.page_helpers import ACTION_LABELS, FIELD_LABELS
 
+#: Tasks per page of ``GET /tasks``.
+PER_PAGE = 50
+
 
 @bp.get("/tasks")
 @spec.validate(resp=answers(TaskList, 403, 404, 422))
@@ -38,13 +41,29 @@ def list_tasks(query: TaskFilters) -> TaskList:
         visible_unit_id=None if api_allowed(Action.VIEW_ALL_TASKS) else api_user().unit_id or -1,
     )
     day, lag = today(), app_settings.current().lag
-    plan_ids = [query.plan] if query.plan else [plan.id for plan in plans.list_plans()]
-    statuses = [
+    if query.plan:  # one plan: one page of its ledger, read in SQL
+        ledger = build_ledger(
+            query.plan, day, filters, lag=lag, page=query.page, page_size=PER_PAGE
+        )
+        tasks = [TaskOut.of(status) for status in ledger.statuses]
+        return TaskList(
+            as_of=day, tasks=tasks, page=ledger.page, pages=ledger.pages, total=ledger.matching
+        )
+    statuses = [  # every plan: each plan's ledger whole (a query per plan), then the page
         status
-        for plan_id in plan_ids
-        for status in build_ledger(plan_id, day, filters, lag=lag, page_size=None).statuses
+        for plan in plans.list_plans()
+        for status in build_ledger(plan.id, day, filters, lag=lag, page_size=None).statuses
     ]
-    return TaskList(as_of=day, tasks=[TaskOut.of(status) for status in statuses])
+    pages = max(1, -(-len(statuses) // PER_PAGE))
+    page = min(query.page, pages)
+    shown = statuses[(page - 1) * PER_PAGE : page * PER_PAGE]
+    return TaskList(
+        as_of=day,
+        tasks=[TaskOut.of(status) for status in shown],
+        page=page,
+        pages=pages,
+        total=len(statuses),
+    )
 
 
 def _unit_id(raw: str | None) -> int | None:

@@ -29,7 +29,10 @@ def units() -> str:
     kind = request.args.get("kind", "")
     kind = kind if kind in KIND_LABELS else ""
     return render_template(
-        "people/units.html", units=unit_admin.list_units(kind or None), kind=kind, kinds=KIND_LABELS
+        "people/units.html",
+        page=unit_admin.units_page(kind or None, request.args.get("page", 1, type=int) or 1),
+        kind=kind,
+        kinds=KIND_LABELS,
     )
 
 

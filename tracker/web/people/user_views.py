@@ -26,7 +26,10 @@ def users() -> str:
     """Every user with role, unit, e-mail and whether active."""
     require(Action.MANAGE_ACCOUNTS)
     return render_template(
-        "people/users.html", users=user_admin.list_accounts(), roles=ROLE_LABELS, form=TrackerForm()
+        "people/users.html",
+        page=user_admin.accounts_page(request.args.get("page", 1, type=int) or 1),
+        roles=ROLE_LABELS,
+        form=TrackerForm(),
     )
 
 

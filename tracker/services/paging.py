@@ -1,0 +1,35 @@
+"""One page of a list: 50 rows, counted and cut in SQL (issue 14 §3: no list grows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+
+from tracker.extensions import db
+
+T = TypeVar("T")
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """The rows of page ``page`` (from 1) of ``pages`` (at least 1); ``total`` rows in all."""
+
+    items: list[T]
+    page: int
+    pages: int
+    total: int
+
+
+def page_of(query: sa.Select[Any], page: int, per_page: int = PER_PAGE) -> Page[Any]:
+    """Page ``page`` (clamped to the pages there are) of the ORM ``query``, which must
+    be ordered: one count and one select of at most ``per_page`` rows (joined eager
+    collections are de-duplicated)."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page))
+    return Page(list(rows.unique()), page, pages, total)
