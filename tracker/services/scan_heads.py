@@ -53,10 +53,11 @@ def _rows_of_tasks(column: Any, scope: Scope) -> sa.ColumnElement[bool]:
     return tasks_in(column, scope)
 
 
-def heads(scope: Scope, as_of: date) -> list[Head]:
-    """The tasks in ``scope`` with the digest of their facts and their stored state of
-    ``as_of``, in no particular order: two queries (the tasks joined to their grouped
-    reports and milestones; their states of the day)."""
+def heads(scope: Scope, as_of: date, *, with_stored: bool = True) -> list[Head]:
+    """The tasks in ``scope`` with the digest of their facts and (unless not
+    ``with_stored``: a full scan replaces them all) their stored state of ``as_of``, in no
+    particular order: two queries (the tasks joined to their grouped reports and
+    milestones; their states of the day)."""
     reports = (
         sa.select(
             ProgressReport.task_id.label("task_id"),
@@ -98,9 +99,10 @@ def heads(scope: Scope, as_of: date) -> list[Head]:
         .outerjoin(milestones, milestones.c.task_id == Task.id)
         .where(tasks_in(Task.id, scope))
     )
-    stored = _stored(scope, as_of)
+    tasks = rows_of(query).all()
+    stored = _stored(scope, as_of, {pid for _tid, pid, _digest in tasks}) if with_stored else {}
     found = []
-    for tid, pid, digest in rows_of(query):
+    for tid, pid, digest in tasks:
         fingerprint, state, expected, actual = stored.get(tid, _NONE)
         found.append(Head(tid, pid, digest, fingerprint, state, expected, actual))
     return found
@@ -109,19 +111,25 @@ def heads(scope: Scope, as_of: date) -> list[Head]:
 _NONE = (None, None, None, None)
 
 
-def _stored(scope: Scope, as_of: date) -> dict[int, tuple[Any, ...]]:
-    """The stored states of ``as_of`` of the tasks in ``scope``: one query of its own (a
-    join to the tasks would be planned on the table's statistics, which a day's first
-    scan leaves behind)."""
+def _stored(scope: Scope, as_of: date, plan_ids: set[int]) -> dict[int, tuple[Any, ...]]:
+    """The stored states of ``as_of`` of the tasks in ``scope``, of their plans
+    ``plan_ids``: one query of its own. Naming the plans makes either index of the states
+    a lookup, whatever the planner believes of the table: a day's first scan fills it
+    while its statistics still count yesterday's rows (or none), and a range of task ids
+    alone was then planned as a walk through every state of the day, per chunk."""
+    if not plan_ids:
+        return {}
     query = sa.select(
         TaskState.task_id,
         TaskState.fingerprint,
         text_of(TaskState.state),
         TaskState.expected,
         TaskState.actual,
-    ).where(_rows_of_tasks(TaskState.task_id, scope), TaskState.as_of == as_of)
-    if isinstance(scope, TaskRange) and scope.plan_id is not None:
-        query = query.where(TaskState.plan_id == scope.plan_id)
+    ).where(
+        _rows_of_tasks(TaskState.task_id, scope),
+        TaskState.plan_id.in_(sorted(plan_ids)),
+        TaskState.as_of == as_of,
+    )
     return {
         tid: (fingerprint, _STATES[state], expected, actual)
         for tid, fingerprint, state, expected, actual in rows_of(query)

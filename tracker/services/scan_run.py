@@ -187,7 +187,7 @@ def compute_chunk(
     fingerprint is current keeps its state, unless ``full``. The others are loaded (by
     their ids when few, else the whole range) and assessed."""
     chunk, todo = Chunk(), {}
-    for head in heads(tasks, as_of):
+    for head in heads(tasks, as_of, with_stored=not full):
         plan = rules.get(head.plan_id)
         fingerprint = (plan.key if plan else "-" * 8) + head.digest
         if full or head.fingerprint != fingerprint or head.state is None:
