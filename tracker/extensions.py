@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
@@ -65,15 +66,24 @@ SQLITE_BUSY_TIMEOUT = "tracker_sqlite_busy_timeout"
 BUSY_TIMEOUT_MS = 5000
 
 
+def _md5(text: str | None) -> str | None:
+    """PostgreSQL's ``md5()``: the hex digest of ``text``'s UTF-8 bytes (None stays None)."""
+    if text is None:
+        return None
+    return hashlib.md5(str(text).encode(), usedforsecurity=False).hexdigest()
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL, foreign keys and a busy timeout on every SQLite connection (DESIGN.md §8), and
     pysqlite's own transaction handling off: :func:`_sqlite_begin` emits ``BEGIN`` instead,
     so that savepoints and rollbacks behave as on PostgreSQL (SQLAlchemy's documented
-    recipe for pysqlite)."""
+    recipe for pysqlite). Registers ``md5(text)`` as PostgreSQL has it (the scan's
+    fingerprints, :mod:`tracker.services.scan_heads`)."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     dbapi_connection.isolation_level = None
+    dbapi_connection.create_function("md5", 1, _md5, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -52,6 +52,8 @@ class WorkdayCalendar:
         self._known_years = years or frozenset(day.year for day in self._overrides)
         #: add_workdays answers, memoised: a scan asks the same due dates for every task.
         self._added: dict[tuple[date, int], date] = {}
+        #: workdays_between answers, memoised alike (a report's days left, per task).
+        self._between: dict[tuple[date, date], int] = {}
 
     def is_workday(self, day: date) -> bool:
         """True when ``day`` is a working day (override first, else Monday–Friday)."""
@@ -90,6 +92,12 @@ class WorkdayCalendar:
         """Working days in ``[start, end]``, both ends included; 0 if ``end < start``."""
         if end < start:
             return 0
+        found = self._between.get((start, end))
+        if found is None:
+            found = self._between[(start, end)] = self._workdays_between(start, end)
+        return found
+
+    def _workdays_between(self, start: date, end: date) -> int:
         count = _weekdays_between(start, end)
         lo = bisect_left(self._changed, start)
         hi = bisect_right(self._changed, end)

@@ -36,6 +36,7 @@ class TaskState(Model):
     expected: Mapped[float | None]
     actual: Mapped[float | None]
     scanned_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    #: A digest of the facts the state was computed from (``services.scan_facts``); a
-    #: rerun or a page assesses the task again only when the current facts differ.
+    #: A digest of the facts the state was computed from (its plan's key and the md5 the
+    #: database works out, ``services.scan_heads``); a rerun assesses the task again only
+    #: when the current facts differ.
     fingerprint: Mapped[str | None] = mapped_column(sa.String(40))

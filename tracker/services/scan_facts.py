@@ -2,10 +2,12 @@
 
 A chunk of tasks costs a fixed number of queries whatever its size — the tasks, their
 milestones in force, their reports and their lead units, each one ``SELECT`` of plain
-columns (no ORM objects, no lazy loads) — and a plan's report due dates are worked out
-once (:class:`PlanRules`), not per task. :func:`fingerprints` digests in three grouped
-queries what each task's state depends on, so a rerun or a page can tell which stored
-states (:class:`~tracker.models.TaskState`) are still current without loading the facts.
+columns read through the session's Core connection (tuples: no ORM rows, no lazy loads) —
+and a plan's report due dates are worked out once (:class:`PlanRules`), not per task. Each
+report becomes the domain's :class:`~tracker.domain.lag.ReportFact` as it is read, and the
+day each period's report reached the office is kept beside it, so building a task's
+:class:`~tracker.domain.lag.TaskFacts` copies nothing. What each task's state depends on is
+digested by the database (:mod:`tracker.services.scan_heads`).
 
 Reads only.
 """
@@ -24,7 +26,7 @@ import sqlalchemy.orm
 from config.settings import LagThresholds
 from tracker.domain.calendar import WorkdayCalendar
 from tracker.domain.lag import LagSettings, ReportDue, ReportFact, TaskFacts
-from tracker.domain.milestones import MilestoneKind, MilestoneSpec, Relative
+from tracker.domain.milestones import NUMERIC_KINDS, MilestoneKind, MilestoneSpec, Relative
 from tracker.domain.periods import Cadence, Period, periods_between, report_due_date
 from tracker.domain.policy import UnitRole
 from tracker.extensions import db
@@ -33,8 +35,13 @@ from tracker.models import Milestone, Plan, ProgressReport, ReportStatus, Task, 
 #: Reports whose values the lag rules see (a superseded revision gave way to its correction).
 COUNTED = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED})
 
+#: The same, as the stored texts a query reads.
+_COUNTED_TEXT = frozenset(status.value for status in COUNTED)
+
 #: Reports that have not reached the office yet: they do not answer a required report.
-_NOT_RECEIVED = frozenset({ReportStatus.DRAFT, ReportStatus.PENDING_APPROVAL})
+_NOT_RECEIVED_TEXT = frozenset({ReportStatus.DRAFT.value, ReportStatus.PENDING_APPROVAL.value})
+
+_ACCEPTED = ReportStatus.ACCEPTED.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +57,12 @@ class TaskRange:
 #: Which tasks a query covers: a few task ids, every task of one plan (its id), or a range.
 Scope = Sequence[int] | int | TaskRange
 
-_STATUSES = {status.value: status for status in ReportStatus}
 _KINDS = {kind.value: kind for kind in MilestoneKind}
+#: The kinds that ask for periodic reports: the numeric ones and ``ongoing``.
+_RELEVANT = NUMERIC_KINDS | {MilestoneKind.ONGOING}
 
 
-def _tasks_in(column: sa.orm.InstrumentedAttribute[int], scope: Scope) -> sa.ColumnElement[bool]:
+def tasks_in(column: sa.orm.InstrumentedAttribute[int], scope: Scope) -> sa.ColumnElement[bool]:
     """Rows of the tasks in ``scope``; a plan or a range leaves archived tasks out (issue 11 §2:
     a revision archives the tasks it drops, and archived tasks are not scanned)."""
     live = sa.select(Task.id).where(Task.archived_at.is_(None))
@@ -69,22 +77,15 @@ def _tasks_in(column: sa.orm.InstrumentedAttribute[int], scope: Scope) -> sa.Col
     return column.in_(list(scope))
 
 
-def _text_of(column: sa.orm.InstrumentedAttribute[Any]) -> sa.ColumnElement[str]:
+def text_of(column: sa.orm.InstrumentedAttribute[Any]) -> sa.ColumnElement[str]:
     """``column`` read as its stored text (an enum's value), mapped back by a dict."""
     return sa.type_coerce(column, sa.String)
 
 
-def digest(
-    plan_key: str,
-    baseline: float | None,
-    closed: object,
-    reports: tuple[object, ...],
-    milestones: tuple[object, ...],
-) -> str:
-    """The fingerprint of a task: its plan's key, baseline, closing, its reports' (count,
-    last change, sum of versions) and its milestones' in force (count, sum of ids)."""
-    text = f"{plan_key}|{baseline!r}|{closed!r}|{reports!r}|{milestones!r}"
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+def rows_of(query: sa.Executable) -> Any:
+    """``query``'s rows as plain tuples through the session's connection (no ORM layer):
+    a :class:`sqlalchemy.CursorResult`."""
+    return db.session.connection().execute(query)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,8 @@ class PlanRules:
     """What a plan's tasks share in an assessment as of a day: the plan's period and
     reporting rules, the thresholds in working days, the periods up to ``min(as_of, end)``
     with their report due dates (worked out once per plan), and ``key``, the part of each
-    task's fingerprint that comes from the plan, the thresholds and the calendar."""
+    task's fingerprint that comes from the plan, the thresholds and the calendar (8 hex
+    characters of a digest of them)."""
 
     id: int
     start: date
@@ -107,12 +109,15 @@ class PlanRules:
         """The reports a task with ``milestones`` owes (as
         :func:`tracker.domain.lag.required_report_dues` over the plan's period), each with
         the day it reached the office from ``submitted`` (period code → day)."""
-        relevant = [m for m in milestones if m.is_numeric or m.kind is MilestoneKind.ONGOING]
-        if not relevant:
+        last = None
+        for m in milestones:
+            if m.kind in _RELEVANT and (last is None or m.due > last):
+                last = m.due
+        if last is None:
             return []
-        last = max(m.due for m in relevant)
+        get = submitted.get
         return [
-            ReportDue(period, due, submitted.get(period.code))
+            ReportDue(period, due, get(period.code))
             for period, due in self.periods
             if period.start <= last
         ]
@@ -135,20 +140,21 @@ def plan_rules(
         query = query.where(Plan.id == plan_id)
     found: dict[int, PlanRules] = {}
     calendar_key = calendar.fingerprint()
-    for pid, first, last, cadence, due_workdays, grace in db.session.execute(query):
+    for pid, first, last, cadence, due_workdays, grace in rows_of(query):
         start, end = date(first, 1, 1), date(last, 12, 31)
         settings = LagSettings(
             missed_grace_workdays=lag.missed_grace_workdays,
             overdue_grace_workdays=grace,
             due_soon_workdays=lag.due_soon_workdays,
         )
+        key = f"{first}-{last}:{cadence}:{due_workdays}:{settings}:{calendar_key}"
         found[pid] = PlanRules(
             id=pid,
             start=start,
             end=end,
             settings=settings,
             periods=_periods(start, min(as_of, end), Cadence(cadence), calendar, due_workdays),
-            key=f"{first}-{last}:{cadence}:{due_workdays}:{settings}:{calendar_key}",
+            key=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:8],
         )
     return found
 
@@ -162,32 +168,12 @@ def _periods(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ReportRow:
-    """The columns of a report the lag rules read (and its last change and version, for
-    the fingerprint)."""
-
-    period: str
-    period_end: date
-    status: ReportStatus
-    value: float | None
-    submitted_on: date | None
-    approved_on: date | None
-    updated_at: datetime | None = None
-    version: int = 1
-
-    @property
-    def received_on(self) -> date | None:
-        """The day it reached the office (approval where the plan asks for it), or None."""
-        if self.status in _NOT_RECEIVED:
-            return None
-        return self.approved_on or self.submitted_on
-
-
 @dataclass(slots=True)
 class TaskRow:
     """One task's facts as plain values: its milestones in force (ids beside the specs),
-    its reports and its lead units in the table's order."""
+    the reports the lag rules count (as the domain's facts), the day each period's report
+    reached the office (period code → day: its first submission, or the unit's approval
+    where the plan asks for one) and its lead units in the table's order."""
 
     id: int
     plan_id: int
@@ -195,7 +181,8 @@ class TaskRow:
     closed_at: datetime | None
     milestone_ids: list[int] = field(default_factory=list)
     milestones: list[MilestoneSpec] = field(default_factory=list)
-    reports: list[ReportRow] = field(default_factory=list)
+    reports: list[ReportFact] = field(default_factory=list)
+    submitted: dict[str, date] = field(default_factory=dict)
     lead_unit_ids: list[int] = field(default_factory=list)
 
     @property
@@ -203,45 +190,15 @@ class TaskRow:
         """True once the office closed the task (销号)."""
         return self.closed_at is not None
 
-    def fingerprint(self, rules: PlanRules) -> str:
-        """This task's :func:`digest` (equal to what :func:`fingerprints` reads in SQL)."""
-        reports: tuple[object, ...] = ()
-        if self.reports:
-            changed = [r.updated_at for r in self.reports if r.updated_at is not None]
-            reports = (
-                len(self.reports),
-                max(changed) if changed else None,
-                sum(r.version for r in self.reports),
-            )
-        milestones: tuple[object, ...] = ()
-        if self.milestone_ids:
-            bases = sum(m.relative.base_value or 0 for m in self.milestones if m.relative)
-            milestones = (len(self.milestone_ids), sum(self.milestone_ids), float(bases))
-        return digest(rules.key, self.baseline, self.closed_at, reports, milestones)
-
     def facts(self, rules: PlanRules) -> TaskFacts:
         """The :class:`TaskFacts` of this task under its plan's ``rules``."""
-        submitted: dict[str, date] = {}
-        for report in self.reports:
-            received = report.received_on
-            if received is not None:
-                submitted[report.period] = min(received, submitted.get(report.period, received))
         return TaskFacts(
-            milestones=self.milestones,
-            reports=[
-                ReportFact(
-                    period_end=r.period_end,
-                    value=r.value,
-                    accepted=r.status is ReportStatus.ACCEPTED,
-                    submitted_on=r.submitted_on,
-                )
-                for r in self.reports
-                if r.status in COUNTED
-            ],
-            report_dues=rules.dues(self.milestones, submitted),
-            plan_start=rules.start,
-            baseline=self.baseline,
-            closed=self.closed,
+            self.milestones,
+            self.reports,
+            rules.dues(self.milestones, self.submitted),
+            rules.start,
+            self.baseline,
+            self.closed_at is not None,
         )
 
 
@@ -264,26 +221,38 @@ def task_ids(plan_ids: Iterable[int]) -> list[int]:
         .where(Task.plan_id.in_(ids), Task.archived_at.is_(None))
         .order_by(Task.plan_id, Task.position)
     )
-    return list(db.session.scalars(query))
+    return list(rows_of(query).scalars())
 
 
 def load_tasks(scope: Scope) -> list[TaskRow]:
     """The facts of the tasks in ``scope``, by plan and table order: four queries."""
     rows = {
         tid: TaskRow(tid, pid, baseline, closed)
-        for tid, pid, baseline, closed in db.session.execute(
+        for tid, pid, baseline, closed in rows_of(
             sa.select(Task.id, Task.plan_id, Task.baseline_value, Task.closed_at)
-            .where(_tasks_in(Task.id, scope))
+            .where(tasks_in(Task.id, scope))
             .order_by(Task.plan_id, Task.position)
         )
     }
     if not rows:
         return []
-    for tid, mid, *spec in db.session.execute(
+    _add_milestones(rows, scope)
+    _add_reports(rows, scope)
+    for tid, unit_id in rows_of(
+        sa.select(TaskUnit.task_id, TaskUnit.unit_id)
+        .where(tasks_in(TaskUnit.task_id, scope), TaskUnit.role == UnitRole.LEAD)
+        .order_by(TaskUnit.task_id, TaskUnit.position)
+    ):
+        rows[tid].lead_unit_ids.append(unit_id)
+    return list(rows.values())
+
+
+def _add_milestones(rows: Mapping[int, TaskRow], scope: Scope) -> None:
+    query = (
         sa.select(
             Milestone.task_id,
             Milestone.id,
-            _text_of(Milestone.kind),
+            text_of(Milestone.kind),
             Milestone.due,
             Milestone.comparator,
             Milestone.target_value,
@@ -297,101 +266,50 @@ def load_tasks(scope: Scope) -> list[TaskRow]:
             Milestone.relative_amount,
             Milestone.base_value,
         )
-        .where(_tasks_in(Milestone.task_id, scope), Milestone.superseded_at.is_(None))
+        .where(tasks_in(Milestone.task_id, scope), Milestone.superseded_at.is_(None))
         .order_by(Milestone.task_id, Milestone.position)
+    )
+    for tid, mid, kind, due, comparator, value, text, unit, start, upper, source, *rel in rows_of(
+        query
     ):
-        kind, due, comparator, value, text, unit, start, upper, source, *relative = spec
-        rows[tid].milestone_ids.append(mid)
-        rows[tid].milestones.append(
+        row = rows[tid]
+        row.milestone_ids.append(mid)
+        row.milestones.append(
             MilestoneSpec(
-                kind=_KINDS[kind],
-                due=due,
-                comparator=comparator,
-                target=value if value is not None else text,
-                unit=unit,
-                start=start,
-                upper=upper,
-                source=source,
-                relative=Relative.from_columns(*relative),
+                _KINDS[kind],
+                due,
+                comparator,
+                value if value is not None else text,
+                unit,
+                start,
+                upper,
+                source,
+                None if rel[0] is None else Relative.from_columns(*rel),
             )
         )
-    reports = db.session.execute(
-        sa.select(
-            ProgressReport.task_id,
-            ProgressReport.period,
-            ProgressReport.period_end,
-            _text_of(ProgressReport.status),
-            ProgressReport.value,
-            ProgressReport.submitted_on,
-            ProgressReport.approved_on,
-            ProgressReport.updated_at,
-            ProgressReport.version,
-        ).where(_tasks_in(ProgressReport.task_id, scope))
-    )
-    for tid, period, end, status, value, submitted, approved, changed, version in reports:
-        rows[tid].reports.append(
-            ReportRow(period, end, _STATUSES[status], value, submitted, approved, changed, version)
-        )
-    for tid, unit_id in db.session.execute(
-        sa.select(TaskUnit.task_id, TaskUnit.unit_id)
-        .where(_tasks_in(TaskUnit.task_id, scope), TaskUnit.role == UnitRole.LEAD)
-        .order_by(TaskUnit.task_id, TaskUnit.position)
-    ):
-        rows[tid].lead_unit_ids.append(unit_id)
-    return list(rows.values())
 
 
-def fingerprints(scope: Scope, rules: Mapping[int, PlanRules]) -> dict[int, str]:
-    """A digest per task in ``scope`` of what its state depends on besides the day: its
-    plan's ``rules`` (reporting rules, thresholds, calendar), closing and baseline, its
-    reports (count, last change, versions) and its milestones in force (a correction
-    supersedes rows and adds new ones, so their ids change). One query (the tasks joined
-    to their grouped reports and milestones)."""
-    reports = (
-        sa.select(
-            ProgressReport.task_id.label("task_id"),
-            sa.func.count(ProgressReport.id).label("n"),
-            sa.func.max(ProgressReport.updated_at).label("changed"),
-            sa.func.sum(ProgressReport.version).label("versions"),
-        )
-        .where(_tasks_in(ProgressReport.task_id, scope))
-        .group_by(ProgressReport.task_id)
-        .subquery()
-    )
-    milestones = (
-        sa.select(
-            Milestone.task_id.label("task_id"),
-            sa.func.count(Milestone.id).label("n"),
-            sa.func.sum(Milestone.id).label("ids"),
-            sa.func.sum(sa.func.coalesce(Milestone.base_value, 0)).label("bases"),
-        )
-        .where(_tasks_in(Milestone.task_id, scope), Milestone.superseded_at.is_(None))
-        .group_by(Milestone.task_id)
-        .subquery()
-    )
-    query = (
-        sa.select(
-            Task.id,
-            Task.plan_id,
-            Task.baseline_value,
-            Task.closed_at,
-            reports.c.n,
-            reports.c.changed,
-            reports.c.versions,
-            milestones.c.n,
-            milestones.c.ids,
-            milestones.c.bases,
-        )
-        .outerjoin(reports, reports.c.task_id == Task.id)
-        .outerjoin(milestones, milestones.c.task_id == Task.id)
-        .where(_tasks_in(Task.id, scope))
-    )
-    found: dict[int, str] = {}
-    for row in db.session.execute(query):
-        tid, pid, baseline, closed, r_n, changed, versions, m_n, m_ids, m_bases = row
-        plan = rules.get(pid)
-        key = plan.key if plan else "-"
-        report_part = (r_n, changed, versions) if r_n else ()
-        milestone_part = (m_n, m_ids, float(m_bases or 0)) if m_n else ()
-        found[tid] = digest(key, baseline, closed, report_part, milestone_part)
-    return found
+def _add_reports(rows: Mapping[int, TaskRow], scope: Scope) -> None:
+    """Each report counted as a :class:`ReportFact`, and the first day each period's report
+    reached the office (its approval where the plan asks for one, else its submission)."""
+    query = sa.select(
+        ProgressReport.task_id,
+        ProgressReport.period,
+        ProgressReport.period_end,
+        text_of(ProgressReport.status),
+        ProgressReport.value,
+        ProgressReport.submitted_on,
+        ProgressReport.approved_on,
+    ).where(tasks_in(ProgressReport.task_id, scope))
+    counted, not_received = _COUNTED_TEXT, _NOT_RECEIVED_TEXT
+    for tid, period, end, status, value, submitted_on, approved_on in rows_of(query):
+        row = rows[tid]
+        if status in counted:
+            row.reports.append(ReportFact(end, value, status == _ACCEPTED, submitted_on))
+        if status in not_received:
+            continue
+        received = approved_on or submitted_on
+        if received is not None:
+            known = row.submitted.get(period)
+            if known is None or received < known:
+                row.submitted[period] = received

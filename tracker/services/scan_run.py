@@ -10,9 +10,14 @@ NOTHING`` (PostgreSQL and SQLite alike). A chunk is idempotent, so a scan that d
 between chunks is repaired by the next run; SQLite's write lock is held only while one
 chunk's rows are written.
 
+On PostgreSQL a thread writes each chunk on a connection of its own while the next one
+is computed (:mod:`tracker.services.scan_writer`): the database's work on the writes and
+the assessments run side by side on two cores, one chunk apart at most.
+
 Incremental by default: a task whose stored state for the day carries the fingerprint
-of its current facts (:func:`~tracker.services.scan_facts.fingerprints`) keeps it and is
-not assessed again, so an unchanged rerun the same day only compares digests. On a new
+of its current facts (worked out by the database in the query that reads the stored
+states, :func:`~tracker.services.scan_heads.heads`) keeps it and is not assessed again,
+so an unchanged rerun the same day reads one row per task and hashes nothing. On a new
 day no task has a state yet, and every one is assessed: the expected-to-date (序时进度)
 moves with the date itself. ``full=True`` assesses every task whatever is stored.
 
@@ -25,7 +30,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -51,12 +56,13 @@ from tracker.services.scan_facts import (
     PlanRules,
     TaskRange,
     TaskRow,
-    fingerprints,
     load_tasks,
     plan_rules,
     ranges,
 )
 from tracker.services.scan_facts import task_ids as plan_task_ids
+from tracker.services.scan_heads import heads
+from tracker.services.scan_writer import ChunkWriter, refresh_statistics
 from tracker.unit_of_work import chunk_of_work, end_reads
 
 #: Tasks computed and written per chunk (a few hundred rows per write transaction).
@@ -140,26 +146,30 @@ def run_scan(
     """Assess every plan's tasks (or ``plan_id``'s) as of ``as_of`` under the thresholds
     ``lag``, store each one's :class:`TaskState` for the day and an alert for each new lag
     event, chunk by chunk, each chunk committed on its own (what the caller wrote before
-    is committed with the first). Only tasks whose facts changed since their stored state
-    of the day are assessed, unless ``full``. Safe to run twice and to rerun after a
-    crash: an alert's key names its event, and a state is replaced."""
+    is committed first). Only tasks whose facts changed since their stored state of the
+    day are assessed, unless ``full``. Safe to run twice and to rerun after a crash: an
+    alert's key names its event, and a state is replaced.
+
+    On PostgreSQL the chunks are written by a thread of this process on a connection of
+    its own (:class:`~tracker.services.scan_writer.ChunkWriter`) while the next chunk is
+    computed; on SQLite each chunk is written before the next is read."""
     end_reads()
     calendar = load_calendar()
     rules = plan_rules(as_of, calendar, lag, plan_id)
     ids = plan_task_ids(rules)
     statuses: list[ScannedTask] = []
-    created = assessed = 0
-    longest = 0.0
-    for task_range in ranges(ids, chunk_size, plan_id):
-        chunk = compute_chunk(task_range, rules, as_of, calendar, full=full)
-        created += write_chunk(chunk)
-        longest = max(longest, chunk.write_seconds)
-        statuses.extend(chunk.statuses)
-        assessed += len(chunk.states)
-    created += write_chunk(Chunk(alerts=contribution_alerts(set(rules), as_of)))
+    assessed = 0
+    with ChunkWriter(write_chunk) as writer:
+        for task_range in ranges(ids, chunk_size, plan_id):
+            chunk = compute_chunk(task_range, rules, as_of, calendar, full=full)
+            writer.write(chunk)
+            statuses.extend(chunk.statuses)
+            assessed += len(chunk.states)
+    created = writer.created + write_chunk(Chunk(alerts=contribution_alerts(set(rules), as_of)))
+    refresh_statistics(assessed, writer.created)
     order = {tid: i for i, tid in enumerate(ids)}
     statuses.sort(key=lambda status: order[status.task_id])
-    return ScanResult(as_of, statuses, created, assessed, round(longest, 3))
+    return ScanResult(as_of, statuses, created, assessed, round(writer.longest, 3))
 
 
 def compute_chunk(
@@ -172,67 +182,60 @@ def compute_chunk(
 ) -> Chunk:
     """The states and new alerts of the tasks in ``tasks`` (reads only; ends its reads).
 
-    ``full``: every task is loaded and assessed. Otherwise the stored states of the day
-    are compared with the tasks' current fingerprints first, and only the tasks whose
-    differ (or that have none) are loaded and assessed."""
-    stored = _stored(tasks, as_of)
-    if full:
-        rows = load_tasks(tasks)
-        current = {row.id: row.fingerprint(rules[row.plan_id]) for row in rows}
-    else:
-        current = fingerprints(tasks, rules)
-        todo = [tid for tid, print_ in current.items() if stored.get(tid, (None,))[0] != print_]
-        wanted = set(todo)
-        rows = load_tasks(todo if len(todo) <= _FEW else tasks) if todo else []
-        rows = [row for row in rows if row.id in wanted]
-    assessed = {row.id: row for row in rows}
-    chunk, now = Chunk(), utcnow()
-    for tid in current:
-        row = assessed.get(tid)
-        if row is None:
-            _fp, pid, state, expected, actual = stored[tid]
-            chunk.statuses.append(ScannedTask(tid, pid, state, expected, actual))
+    The tasks' stored states of the day and the digests of their current facts are read
+    first (:func:`~tracker.services.scan_heads.heads`, one query); a task whose stored
+    fingerprint is current keeps its state, unless ``full``. The others are loaded (by
+    their ids when few, else the whole range) and assessed."""
+    chunk, todo = Chunk(), {}
+    for head in heads(tasks, as_of, with_stored=not full):
+        plan = rules.get(head.plan_id)
+        fingerprint = (plan.key if plan else "-" * 8) + head.digest
+        if full or head.fingerprint != fingerprint or head.state is None:
+            todo[head.task_id] = fingerprint
             continue
-        plan = rules[row.plan_id]
-        found = assess_task(row.facts(plan), as_of, calendar, plan.settings)
-        chunk.statuses.append(ScannedTask(tid, row.plan_id, found.state, *_values(found)))
-        chunk.states.append(
-            {
-                "task_id": tid,
-                "plan_id": row.plan_id,
-                "as_of": as_of,
-                "state": found.state,
-                "expected": found.expected,
-                "actual": found.actual,
-                "scanned_at": now,
-                "fingerprint": current[tid],
-            }
+        chunk.statuses.append(
+            ScannedTask(head.task_id, head.plan_id, head.state, head.expected, head.actual)
         )
-        chunk.alerts.extend(
-            _alert_row(row, event, as_of) for event in found.events if event.kind in ALERT_KINDS
-        )
+    if todo:
+        rows = load_tasks(tasks if full or len(todo) > _FEW else list(todo))
+        _assess(chunk, [row for row in rows if row.id in todo], todo, rules, as_of, calendar)
     if chunk.alerts:
         chunk.alerts = _new_only(chunk.alerts, _alert_keys(tasks))
     end_reads()
     return chunk
 
 
-def _values(found: Any) -> tuple[float | None, float | None]:
-    return found.expected, found.actual
-
-
-def _stored(tasks: TaskRange, as_of: date) -> dict[int, tuple[Any, ...]]:
-    query = sa.select(
-        TaskState.task_id,
-        TaskState.fingerprint,
-        TaskState.plan_id,
-        TaskState.state,
-        TaskState.expected,
-        TaskState.actual,
-    ).where(TaskState.task_id.between(tasks.lo, tasks.hi), TaskState.as_of == as_of)
-    if tasks.plan_id is not None:
-        query = query.where(TaskState.plan_id == tasks.plan_id)
-    return {tid: tuple(rest) for tid, *rest in db.session.execute(query)}
+def _assess(
+    chunk: Chunk,
+    rows: Sequence[TaskRow],
+    fingerprints: Mapping[int, str],
+    rules: Mapping[int, PlanRules],
+    as_of: date,
+    calendar: WorkdayCalendar,
+) -> None:
+    """Assess ``rows`` into ``chunk``: a status, a state row and the alert rows each."""
+    now = utcnow()
+    for row in rows:
+        tid, pid = row.id, row.plan_id
+        plan = rules[pid]
+        found = assess_task(row.facts(plan), as_of, calendar, plan.settings)
+        state, expected, actual = found.state, found.expected, found.actual
+        chunk.statuses.append(ScannedTask(tid, pid, state, expected, actual))
+        chunk.states.append(
+            {
+                "task_id": tid,
+                "plan_id": pid,
+                "as_of": as_of,
+                "state": state,
+                "expected": expected,
+                "actual": actual,
+                "scanned_at": now,
+                "fingerprint": fingerprints[tid],
+            }
+        )
+        for event in found.events:
+            if event.kind in ALERT_KINDS:
+                chunk.alerts.append(_alert_row(row, event, as_of, now))
 
 
 def _alert_keys(tasks: TaskRange) -> set[str]:
@@ -249,7 +252,7 @@ def task_alert_key(task_id: int, milestone_ids: Sequence[int], event: LagEvent) 
     return f"{event.kind}:task{task_id}:period{event.period_code}"
 
 
-def _alert_row(row: TaskRow, event: LagEvent, as_of: date) -> dict[str, Any]:
+def _alert_row(row: TaskRow, event: LagEvent, as_of: date, now: datetime) -> dict[str, Any]:
     return {
         "key": task_alert_key(row.id, row.milestone_ids, event),
         "plan_id": row.plan_id,
@@ -259,7 +262,7 @@ def _alert_row(row: TaskRow, event: LagEvent, as_of: date) -> dict[str, Any]:
         "due": event.due,
         "message": event.message,
         "raised_on": as_of,
-        "created_at": utcnow(),
+        "created_at": now,
     }
 
 

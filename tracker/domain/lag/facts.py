@@ -11,7 +11,7 @@ from tracker.domain.milestones import MilestoneSpec, missing_base_message
 from tracker.domain.periods import Period
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportFact:
     """One report of the task's lead unit(s) for the period ending ``period_end``.
 
@@ -25,7 +25,7 @@ class ReportFact:
     submitted_on: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportDue:
     """A required report: its period, its due date and the day it was submitted (if any)."""
 
@@ -50,7 +50,7 @@ class TaskFacts:
     closed: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MilestoneAssessment:
     """State of ``milestones[index]``: expected value now (or the target once due), actual;
     both in the milestone's unit (percent as 0–100), ``None`` when there is none."""
@@ -61,7 +61,7 @@ class MilestoneAssessment:
     actual: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LagEvent:
     """A lag to record and remind about; dedupe key: (kind, milestone id / period code).
 

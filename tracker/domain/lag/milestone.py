@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from tracker.domain.calendar import WorkdayCalendar
@@ -37,6 +37,17 @@ class Context:
     settings: LagSettings
     accepted: Accepted
     running_totals: bool
+    _chains: dict[MilestoneKind, list[MilestoneSpec]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def chain(self, kind: MilestoneKind) -> list[MilestoneSpec]:
+        """The task's milestones of ``kind`` with a numeric target, by due date
+        (:func:`~tracker.domain.lag.expected.chain_of`, worked out once per kind)."""
+        found = self._chains.get(kind)
+        if found is None:
+            found = self._chains[kind] = chain_of(self.facts.milestones, kind)
+        return found
 
     def deadline(self, m: MilestoneSpec) -> date:
         """The milestone date plus the missed grace, in working days."""
@@ -88,7 +99,7 @@ def _settle(
 
 def _assess_line(ctx: Context, m: MilestoneSpec) -> Outcome:
     """level / cumulative: linear expected-to-date along the chain of the same kind."""
-    chain = chain_of(ctx.facts.milestones, m.kind)
+    chain = ctx.chain(m.kind)
     pos = next(i for i, c in enumerate(chain) if c is m)
     target = target_of(m)
     if pos > 0 and ctx.as_of <= chain[pos - 1].due:
