@@ -42,8 +42,12 @@ def test_demo_pages_render_for_office_and_units(app: Flask, client: FlaskClient)
     assert alerts == result.alerts > 0
 
     assert location(login(client, "office", DEMO_PASSWORD)) == "/"
-    ledger = client.get(location(client.get("/")))
-    assert len(re.findall(r"<tr data-task-id=", ledger.text)) == len(task_ids) == 57
+    ledger_path = location(client.get("/"))
+    ledger = client.get(ledger_path)
+    second = client.get(f"{ledger_path}?page=2")
+    shown = re.findall(r'<tr data-task-id="(\d+)"', ledger.text + second.text)
+    assert len(shown) == len(set(shown)) == len(task_ids) == 57  # 50 a page
+    assert "共 57 项" in ledger.text
     assert "慈溪市产改办（改革办）" in ledger.text
     broken = [tid for tid in task_ids if client.get(f"/tasks/{tid}").status_code != 200]
     assert broken == []

@@ -148,7 +148,7 @@ def test_revising_cixi_keeps_reports_and_archives_the_removed_task(
         ).one()
         assert db.session.scalars(sa.select(Task).where(Task.text == added)).one()
         lag = app_settings.of(app).lag
-        ledger = build_ledger(plan_id, date(2020, 11, 20), LedgerFilter(), lag=lag)
+        ledger = build_ledger(plan_id, date(2020, 11, 20), LedgerFilter(), lag=lag, page_size=None)
         texts = [status.task.text for status in ledger.statuses]
         assert removed not in texts and added in texts and len(texts) == 57
         statuses = scan.assess_plan(gone.plan, date(2020, 11, 20), lag=lag)

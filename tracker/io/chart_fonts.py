@@ -54,8 +54,18 @@ def cjk_font_family() -> str:
         with _font_lock:
             if _font_family is None:
                 path = cjk_font_path()
-                font_manager.fontManager.addfont(str(path))
-                _font_family = font_manager.FontProperties(fname=str(path)).get_name()
+                manager = font_manager.fontManager
+                manager.addfont(str(path))
+                family = font_manager.FontProperties(fname=str(path)).get_name()
+                # A system font of the same family (Debian's fonts-noto-cjk .ttc, whose first
+                # face is Japanese) would otherwise win or lose by the cache's order.
+                manager.ttflist = [
+                    entry
+                    for entry in manager.ttflist
+                    if entry.name != family or Path(entry.fname).resolve() == path
+                ]
+                manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
+                _font_family = family
     return _font_family
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.domain.policy import Action, Role
@@ -49,13 +51,20 @@ def list_tasks(query: TaskFilters) -> TaskList:
         return TaskList(
             as_of=day, tasks=tasks, page=ledger.page, pages=ledger.pages, total=ledger.matching
         )
-    statuses = [  # every plan: each plan's ledger whole (a query per plan), then the page
+    return _every_plan(day, filters, query.page)
+
+
+def _every_plan(day: date, filters: LedgerFilter, page: int) -> TaskList:
+    """Page ``page`` of every plan's ledger put end to end (each plan's ledger whole, a
+    fixed number of queries per plan)."""
+    lag = app_settings.current().lag
+    statuses = [
         status
         for plan in plans.list_plans()
         for status in build_ledger(plan.id, day, filters, lag=lag, page_size=None).statuses
     ]
     pages = max(1, -(-len(statuses) // PER_PAGE))
-    page = min(query.page, pages)
+    page = min(page, pages)
     shown = statuses[(page - 1) * PER_PAGE : page * PER_PAGE]
     return TaskList(
         as_of=day,
