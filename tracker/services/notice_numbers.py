@@ -154,8 +154,8 @@ def issue_orders(orders: Sequence[NoticeOrder], as_of: date, deadline: date) -> 
     SAVEPOINT taken again on a unique violation (a concurrent issuer). Returns the number
     of every order's notice by key (issued now or before). Flushes.
 
-    Raises ServiceError when an order's text is empty, NotFound when its task is missing,
-    Conflict when no free numbers are found after :data:`ATTEMPTS`."""
+    Raises ServiceError when an order's text is empty, NotFound when its task or unit is
+    missing, Conflict when no free numbers are found after :data:`ATTEMPTS`."""
     wanted: dict[str, NoticeOrder] = {}
     for order in orders:
         wanted.setdefault(order.key, order)
@@ -173,8 +173,8 @@ def _issue_all(orders: list[NoticeOrder], as_of: date, deadline: date) -> dict[s
     todo = [order for order in orders if order.key not in numbers]
     if not todo:
         return numbers
-    plans = _plans({order.task_id for order in todo})
-    if any(order.task_id not in plans for order in todo):
+    plans, units = _plans({order.task_id for order in todo}), _units(todo)
+    if any(order.task_id not in plans or order.unit_id not in units for order in todo):
         raise NotFound("督办事项的任务或单位不存在。")
     highest = _highest([prefix for _, prefix in plans.values()], as_of.year)
     notices: list[SupervisionNotice] = []
@@ -201,7 +201,7 @@ def _issue_all(orders: list[NoticeOrder], as_of: date, deadline: date) -> dict[s
         for notice, entry_id in zip(notices, entry_ids, strict=True)
     )  # fmt: skip
     db.session.flush()
-    handoffs.tell_notices_issued(list(zip(notices, entry_ids, strict=True)), _units(todo))
+    handoffs.tell_notices_issued(list(zip(notices, entry_ids, strict=True)), units)
     return numbers
 
 

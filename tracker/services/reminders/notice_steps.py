@@ -1,15 +1,15 @@
 """The notices of a reminder pass (督办单): the notice step of its intents, the problems'
-and the catch-up's, a few per brief chunk, each with the reminders that name its number
+and the catch-up's, up to 500 per brief chunk, with the reminders that name their numbers
 (and the word to the unit head and the office, :mod:`tracker.services.handoffs`).
 
 A chunk of up to 500 notices is issued with a fixed number of statements: its numbers are
 taken inside the chunk that stores the notices (one more than the highest, under a unique
 constraint, :mod:`tracker.services.notice_numbers`), so a chunk that dies takes its numbers
 with it and the next pass issues the same ones; the notices, their audit entries, their
-words and reminders are inserted in bulk. The pass writes no
-documents: a notice's .docx, like its PDF, is made on its first download
-(:func:`~tracker.services.notices.ensure_document`) — at 150 ms or more each, writing them
-in the pass took 80 % of a first national pass (3,588 notices at 300 districts).
+words and reminders are inserted in bulk. The pass writes no documents: a notice's .docx,
+like its PDF, is made on its first download (:func:`~tracker.services.notices.
+ensure_document`) — at 150 ms or more each, writing them in the pass took 80 % of a first
+national pass (3,588 notices at 300 districts).
 """
 
 from __future__ import annotations
