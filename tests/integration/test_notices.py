@@ -22,10 +22,11 @@ from config.settings import load_settings
 from tests.functional.helpers import LEAD_UNIT, UNRELATED_UNIT, Cixi, add_user, import_cixi
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import AuditEntry, SupervisionNotice, Task, Unit, User
+from tracker.models import AuditEntry, Reminder, SupervisionNotice, Task, Unit, User
 from tracker.services import calendar as calendar_service
-from tracker.services import notices
+from tracker.services import notice_numbers, notices
 from tracker.services.errors import Conflict, ServiceError
+from tracker.services.notice_numbers import NoticeOrder
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +142,10 @@ def test_a_taken_number_is_retried_with_the_next(
     """A concurrent issuer took the computed number: the SAVEPOINT is rolled back and the
     next number is used; the outer transaction survives."""
     first = _issue(world, "2020Q1", date(2020, 5, 6))
-    calls = iter([1, 2])  # the first guess is stale, as if read before the other commit
-    monkeypatch.setattr(notices, "_next_sequence", lambda prefix, year: next(calls))
+    calls = iter([0, 1])  # the first highest is stale, as if read before the other commit
+    monkeypatch.setattr(
+        notice_numbers, "_highest", lambda prefixes, year: {p: next(calls) for p in prefixes}
+    )
     second = _issue(world, "2020Q2", date(2020, 8, 3))
     db.session.commit()
     assert (first.sequence, second.sequence) == (1, 2)
@@ -301,3 +304,75 @@ def test_cli_lists_notices_as_json(app: Flask, world: World, runner: FlaskCliRun
     ]
     text = runner.invoke(args=["notice", "list"]).output
     assert "慈产改督〔2020〕1号" in text and "已签收" in text
+
+
+# ---------------------------------------------------------------- a chunk of the pass (issue 14 §2)
+
+
+def _orders(world: World) -> list[NoticeOrder]:
+    task = world.task.id
+    return [
+        NoticeOrder(task, world.unit.id, "2020Q2", "2020年第二季度进度（截止2020年7月14日）"),
+        NoticeOrder(task, world.other.id, None, "任务整体进度"),
+        NoticeOrder(task, world.unit.id, "2020Q3", "2020年第三季度进度（截止2020年10月14日）"),
+    ]
+
+
+def _written() -> tuple[list[tuple[object, ...]], ...]:
+    """The notices, their audit entries and every reminder stored, in id order, with the
+    ids they name replaced (they differ between two runs on PostgreSQL)."""
+
+    def plain(text: str) -> str:
+        text = re.sub(r"notice\d+:a\d+", "notice#:a#", text)
+        return re.sub(r'/notices/\d+|"id": \d+', "#", text)
+
+    stored = db.session.scalars(sa.select(SupervisionNotice).order_by(SupervisionNotice.id))
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.entity == "supervision_notices")
+        .order_by(AuditEntry.id)
+    )
+    words = db.session.scalars(sa.select(Reminder).order_by(Reminder.id))
+    return (
+        [(n.number, n.key, n.plan_id, n.period, n.overdue_text, n.new_deadline) for n in stored],
+        [(e.action, e.task_id, e.user_id, e.summary, e.before, plain(e.after)) for e in entries],
+        [
+            (plain(w.key), w.recipient_id, w.kind, w.task_id, w.period, w.message, plain(w.link))
+            for w in words
+        ],
+    )
+
+
+def test_a_chunk_writes_what_notices_issued_one_by_one_write(world: World) -> None:
+    """The reminder pass's chunk (a fixed number of statements) stores the same notices,
+    numbered in the same order, the same audit entries and the same words to the unit
+    head and the office as issuing them one at a time; an order repeated is issued once."""
+    orders, as_of = _orders(world), date(2020, 10, 20)
+    for order in orders:
+        notices.issue_order(
+            order, as_of, notice_dir=world.storage, deadline_workdays=5, documents=False
+        )
+    one_by_one = _written()
+    db.session.rollback()
+    deadline = calendar_service.load_calendar().add_workdays(as_of, 5)
+    numbers = notice_numbers.issue_orders(orders + orders[:1], as_of, deadline)
+    assert _written() == one_by_one
+    assert len(one_by_one[0]) == 3 and one_by_one[2]
+    assert list(numbers.values()) == [f"慈产改督〔2020〕{n}号" for n in (1, 2, 3)]
+    db.session.rollback()
+
+
+def test_a_chunk_whose_numbers_were_taken_is_numbered_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A concurrent issuer took the chunk's first number: its SAVEPOINT is rolled back and
+    the chunk takes the next free numbers; a notice issued before is named, not issued."""
+    first = _issue(world, "2020Q1", date(2020, 5, 6))
+    stale = iter([{}, {"慈产改督": 1}])  # the first highest read before the other commit
+    monkeypatch.setattr(notice_numbers, "_highest", lambda prefixes, year: next(stale))
+    orders = [NoticeOrder(world.task.id, world.unit.id, "2020Q1", "x"), *_orders(world)[:2]]
+    numbers = notice_numbers.issue_orders(orders, date(2020, 10, 20), date(2020, 10, 27))
+    db.session.commit()
+    assert first.number == "慈产改督〔2020〕1号"
+    assert list(numbers.values()) == [f"慈产改督〔2020〕{n}号" for n in (1, 2, 3)]
+    assert db.session.scalar(sa.select(sa.func.count(SupervisionNotice.id))) == 3

@@ -145,12 +145,13 @@ def entry_values(
     user: User | None,
     before: dict[str, Any] | None,
     summary: str,
+    task_id: int | None = None,
 ) -> dict[str, Any]:
-    """The columns of an entry (no id) for ``action`` on ``record`` as it is now, for a
-    caller that inserts many at once."""
+    """The columns of an entry (no id) for ``action`` on ``record`` as it is now, about
+    ``task_id`` (None: no task), for a caller that inserts many at once."""
     return {
         "user_id": user.id if user is not None else None,
-        "task_id": None,
+        "task_id": task_id,
         "entity": sa_inspect(record).mapper.class_.__tablename__,
         "entity_id": getattr(record, "id", None),
         "action": action,

@@ -31,7 +31,7 @@ from tracker.domain.reminders import (
 from tracker.models import SupervisionNotice, Task, Unit, User
 from tracker.services import notices
 from tracker.services.errors import Conflict, ServiceError
-from tracker.services.notices import NoticeOrder
+from tracker.services.notice_numbers import NoticeOrder
 
 _ONE_DAY = timedelta(days=1)
 

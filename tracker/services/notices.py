@@ -9,23 +9,16 @@ outside the web root): the .docx when issued by hand, the PDF — and the .docx 
 the reminder pass issued — on first download (:func:`ensure_document`). Functions here
 flush; the caller commits.
 
-Numbers are never skipped or doubled (issue 9 §2): the sequence is taken as one more than
-the highest stored, inside the transaction that stores the notice (the reminder pass's),
-under a unique constraint on (prefix, year, sequence). A pass that dies or rolls back takes
-its numbers with it, so the next pass issues the same ones; a concurrent issuer that took
-the number first makes the INSERT fail inside a SAVEPOINT, and the next number (or the other
-issuer's notice of the same key) is taken instead.
+Numbers are never skipped or doubled (issue 9 §2): see :mod:`tracker.services.notice_numbers`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from tracker.domain.periods import parse_period
@@ -37,46 +30,25 @@ from tracker.models._types import utcnow
 from tracker.services import audit
 from tracker.services.calendar import load_calendar
 from tracker.services.errors import Conflict, NotFound, ServiceError
+from tracker.services.notice_numbers import (
+    NoticeOrder,
+    Numbering,
+    by_key,
+    checked_text,
+    insert_numbered,
+    issue_summary,
+    notice_key,
+)
 
 UNSIGNED = "未签收"
 SIGNED = "已签收"
 ANSWERED = "已答复"
 STATUSES = (UNSIGNED, SIGNED, ANSWERED)
 ANSWER_MAX = 2000
-#: How often a number taken by a concurrent issuer is retried with the next one.
-_ATTEMPTS = 5
-
 DocumentKind = Literal["docx", "pdf"]
 
 
-def notice_key(task_id: int, unit_id: int, period_code: str | None) -> str:
-    """The idempotency key: "notice:<task id>:<unit id>:<period code or None>"."""
-    return f"notice:{task_id}:{unit_id}:{period_code}"
-
-
-def format_number(prefix: str, year: int, sequence: int) -> str:
-    """("慈产改督", 2020, 3) → "慈产改督〔2020〕3号"."""
-    return f"{prefix}〔{year}〕{sequence}号"
-
-
 # ---------------------------------------------------------------------------- issuing
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeOrder:
-    """A notice the reminder pass is to issue, worked out before it writes: about
-    ``task_id`` to the lead unit ``unit_id`` for ``period_code`` (None: the task as a
-    whole), saying what is overdue (``overdue_text``)."""
-
-    task_id: int
-    unit_id: int
-    period_code: str | None
-    overdue_text: str
-
-    @property
-    def key(self) -> str:
-        """The notice's idempotency key (:func:`notice_key`)."""
-        return notice_key(self.task_id, self.unit_id, self.period_code)
 
 
 def issue_order(
@@ -126,82 +98,24 @@ def issue_notice(
     Raises ServiceError (field "overdue_text") when ``overdue_text`` is empty; Conflict
     when no free number is found after a few attempts.
     """
-    key = notice_key(task.id, unit.id, period_code)
-    existing = _by_key(key)
+    existing = by_key(notice_key(task.id, unit.id, period_code))
     if existing is not None:
         return existing
-    text = overdue_text.strip()
-    if not text:
-        raise ServiceError("请写明逾期事项。", "overdue_text")
+    order = NoticeOrder(task.id, unit.id, period_code, checked_text(overdue_text))
     deadline = load_calendar().add_workdays(as_of, deadline_workdays)
-    notice, created = _insert_numbered(task, unit, period_code, text, as_of, key, deadline=deadline)
+    numbering = Numbering(task.plan_id, task.plan.notice_prefix, as_of, deadline)
+    notice, created = insert_numbered(order, numbering)
     if not created:  # a concurrent issuer made it first
         return notice
     if documents:
         _write_documents(notice, notice_dir)
-    audit.record("issue", notice, user=user, task_id=task.id, summary=f"发出督办单{notice.number}")
+    audit.record("issue", notice, user=user, task_id=task.id, summary=issue_summary(notice))
     return notice
 
 
 def find_notice(task_id: int, unit_id: int, period_code: str | None) -> SupervisionNotice | None:
     """The notice already issued about (task, unit, period), if any."""
-    return _by_key(notice_key(task_id, unit_id, period_code))
-
-
-def _by_key(key: str) -> SupervisionNotice | None:
-    return db.session.scalar(sa.select(SupervisionNotice).where(SupervisionNotice.key == key))
-
-
-def _next_sequence(prefix: str, year: int) -> int:
-    """One more than the highest sequence of ``prefix`` in ``year`` (1 for the first)."""
-    highest = db.session.scalar(
-        sa.select(sa.func.max(SupervisionNotice.sequence)).where(
-            SupervisionNotice.prefix == prefix, SupervisionNotice.year == year
-        )
-    )
-    return (highest or 0) + 1
-
-
-def _insert_numbered(
-    task: Task,
-    unit: Unit,
-    period_code: str | None,
-    text: str,
-    as_of: date,
-    key: str,
-    *,
-    deadline: date,
-) -> tuple[SupervisionNotice, bool]:
-    """Insert the notice with the next free number: (notice, True). On a unique violation
-    (a concurrent issuer) roll back to the SAVEPOINT and try the next number, or return
-    the other issuer's notice of the same key: (notice, False)."""
-    prefix = task.plan.notice_prefix
-    for _ in range(_ATTEMPTS):
-        sequence = _next_sequence(prefix, as_of.year)
-        notice = SupervisionNotice(
-            prefix=prefix,
-            year=as_of.year,
-            sequence=sequence,
-            number=format_number(prefix, as_of.year, sequence),
-            key=key,
-            plan_id=task.plan_id,
-            task_id=task.id,
-            unit_id=unit.id,
-            period=period_code,
-            overdue_text=text,
-            issued_on=as_of,
-            new_deadline=deadline,
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(notice)
-        except IntegrityError:
-            existing = _by_key(key)
-            if existing is not None:
-                return existing, False
-            continue
-        return notice, True
-    raise Conflict("督办单编号冲突，请稍后重试。")
+    return by_key(notice_key(task_id, unit_id, period_code))
 
 
 def notice_data(notice: SupervisionNotice) -> NoticeData:

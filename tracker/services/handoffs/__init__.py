@@ -25,8 +25,9 @@ is decided, the words that it waits for review or approval are marked read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 from tracker.domain.periods import period_text
 from tracker.domain.policy import Role
@@ -45,15 +46,18 @@ from tracker.models import (
 from tracker.services.handoffs.store import (
     Word,
     approvers,
+    heads_of_units,
     office_users,
     role_users,
     settle,
+    store_rows,
     tell,
     unit_heads,
     unit_users,
+    word_rows,
 )
 
-__all__ = ["Word", "after_audit", "tell"]
+__all__ = ["Word", "after_audit", "tell", "tell_notices_issued"]
 
 QUEUE_LINK = "/review/reports"
 #: Characters of a 批示 or reason quoted in a word.
@@ -143,28 +147,64 @@ def _on_instruction(item: Instruction, entry: AuditEntry) -> None:
 
 
 def _on_notice(notice: SupervisionNotice, entry: AuditEntry) -> None:
-    link = f"/notices/{notice.id}"
-    event = f"notice{notice.id}:a{entry.id}"
     if entry.action == "issue":
-        text = (
-            f"已发督办单（{notice.number}）：{notice.overdue_text}，请签收并于"
-            f"{day_text(notice.new_deadline)}前报送"
-        )
-        word = Word("notice", event, text, link, notice.issued_on, notice.task_id, notice.period)
-        heads = unit_heads(notice.unit_id)
-        keys = (
-            {u.id: f"notice:report:task{notice.task_id}:{notice.period}:user{u.id}" for u in heads}
-            if notice.period
-            else None
-        )
-        tell(word, heads, keys=keys, kind="notice" if keys else None)
-        office_text = f"已向{notice.unit.name}发出督办单（{notice.number}）：{notice.overdue_text}"
-        tell(Word("notice_issued", event, office_text, link, notice.issued_on, notice.task_id,
-                  notice.period), office_users())  # fmt: skip
+        rows = issued_rows(notice, entry.id, unit_heads(notice.unit_id))
+        store_rows(rows + office_rows(notice, entry.id, notice.unit.name, office_users()))
     elif entry.action == "answer":
+        link, event = _notice_event(notice, entry.id)
         text = f"{notice.unit.name}答复了督办单{notice.number}：{_quote(notice.answer)}"
         word = Word("notice_answered", event, text, link, _day(notice.answered_at), notice.task_id)
         tell(word, office_users())
+
+
+def tell_notices_issued(
+    issued: Sequence[tuple[SupervisionNotice, int]], units: dict[int, str]
+) -> int:
+    """The words of many notices issued at once (the reminder pass's chunk): for each
+    (notice, id of its "issue" audit entry), in order, what :func:`after_audit` tells of
+    one — the unit head's word, then the office's; ``units``: unit name by id. A fixed
+    number of statements for all. Returns how many were stored."""
+    heads = heads_of_units(notice.unit_id for notice, _ in issued)
+    office = office_users()
+    rows: list[dict[str, Any]] = []
+    for notice, entry_id in issued:
+        rows += issued_rows(notice, entry_id, heads[notice.unit_id])
+        rows += office_rows(notice, entry_id, units[notice.unit_id], office)
+    return store_rows(rows)
+
+
+def _notice_event(notice: SupervisionNotice, entry_id: int) -> tuple[str, str]:
+    """(the notice's page, the event key part "notice7:a345")."""
+    return f"/notices/{notice.id}", f"notice{notice.id}:a{entry_id}"
+
+
+def issued_rows(
+    notice: SupervisionNotice, entry_id: int, heads: list[User]
+) -> list[dict[str, Any]]:
+    """The unit heads' word of a notice issued (keyed as the pass's notice step when it is
+    about a period, so a head hears of it once)."""
+    link, event = _notice_event(notice, entry_id)
+    text = (
+        f"已发督办单（{notice.number}）：{notice.overdue_text}，请签收并于"
+        f"{day_text(notice.new_deadline)}前报送"
+    )
+    word = Word("notice", event, text, link, notice.issued_on, notice.task_id, notice.period)
+    keys = (
+        {u.id: f"notice:report:task{notice.task_id}:{notice.period}:user{u.id}" for u in heads}
+        if notice.period
+        else None
+    )
+    return word_rows(word, heads, keys=keys, kind="notice" if keys else None)
+
+
+def office_rows(
+    notice: SupervisionNotice, entry_id: int, unit_name: str, office: list[User]
+) -> list[dict[str, Any]]:
+    """The office's word of a notice issued to ``unit_name``."""
+    link, event = _notice_event(notice, entry_id)
+    text = f"已向{unit_name}发出督办单（{notice.number}）：{notice.overdue_text}"
+    word = Word("notice_issued", event, text, link, notice.issued_on, notice.task_id, notice.period)
+    return word_rows(word, office)
 
 
 def _on_adjustment(item: ScoreAdjustment, entry: AuditEntry) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -59,7 +59,21 @@ def unit_users(unit_id: int | None) -> list[User]:
 
 def unit_heads(unit_id: int | None) -> list[User]:
     """The unit's heads (who sign for notices), else all its reporters."""
-    users = unit_users(unit_id)
+    return _heads(unit_users(unit_id))
+
+
+def heads_of_units(unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    """:func:`unit_heads` of each unit of ``unit_ids`` (one query); a unit with no active
+    reporter has none."""
+    wanted = sorted(set(unit_ids))
+    by_unit: dict[int, list[User]] = {unit_id: [] for unit_id in wanted}
+    if wanted:
+        for user in _active(User.role == Role.UNIT, User.unit_id.in_(wanted)):
+            by_unit[cast(int, user.unit_id)].append(user)
+    return {unit_id: _heads(users) for unit_id, users in by_unit.items()}
+
+
+def _heads(users: list[User]) -> list[User]:
     return [user for user in users if user.is_unit_head] or users
 
 
@@ -90,7 +104,18 @@ def tell(
     share them with the reminder pass's steps); a key already stored (or stored first by a
     concurrent request) is skipped: one ``INSERT … ON CONFLICT DO NOTHING`` for all.
     Returns how many were stored."""
-    rows = [
+    return store_rows(word_rows(word, recipients, keys=keys, kind=kind))
+
+
+def word_rows(
+    word: Word,
+    recipients: Iterable[User],
+    *,
+    keys: dict[int, str] | None = None,
+    kind: str | None = None,
+) -> list[dict[str, Any]]:
+    """The reminder rows :func:`tell` stores for ``word``: one per recipient (once each)."""
+    return [
         {
             "key": (keys or {}).get(user.id) or word.key(user.id),
             "recipient_id": user.id,
@@ -105,6 +130,11 @@ def tell(
         }
         for user in {user.id: user for user in recipients}.values()
     ]
+
+
+def store_rows(rows: list[dict[str, Any]]) -> int:
+    """Insert reminder ``rows`` of :func:`word_rows` (one ``INSERT … ON CONFLICT DO
+    NOTHING`` on the key for all); returns how many were stored."""
     table = cast(sa.Table, Reminder.__table__)
     return len(insert_rows(table, rows, conflict=("key",), returning="key"))
 

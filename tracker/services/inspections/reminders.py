@@ -34,7 +34,8 @@ from tracker.domain.supervision import problem_steps_due
 from tracker.extensions import db
 from tracker.models import Problem
 from tracker.models.inspection import ProblemStatus
-from tracker.services.notices import NoticeOrder, issue_order
+from tracker.services.notice_numbers import NoticeOrder
+from tracker.services.notices import issue_order
 
 #: Reminder kinds of problems (``Reminder.kind``), by step.
 KIND_PROBLEM = "problem"

@@ -13,7 +13,7 @@ nothing new gets no digest at all.
 Compute first, then write in brief chunks (issue 18 §1, issue 14 §2): the pass works out
 everything it will write with no transaction writing (:mod:`.planning`), then writes it in
 chunks, each its own short transaction (:class:`~.writer.Writer`) and each idempotent —
-the notices a few at a time, each with the reminders that name its number
+the notices up to 500 at a time in bulk, with the reminders that name their numbers
 (:mod:`.notice_steps`); the other reminders in bulk, ``ON CONFLICT DO NOTHING`` on their
 key; then the digests a group of recipients at a time, each digest with its reminders
 linked and its pending deliveries in the same chunk (:mod:`.digests`). A pass killed at

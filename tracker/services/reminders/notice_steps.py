@@ -1,19 +1,19 @@
 """The notices of a reminder pass (督办单): the notice step of its intents, the problems'
-and the catch-up's, a few per brief chunk, each with the reminders that name its number
+and the catch-up's, up to 500 per brief chunk, with the reminders that name their numbers
 (and the word to the unit head and the office, :mod:`tracker.services.handoffs`).
 
-A notice number is taken inside the chunk that stores the notice (one more than the
-highest, under a unique constraint, :mod:`tracker.services.notices`), so a chunk that dies
-takes its numbers with it and the next pass issues the same ones. The pass writes no
-documents: a notice's .docx, like its PDF, is made on its first download
-(:func:`~tracker.services.notices.ensure_document`) — at 150 ms or more each, writing them
-in the pass took 80 % of a first national pass (3,588 notices at 300 districts).
+A chunk of up to 500 notices is issued with a fixed number of statements: its numbers are
+taken inside the chunk that stores the notices (one more than the highest, under a unique
+constraint, :mod:`tracker.services.notice_numbers`), so a chunk that dies takes its numbers
+with it and the next pass issues the same ones; the notices, their audit entries, their
+words and reminders are inserted in bulk. The pass writes no documents: a notice's .docx,
+like its PDF, is made on its first download (:func:`~tracker.services.notices.
+ensure_document`) — at 150 ms or more each, writing them in the pass took 80 % of a first
+national pass (3,588 notices at 300 districts).
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
@@ -26,15 +26,13 @@ from tracker.domain.periods import period_text
 from tracker.domain.reminders import UNIT_HEAD, ReminderIntent, day_text
 from tracker.extensions import db
 from tracker.models import SupervisionNotice
+from tracker.services.calendar import load_calendar
 from tracker.services.channels.faults import kill_point
-from tracker.services.notices import NoticeOrder, issue_order, notice_key
+from tracker.services.notice_numbers import NoticeOrder, issue_orders, notice_key
 from tracker.services.reminders.recipients import Audiences, insert_reminders, reminder_rows
 
-#: Notices issued per chunk at most (each a few queries and inserts)…
-NOTICES_PER_CHUNK = 20
-
-#: … and a chunk takes no more notices once it has written for this long (s).
-CHUNK_SECONDS = 0.1
+#: Notices issued per chunk at most (all of them in a fixed number of statements).
+NOTICES_PER_CHUNK = 500
 
 #: Where the words of a notice step go (its number) in the intent's message.
 _MARK = "已发督办单"
@@ -109,26 +107,24 @@ def write_notice_steps(
     seen: set[str],
     chunk: Chunk,
 ) -> list[int]:
-    """Issue each step's notice (or find the one issued) and store its intents' reminders
-    naming the number, in ``chunk()`` s of at most :data:`NOTICES_PER_CHUNK` notices or
-    :data:`CHUNK_SECONDS`. Returns the ids of the intents' reminders stored; their keys
-    are added to ``seen``."""
+    """Issue the steps' notices (or find those issued) and store their intents' reminders
+    naming the numbers, :data:`NOTICES_PER_CHUNK` notices per ``chunk()``, each with a
+    fixed number of statements (:func:`~tracker.services.notice_numbers.issue_orders`).
+    Returns the ids of the intents' reminders stored; their keys are added to ``seen``."""
     stored: list[int] = []
-    todo = deque(steps)
-    while todo:
+    if not steps:
+        return stored
+    deadline = load_calendar().add_workdays(issuing.as_of, issuing.deadline_workdays)
+    for start in range(0, len(steps), NOTICES_PER_CHUNK):
+        batch = steps[start : start + NOTICES_PER_CHUNK]
         with chunk():
-            began, issued = time.perf_counter(), 0
-            while todo and issued < NOTICES_PER_CHUNK:
-                if issued and time.perf_counter() - began > CHUNK_SECONDS:
-                    break
-                step = todo.popleft()
-                notice = issue_order(
-                    step.order, issuing.as_of, notice_dir=issuing.notice_dir,
-                    deadline_workdays=issuing.deadline_workdays, documents=False,
-                )  # fmt: skip
-                issued += 1
-                intents = [numbered(intent, notice.number) for intent in step.intents]
-                rows = list(reminder_rows(intents, issuing.as_of, audiences, seen))
-                stored += insert_reminders(rows)
+            numbers = issue_orders([step.order for step in batch], issuing.as_of, deadline)
+            intents = [
+                numbered(intent, numbers[step.order.key])
+                for step in batch
+                for intent in step.intents
+            ]
+            stored += insert_reminders(list(reminder_rows(intents, issuing.as_of, audiences, seen)))
+            for _ in batch:
                 kill_point("notice")
     return stored

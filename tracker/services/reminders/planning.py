@@ -17,7 +17,7 @@ from tracker.domain.reminders import (
 )
 from tracker.services.inspections.reminders import problem_steps
 from tracker.services.notice_issuing import CatchUp, Escalating, catch_up_escalations
-from tracker.services.notices import notice_key
+from tracker.services.notice_numbers import notice_key
 from tracker.services.reminders.intents import all_intents
 from tracker.services.reminders.notice_steps import (
     NoticeStep,
