@@ -102,7 +102,8 @@ def copy_districts(
         values = [_value(table, name, offsets, top, same_plan, big_plan) for name in columns]
         if same_plan and table == "plans":
             values[columns.index("id")] = str(big_plan)
-            rows, kinds = "(SELECT * FROM plans WHERE id = 1) t", "(SELECT 1 AS n) k"
+            rows = f"(SELECT * FROM plans WHERE id = {top['plans']}) t"  # the template's plan
+            kinds = "(SELECT 1 AS n) k"
             conn.exec_driver_sql(
                 f"INSERT INTO plans ({', '.join(columns)}) "
                 f"SELECT {', '.join(values)} FROM {rows}, {kinds}"
