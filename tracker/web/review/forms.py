@@ -7,31 +7,23 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from tracker.web.forms import TrackerForm, choices
+from tracker.web.forms import TrackerForm
+from tracker.web.tasks.forms import ReviewForm
 
 #: Longest "what is overdue" text of a notice.
 MAX_OVERDUE_TEXT = 500
 
 
-class QueueDecisionForm(TrackerForm):
-    """The office accepts or returns one report from the queue; ``despite`` says the
-    warning about unconfirmed contributions was read."""
+class QueueDecisionForm(ReviewForm):
+    """The office accepts or returns one report from the queue (the task page's decision
+    and reason); ``despite`` says the warning about unconfirmed contributions was read."""
 
-    decision = RadioField(
-        "审核结果",
-        choices=choices([("accept", "审核通过"), ("return", "退回")]),
-        validators=[InputRequired("请选择审核结果")],
-    )
-    reason = TextAreaField(
-        "退回理由", validators=[Length(max=1000, message="退回理由不能超过1000字")]
-    )
     despite = HiddenField()
     back = HiddenField()
 
