@@ -35,11 +35,11 @@ from tracker.domain.periods import Period
 from tracker.domain.policy import UnitRole
 from tracker.domain.reminders import MilestoneReminderFact, ReportReminderFact
 from tracker.models import Milestone, ProgressReport, TaskUnit
+from tracker.services.bulk import among
 from tracker.services.scan_facts import (
     NOT_RECEIVED_TEXT,
     REPORTING_KINDS,
     PlanRules,
-    among,
     load_tasks,
     rows_of,
     tasks_in,

@@ -25,7 +25,7 @@ from tracker.domain.reminders import day_text
 from tracker.extensions import db
 from tracker.models import Delivery, Digest, Reminder, Task, User
 from tracker.models._types import utcnow
-from tracker.services.bulk import insert_rows
+from tracker.services.bulk import among, insert_rows
 from tracker.services.channels import delivery_rows
 from tracker.services.channels.faults import kill_point
 
@@ -210,7 +210,7 @@ def _link(reminder_ids: list[int], digest_id: int) -> None:
         chunk = reminder_ids[start : start + _IDS * 10]
         db.session.execute(
             sa.update(Reminder)
-            .where(Reminder.id.in_(chunk), Reminder.digest_id.is_(None))
+            .where(among(Reminder.id, chunk), Reminder.digest_id.is_(None))
             .values(digest_id=digest_id)
             .execution_options(synchronize_session=False)
         )
