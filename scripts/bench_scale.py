@@ -147,7 +147,8 @@ def child(kind: str, url: str) -> None:
             out["rows"] = len(cursor.fetchall())
         elif kind in ("scan_full", "scan_rerun"):
             with unit_of_work():
-                result = run_scan(DAY, lag=lag, full=kind == "scan_full")
+                workers = app_settings.current().scheduler.scan_workers
+                result = run_scan(DAY, lag=lag, full=kind == "scan_full", workers=workers)
             out["assessed"] = result.assessed
             out["longest_write_ms"] = round(result.longest_write_s * 1000, 1)
             out["alerts_created"] = result.alerts_created

@@ -99,7 +99,7 @@ def heads(scope: Scope, as_of: date, *, with_stored: bool = True) -> list[Head]:
         .outerjoin(milestones, milestones.c.task_id == Task.id)
         .where(tasks_in(Task.id, scope))
     )
-    tasks = rows_of(query).all()
+    tasks = rows_of(query)
     stored = _stored(scope, as_of, {pid for _tid, pid, _digest in tasks}) if with_stored else {}
     found = []
     for tid, pid, digest in tasks:
