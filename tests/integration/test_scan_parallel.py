@@ -103,3 +103,15 @@ def test_small_scans_and_sqlite_stay_in_one_process(app: Flask) -> None:
             [TaskRange(0, 0), TaskRange(2, 2), TaskRange(4, 4)],
             [TaskRange(1, 1), TaskRange(3, 3)],
         ]
+
+
+def test_a_rerun_the_same_day_stays_in_one_process(app: Flask, runner: FlaskCliRunner) -> None:
+    """The day's first scan assesses every task (helpers help); a rerun the same day reads
+    the stored states and assesses what changed, faster than a helper starts."""
+    import_cixi(app, runner)
+    with app.app_context():
+        tasks = len(run_scan(DAY, lag=LAG).statuses)
+        assert scan_parallel.to_assess(tasks, DAY, None, full=False) == 0
+        assert scan_parallel.to_assess(tasks, DAY, None, full=True) == tasks
+        assert scan_parallel.to_assess(tasks, date(2020, 11, 23), None, full=False) == tasks
+        db.session.remove()

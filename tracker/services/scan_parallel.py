@@ -31,6 +31,7 @@ from flask import Flask, current_app
 
 from config.settings import LagThresholds
 from tracker.extensions import db
+from tracker.models import TaskState
 from tracker.services.calendar import load_calendar
 from tracker.services.scan_chunks import Scanned, scan_ranges
 from tracker.services.scan_facts import TaskRange, plan_rules
@@ -40,13 +41,26 @@ MIN_TASKS_PER_PROCESS = 20_000
 
 
 def process_count(tasks: int, wanted: int) -> int:
-    """How many processes (this one included) scan ``tasks`` tasks when the settings ask
-    for ``wanted`` (``TRACKER_SCAN_WORKERS``): 1 unless the session's database is
+    """How many processes (this one included) assess ``tasks`` tasks when the settings
+    ask for ``wanted`` (``TRACKER_SCAN_WORKERS``): 1 unless the session's database is
     PostgreSQL reached through an engine, and at most one per
     :data:`MIN_TASKS_PER_PROCESS` tasks."""
     if wanted <= 1 or not _can_share():
         return 1
     return max(1, min(wanted, tasks // MIN_TASKS_PER_PROCESS))
+
+
+def to_assess(tasks: int, as_of: date, plan_id: int | None, *, full: bool) -> int:
+    """About how many of ``tasks`` tasks a scan of ``as_of`` will assess: all when
+    ``full``, else those without a stored state of the day (one count on the states'
+    index). A rerun the same day assesses only what changed since, which one process
+    reads faster than a helper starts."""
+    if full:
+        return tasks
+    query = sa.select(sa.func.count()).where(TaskState.as_of == as_of)
+    if plan_id is not None:
+        query = query.where(TaskState.plan_id == plan_id)
+    return max(0, tasks - (db.session.scalar(query) or 0))
 
 
 def _can_share() -> bool:

@@ -64,6 +64,7 @@ from tracker.services.scan_parallel import (
     database_settings,
     process_count,
     shares,
+    to_assess,
 )
 from tracker.services.scan_writer import refresh_statistics
 from tracker.unit_of_work import end_reads
@@ -125,14 +126,19 @@ def run_scan(
 
     On PostgreSQL the chunks are written by a thread of this process on a connection of
     its own (:class:`~tracker.services.scan_writer.ChunkWriter`) while the next chunk is
-    computed, and up to ``workers`` processes share the chunks
-    (:func:`~tracker.services.scan_parallel.process_count`); on SQLite each chunk is
+    computed, and up to ``workers`` processes share the chunks when many tasks are to be
+    assessed (:func:`~tracker.services.scan_parallel.process_count`); on SQLite each chunk is
     written before the next is read, in this process."""
     end_reads()
     calendar = load_calendar()
     rules = plan_rules(as_of, calendar, lag, plan_id)
     ids = plan_task_ids(rules)
-    dealt = shares(ranges(ids, chunk_size, plan_id), process_count(len(ids), workers))
+    count = (
+        1
+        if workers <= 1
+        else process_count(to_assess(len(ids), as_of, plan_id, full=full), workers)
+    )
+    dealt = shares(ranges(ids, chunk_size, plan_id), count)
     database = database_settings()
     theirs = [Share(database, as_of, lag, plan_id, full, part) for part in dealt[1:]]
     with Helpers(theirs) as helpers:
