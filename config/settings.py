@@ -182,7 +182,9 @@ class SchedulerSettings(SettingsGroup):
     reminders at ``TRACKER_REMIND_HOUR:TRACKER_REMIND_MINUTE``, the backup at
     ``TRACKER_BACKUP_HOUR:TRACKER_BACKUP_MINUTE`` (office time), missed runs
     coalesced within ``TRACKER_MISFIRE_GRACE_SECONDS``, the lock retried every
-    ``TRACKER_SCHEDULER_LOCK_RETRY_SECONDS``."""
+    ``TRACKER_SCHEDULER_LOCK_RETRY_SECONDS``; the scan shared by up to
+    ``TRACKER_SCAN_WORKERS`` processes on PostgreSQL (one per core is the most that
+    helps; SQLite always scans in one)."""
 
     scan_hour: int = Field(7, ge=0, le=23)
     scan_minute: int = Field(30, ge=0, le=59)
@@ -194,6 +196,7 @@ class SchedulerSettings(SettingsGroup):
     lock_retry_seconds: float = Field(
         30, gt=0, validation_alias="TRACKER_SCHEDULER_LOCK_RETRY_SECONDS"
     )
+    scan_workers: int = Field(2, ge=1, le=32)
 
 
 class PasswordSettings(SettingsGroup):

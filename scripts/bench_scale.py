@@ -10,9 +10,10 @@ optionally one more plan holding K copies of the tasks (a province-wide plan), t
 measures and prints one JSON object:
 
 - ``tasks``, ``milestones``, ``reports``, ``generate_s``;
-- ``scan_full_s`` / ``scan_full_peak_mb`` (``run_scan(full=True)`` in a child process; the
-  peak is the child's max RSS) and ``scan_rerun_s`` / ``scan_rerun_peak_mb`` (an
-  unchanged rerun the same day, incremental);
+- ``scan_full_s`` / ``scan_full_peak_mb`` (``run_scan(full=True)`` in a child process,
+  with ``TRACKER_SCAN_WORKERS`` processes, ``scan_workers``; the peak is the child's max
+  RSS, ``scan_full_helper_peak_mb`` its largest helper's) and ``scan_rerun_s`` /
+  ``scan_rerun_peak_mb`` (an unchanged rerun the same day, incremental);
 - ``floor_ms``: one raw-SQL query reading the same per-task essentials (every task, every
   milestone in force, every report) through the DB-API cursor, and ``ratio`` = full scan /
   floor;
@@ -147,8 +148,10 @@ def child(kind: str, url: str) -> None:
             out["rows"] = len(cursor.fetchall())
         elif kind in ("scan_full", "scan_rerun"):
             with unit_of_work():
-                result = run_scan(DAY, lag=lag, full=kind == "scan_full")
+                workers = app_settings.current().scheduler.scan_workers
+                result = run_scan(DAY, lag=lag, full=kind == "scan_full", workers=workers)
             out["assessed"] = result.assessed
+            out["workers"] = workers
             out["longest_write_ms"] = round(result.longest_write_s * 1000, 1)
             out["alerts_created"] = result.alerts_created
             out["json_chars"] = len(json.dumps(result.to_json()))
@@ -164,6 +167,9 @@ def child(kind: str, url: str) -> None:
             }
         out["seconds"] = round(time.perf_counter() - start, 3)
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the scan's helper processes
+    out["helper_peak_mb"] = round(helpers.ru_maxrss / 1024, 1)
+    out["helper_cpu_s"] = round(helpers.ru_utime + helpers.ru_stime, 2)
     print(json.dumps(out))
 
 
@@ -278,6 +284,8 @@ def main() -> None:
         floor_ms=round(float(floor["seconds"]) * 1000, 1),  # type: ignore[arg-type]
         scan_full_s=full["seconds"],
         scan_full_peak_mb=full["peak_mb"],
+        scan_full_helper_peak_mb=full["helper_peak_mb"],
+        scan_workers=full["workers"],
         ratio=round(float(full["seconds"]) / max(float(floor["seconds"]), 1e-6), 1),  # type: ignore[arg-type]
         scan_rerun_s=rerun["seconds"],
         scan_rerun_peak_mb=rerun["peak_mb"],

@@ -29,7 +29,7 @@ from tracker.models import (
     TaskUnit,
 )
 from tracker.services import calendar as calendar_service
-from tracker.services import scan_run
+from tracker.services import scan_chunks
 from tracker.services.reminders.intents import all_intents
 from tracker.services.scan import run_scan
 from tracker.services.task_states import current_states
@@ -230,16 +230,16 @@ def test_an_interrupted_scan_is_repaired_by_the_next(
     """A scan dying after its first chunk keeps that chunk; the next run writes the rest,
     and its states and alerts equal an uninterrupted scan's."""
     day = date(2020, 11, 23)
-    written = scan_run.write_chunk
+    written = scan_chunks.write_chunk
     calls = []
 
-    def dies_on_the_second(chunk: scan_run.Chunk) -> int:
+    def dies_on_the_second(chunk: scan_chunks.Chunk) -> int:
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("killed between chunks")
         return written(chunk)
 
-    monkeypatch.setattr(scan_run, "write_chunk", dies_on_the_second)
+    monkeypatch.setattr(scan_chunks, "write_chunk", dies_on_the_second)
     with pytest.raises(RuntimeError):
         run_scan(day, lag=LAG, chunk_size=40)
     monkeypatch.undo()

@@ -15,7 +15,7 @@ from config.settings import LagThresholds
 from tests.functional.helpers import import_cixi
 from tracker.extensions import db
 from tracker.models import Alert, TaskState
-from tracker.services import scan_run
+from tracker.services import scan_chunks
 from tracker.services.scan import run_scan
 from tracker.services.scan_writer import ChunkWriter
 
@@ -39,18 +39,18 @@ def test_the_writer_thread_writes_every_chunk_and_stops_at_a_failure(
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("the writer thread writes on PostgreSQL only")
-        with ChunkWriter(scan_run.write_chunk) as writer:
+        with ChunkWriter(scan_chunks.write_chunk) as writer:
             assert writer._thread is not None  # written beside, not in line
-        written = scan_run.write_chunk
+        written = scan_chunks.write_chunk
         calls: list[int] = []
 
-        def dies_on_the_second(chunk: scan_run.Chunk) -> int:
+        def dies_on_the_second(chunk: scan_chunks.Chunk) -> int:
             calls.append(len(chunk.states))
             if len(calls) == 2:
                 raise RuntimeError("killed between chunks")
             return written(chunk)
 
-        monkeypatch.setattr(scan_run, "write_chunk", dies_on_the_second)
+        monkeypatch.setattr(scan_chunks, "write_chunk", dies_on_the_second)
         with pytest.raises(RuntimeError, match="killed between chunks"):
             run_scan(DAY, lag=LAG, chunk_size=10)
         monkeypatch.undo()

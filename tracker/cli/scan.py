@@ -25,7 +25,9 @@ def scan_command(as_of: datetime | None, plan_id: int | None, as_json: bool, ful
     tasks whose facts changed (``--full``: every task) and adds no alert twice. Prints
     the counts per state and of the new alerts."""
     day: date = as_of.date() if as_of else today()
-    result = scan.run_scan(day, plan_id, lag=app_settings.current().lag, full=full)
+    settings = app_settings.current()
+    workers = settings.scheduler.scan_workers
+    result = scan.run_scan(day, plan_id, lag=settings.lag, full=full, workers=workers)
     if as_json:
         echo_json(result.to_json())
         return

@@ -21,7 +21,8 @@ def daily_scan() -> dict[str, int]:
     the same day assesses only tasks whose facts changed and adds no alert twice; then the
     deductions the new lag events propose, one indicator set and plan per transaction. Returns
     the counts recorded with the run: tasks scanned and alerts created."""
-    result = run_scan(today(), lag=app_settings.current().lag)
+    settings = app_settings.current()
+    result = run_scan(today(), lag=settings.lag, workers=settings.scheduler.scan_workers)
     proposed = 0
     for pair in mapped_pairs():  # one set and plan at a time, after the scan's chunks
         with chunk_of_work():

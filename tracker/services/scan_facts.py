@@ -83,10 +83,19 @@ def text_of(column: sa.orm.InstrumentedAttribute[Any]) -> sa.ColumnElement[str]:
     return sa.type_coerce(column, sa.String)
 
 
-def rows_of(query: sa.Executable) -> Any:
-    """``query``'s rows as plain tuples through the session's connection (no ORM layer):
-    a :class:`sqlalchemy.CursorResult`."""
-    return db.session.connection().execute(query)
+def rows_of(query: sa.Executable) -> list[tuple[Any, ...]]:
+    """``query``'s rows as plain tuples through the session's connection (no ORM layer).
+
+    On PostgreSQL they are the driver's own tuples (psycopg returns dates, numbers and
+    texts as Python values already, so SQLAlchemy has nothing to convert and building its
+    rows would cost five times the fetch); elsewhere SQLAlchemy's rows (SQLite stores dates
+    as text, which SQLAlchemy converts)."""
+    result = db.session.connection().execute(query)
+    if result.dialect.name != "postgresql" or not result.returns_rows:
+        return result.all()  # type: ignore[return-value]
+    rows = list(result.cursor.fetchall())
+    result.close()
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +231,7 @@ def task_ids(plan_ids: Iterable[int]) -> list[int]:
         .where(Task.plan_id.in_(ids), Task.archived_at.is_(None))
         .order_by(Task.plan_id, Task.position)
     )
-    return list(rows_of(query).scalars())
+    return [tid for (tid,) in rows_of(query)]
 
 
 def load_tasks(scope: Scope) -> list[TaskRow]:

@@ -6,9 +6,9 @@ the md5 of its own facts as text — its baseline and closing, its reports' coun
 change and sum of versions, its milestones' in force count, sum of ids and sum of bases
 (a correction supersedes rows and adds new ones, so their ids change). The database works
 the md5 out (PostgreSQL's ``md5()``; on SQLite the function :mod:`tracker.extensions`
-registers on every connection) in the query per chunk that reads the tasks, beside one
-that reads their stored states of the day (:func:`heads`), so a rerun compares two strings
-per task and hashes nothing in Python, and the full scan stores digests the rerun reads
+registers on every connection) in the query per chunk that reads the tasks and their
+stored states of the day (:func:`heads`), so a rerun compares two strings per task and
+hashes nothing in Python, and the full scan stores digests the rerun reads
 alike.
 
 Reads only.
@@ -17,15 +17,16 @@ Reads only.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 
 from tracker.domain.lag import LagState
 from tracker.models import Milestone, ProgressReport, Task, TaskState
-from tracker.services.scan_facts import Scope, TaskRange, rows_of, tasks_in, text_of
+from tracker.services.scan_facts import Scope, TaskRange, rows_of, tasks_in
 
 _STATES = {state.value: state for state in LagState}
+_STORED = cast(sa.Table, TaskState.__table__)
 
 
 class Head(NamedTuple):
@@ -56,8 +57,9 @@ def _rows_of_tasks(column: Any, scope: Scope) -> sa.ColumnElement[bool]:
 def heads(scope: Scope, as_of: date, *, with_stored: bool = True) -> list[Head]:
     """The tasks in ``scope`` with the digest of their facts and (unless not
     ``with_stored``: a full scan replaces them all) their stored state of ``as_of``, in no
-    particular order: two queries (the tasks joined to their grouped reports and
-    milestones; their states of the day)."""
+    particular order: one query (the tasks joined to their grouped reports and
+    milestones and to their state of the day, looked up on its unique
+    ``(task_id, as_of)`` index)."""
     reports = (
         sa.select(
             ProgressReport.task_id.label("task_id"),
@@ -99,38 +101,22 @@ def heads(scope: Scope, as_of: date, *, with_stored: bool = True) -> list[Head]:
         .outerjoin(milestones, milestones.c.task_id == Task.id)
         .where(tasks_in(Task.id, scope))
     )
-    tasks = rows_of(query).all()
-    stored = _stored(scope, as_of, {pid for _tid, pid, _digest in tasks}) if with_stored else {}
-    found = []
-    for tid, pid, digest in tasks:
-        fingerprint, state, expected, actual = stored.get(tid, _NONE)
-        found.append(Head(tid, pid, digest, fingerprint, state, expected, actual))
-    return found
+    if not with_stored:
+        return [Head(tid, pid, digest, *_NONE) for tid, pid, digest in rows_of(query)]
+    stored = _STORED.alias("stored")
+    query = query.outerjoin(
+        stored, sa.and_(stored.c.task_id == Task.id, stored.c.as_of == as_of)
+    ).add_columns(
+        stored.c.fingerprint,
+        sa.type_coerce(stored.c.state, sa.String),
+        stored.c.expected,
+        stored.c.actual,
+    )
+    states = _STATES
+    return [
+        Head(tid, pid, digest, fingerprint, states[state] if state else None, expected, actual)
+        for tid, pid, digest, fingerprint, state, expected, actual in rows_of(query)
+    ]
 
 
 _NONE = (None, None, None, None)
-
-
-def _stored(scope: Scope, as_of: date, plan_ids: set[int]) -> dict[int, tuple[Any, ...]]:
-    """The stored states of ``as_of`` of the tasks in ``scope``, of their plans
-    ``plan_ids``: one query of its own. Naming the plans makes either index of the states
-    a lookup, whatever the planner believes of the table: a day's first scan fills it
-    while its statistics still count yesterday's rows (or none), and a range of task ids
-    alone was then planned as a walk through every state of the day, per chunk."""
-    if not plan_ids:
-        return {}
-    query = sa.select(
-        TaskState.task_id,
-        TaskState.fingerprint,
-        text_of(TaskState.state),
-        TaskState.expected,
-        TaskState.actual,
-    ).where(
-        _rows_of_tasks(TaskState.task_id, scope),
-        TaskState.plan_id.in_(sorted(plan_ids)),
-        TaskState.as_of == as_of,
-    )
-    return {
-        tid: (fingerprint, _STATES[state], expected, actual)
-        for tid, fingerprint, state, expected, actual in rows_of(query)
-    }
