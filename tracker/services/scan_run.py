@@ -87,6 +87,11 @@ __all__ = [
 #: Tasks computed and written per chunk (a few hundred rows per write transaction).
 CHUNK_TASKS = 1000
 
+#: A rerun the same day (most tasks have their state of the day) reads chunks this many
+#: times as large: each reads one row per task and writes only what changed, and fewer,
+#: larger reads cost a fifth less here.
+RERUN_CHUNK_FACTOR = 5
+
 
 @dataclass(frozen=True, slots=True)
 class ScanResult:
@@ -136,12 +141,10 @@ def run_scan(
     calendar = load_calendar()
     rules = plan_rules(as_of, calendar, lag, plan_id)
     ids = plan_task_ids(rules)
-    count = (
-        1
-        if workers <= 1
-        else process_count(to_assess(len(ids), as_of, plan_id, full=full), workers)
-    )
-    dealt = shares(ranges(ids, chunk_size, plan_id), count)
+    assessing = to_assess(len(ids), as_of, plan_id, full=full)
+    if assessing < len(ids) // 2:  # a rerun: its chunks write only the few tasks that changed
+        chunk_size *= RERUN_CHUNK_FACTOR
+    dealt = shares(ranges(ids, chunk_size, plan_id), process_count(assessing, workers))
     database = database_settings()
     theirs = [Share(database, as_of, lag, plan_id, full, part) for part in dealt[1:]]
     contributions = Beside(lambda: contribution_alerts(set(rules), as_of))
