@@ -10,7 +10,12 @@ optionally one more plan holding K copies of the tasks (a province-wide plan), t
 measures and prints one JSON object:
 
 - ``tasks``, ``milestones``, ``reports``, ``generate_s``;
-- ``scan_full_s`` / ``scan_full_peak_mb`` (``run_scan(full=True)`` in a child process,
+- ``scan_first_s``: the first scan of the database (the day before ``DAY``), which finds
+  every lag event new and writes all its alerts (``scan_first_alerts_created``) — once
+  in an installation's life;
+- ``scan_full_s`` / ``scan_full_peak_mb`` (``run_scan(full=True)`` of ``DAY`` in a child
+  process, as the daily job's first scan of a new day: every task assessed, the alerts
+  mostly known already,
   with ``TRACKER_SCAN_WORKERS`` processes, ``scan_workers``; the peak is the child's max
   RSS, ``scan_full_helper_peak_mb`` its largest helper's) and ``scan_rerun_s`` /
   ``scan_rerun_peak_mb`` (an unchanged rerun the same day, incremental);
@@ -35,7 +40,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -146,10 +151,11 @@ def child(kind: str, url: str) -> None:
             cursor = db.engine.raw_connection().cursor()
             cursor.execute(FLOOR_SQL)
             out["rows"] = len(cursor.fetchall())
-        elif kind in ("scan_full", "scan_rerun"):
+        elif kind in ("scan_first", "scan_full", "scan_rerun"):
+            day = DAY - timedelta(days=1) if kind == "scan_first" else DAY
             with unit_of_work():
                 workers = app_settings.current().scheduler.scan_workers
-                result = run_scan(DAY, lag=lag, full=kind == "scan_full", workers=workers)
+                result = run_scan(day, lag=lag, full=kind != "scan_rerun", workers=workers)
             out["assessed"] = result.assessed
             out["workers"] = workers
             out["longest_write_ms"] = round(result.longest_write_s * 1000, 1)
@@ -278,10 +284,13 @@ def main() -> None:
         report.update(generate(args.database, args.districts, args.big_plan))
     say(report)
     floor = measure("floor", args.database)
+    first = measure("scan_first", args.database)
     full = measure("scan_full", args.database)
     rerun = measure("scan_rerun", args.database)
     report.update(
         floor_ms=round(float(floor["seconds"]) * 1000, 1),  # type: ignore[arg-type]
+        scan_first_s=first["seconds"],
+        scan_first_alerts_created=first["alerts_created"],
         scan_full_s=full["seconds"],
         scan_full_peak_mb=full["peak_mb"],
         scan_full_helper_peak_mb=full["helper_peak_mb"],
