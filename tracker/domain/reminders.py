@@ -239,13 +239,16 @@ def report_intents(
     """The report reminders due on ``as_of``; none for submitted reports or on a day off."""
     if not calendar.is_workday(as_of):
         return []
-    return [
-        intent
-        for fact in facts
-        if not fact.submitted
-        for step, day in _due_report_steps(fact, as_of, rules, calendar)
-        for intent in _report_intents(fact, step, day, as_of, calendar)
-    ]
+    steps: dict[date, list[tuple[str, date]]] = {}  # a report's steps hang on its due date
+    intents: list[ReminderIntent] = []
+    for fact in facts:
+        if fact.submitted:
+            continue
+        if fact.due not in steps:
+            steps[fact.due] = _due_report_steps(fact, as_of, rules, calendar)
+        for step, day in steps[fact.due]:
+            intents += _report_intents(fact, step, day, as_of, calendar)
+    return intents
 
 
 def milestone_intents(

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any, cast
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.extensions import db
@@ -26,25 +27,27 @@ def insert_rows(
     table: sa.Table,
     rows: Sequence[Mapping[str, Any]],
     *,
-    conflict: Sequence[str],
+    conflict: Sequence[str] = (),
     update: Sequence[str] = (),
     returning: str | None = None,
 ) -> list[Any]:
     """Insert ``rows`` (dicts with the same keys) into ``table``; a row whose ``conflict``
     columns match a stored one updates its ``update`` columns instead, or is skipped when
-    ``update`` is empty. Returns the ``returning`` column of each row inserted or updated
-    (``[]`` when ``returning`` is None)."""
+    ``update`` is empty. With no ``conflict`` columns a row breaking a unique constraint
+    raises :class:`sqlalchemy.exc.IntegrityError`, as the ORM's flush would. Returns the
+    ``returning`` column of each row inserted or updated (``[]`` when ``returning`` is
+    None)."""
     if not rows:
         return []
     if db.session.get_bind().dialect.name == "postgresql":
         return _postgres(table, rows, conflict, update, returning)
     statement = sqlite.insert(table)
-    if update:
+    if conflict and update:
         statement = statement.on_conflict_do_update(
             index_elements=list(conflict),
             set_={name: statement.excluded[name] for name in update},
         )
-    else:
+    elif conflict:
         statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
     if returning is None:
         db.session.execute(statement, list(rows))
@@ -69,9 +72,10 @@ def _postgres(
         if update
         else "DO NOTHING"
     )
+    on_conflict = f" ON CONFLICT ({', '.join(conflict)}) {action}" if conflict else ""
     sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
-        f"ON CONFLICT ({', '.join(conflict)}) {action}"
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
+        + on_conflict
         + (f" RETURNING {returning}" if returning else "")
     )
     found: list[Any] = []
@@ -82,6 +86,17 @@ def _postgres(
         if returning:
             found += result.scalars()
     return found
+
+
+def among(
+    column: sa.ColumnElement[int] | sa.orm.InstrumentedAttribute[int], ids: Sequence[int]
+) -> sa.ColumnElement[bool]:
+    """``column`` is one of ``ids``: on PostgreSQL ``= ANY`` of one array parameter (a list
+    of a thousand ids costs the driver and the planner a thousand parameters, ≈ 25 ms a
+    query: more than the lookups themselves), elsewhere ``IN (…)``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.literal(list(ids), type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(list(ids))
 
 
 def _plain(value: Any) -> Any:

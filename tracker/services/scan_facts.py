@@ -30,6 +30,7 @@ from tracker.domain.periods import Cadence, Period, periods_between, report_due_
 from tracker.domain.policy import UnitRole
 from tracker.extensions import db
 from tracker.models import Milestone, Plan, ProgressReport, ReportStatus, Task, TaskUnit
+from tracker.services.bulk import among
 
 #: Reports whose values the lag rules see (a superseded revision gave way to its correction).
 COUNTED = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED})
@@ -38,7 +39,7 @@ COUNTED = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus
 _COUNTED_TEXT = frozenset(status.value for status in COUNTED)
 
 #: Reports that have not reached the office yet: they do not answer a required report.
-_NOT_RECEIVED_TEXT = frozenset({ReportStatus.DRAFT.value, ReportStatus.PENDING_APPROVAL.value})
+NOT_RECEIVED_TEXT = frozenset({ReportStatus.DRAFT.value, ReportStatus.PENDING_APPROVAL.value})
 
 _ACCEPTED = ReportStatus.ACCEPTED.value
 
@@ -58,7 +59,7 @@ Scope = Sequence[int] | int | TaskRange
 
 _KINDS = {kind.value: kind for kind in MilestoneKind}
 #: The kinds that ask for periodic reports: the numeric ones and ``ongoing``.
-_RELEVANT = NUMERIC_KINDS | {MilestoneKind.ONGOING}
+REPORTING_KINDS = NUMERIC_KINDS | {MilestoneKind.ONGOING}
 
 
 def tasks_in(column: sa.orm.InstrumentedAttribute[int], scope: Scope) -> sa.ColumnElement[bool]:
@@ -73,7 +74,7 @@ def tasks_in(column: sa.orm.InstrumentedAttribute[int], scope: Scope) -> sa.Colu
         return sa.and_(inside, column.in_(of_range.scalar_subquery()))
     if isinstance(scope, int):
         return column.in_(live.where(Task.plan_id == scope).scalar_subquery())
-    return column.in_(list(scope))
+    return among(column, scope)
 
 
 def text_of(column: sa.orm.InstrumentedAttribute[Any]) -> sa.ColumnElement[str]:
@@ -120,7 +121,7 @@ class PlanRules:
         the day it reached the office from ``submitted`` (period code → day)."""
         last = None
         for m in milestones:
-            if m.kind in _RELEVANT and (last is None or m.due > last):
+            if m.kind in REPORTING_KINDS and (last is None or m.due > last):
                 last = m.due
         if last is None:
             return []
@@ -309,7 +310,7 @@ def _add_reports(rows: Mapping[int, TaskRow], scope: Scope) -> None:
         ProgressReport.submitted_on,
         ProgressReport.approved_on,
     ).where(tasks_in(ProgressReport.task_id, scope))
-    counted, not_received = _COUNTED_TEXT, _NOT_RECEIVED_TEXT
+    counted, not_received = _COUNTED_TEXT, NOT_RECEIVED_TEXT
     for tid, period, end, status, value, submitted_on, approved_on in rows_of(query):
         row = rows[tid]
         if status in counted:

@@ -1,10 +1,12 @@
-"""A reminder pass's intents, set-based (issue 14 §2): the facts of every open task are
-read in chunks with the scan's loaders (:mod:`tracker.services.scan_facts`, a fixed number
-of queries per chunk, report due dates once per plan), the domain's rules make each
-plan's intents as soon as its last task is read, and only the intents are kept (the
-reminder pass's catch-up of notices owed reads each plan's report facts on the way).
+"""A reminder pass's intents, set-based (issue 14 §2): the open tasks are read in chunks,
+each a fixed number of queries (:mod:`.chunk_facts`: the reports not submitted worked out
+by the database against each plan's periods computed once, and only the tasks whose
+stored state of the day is missing, out of date or lagging assessed again), the domain's
+rules make each plan's intents as soon as its last task is read, and only the intents
+are kept (the reminder pass's catch-up of notices owed reads each plan's report facts on
+the way).
 
-Reads only. The facts and intents equal those of :func:`~tracker.services.reminders.facts.
+Reads only. The intents equal those of :func:`~tracker.services.reminders.facts.
 plan_intents` plan by plan, in the same order.
 """
 
@@ -19,7 +21,6 @@ import sqlalchemy as sa
 
 from config.settings import LagThresholds
 from tracker.domain.calendar import WorkdayCalendar
-from tracker.domain.lag import LagState, assess_task
 from tracker.domain.periods import parse_period
 from tracker.domain.reminders import (
     ContributionReminderFact,
@@ -38,24 +39,30 @@ from tracker.models import (
     Unit,
 )
 from tracker.services.contributions import unanswered_of_plans
+from tracker.services.reminders.chunk_facts import Context, chunk_facts
 from tracker.services.reminders.facts import plan_rules
-from tracker.services.scan_facts import PlanRules, TaskRow, load_tasks
 from tracker.services.scan_facts import plan_rules as scan_rules
 
 #: What :func:`all_intents` hands each plan's report facts to: (plan id, its reminder
-#: rules, its report facts, its intents).
+#: rules, its report facts not submitted, its intents).
 ReportsHook = Callable[[int, ReminderRules, list[ReportReminderFact], list[ReminderIntent]], None]
 
 #: Open tasks whose facts are read per chunk.
 CHUNK_TASKS = 1000
-
-_REMINDED = frozenset({LagState.BEHIND, LagState.MISSED})
 
 
 @dataclass(slots=True)
 class _PlanFacts:
     reports: list[ReportReminderFact] = field(default_factory=list)
     milestones: list[MilestoneReminderFact] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Tally:
+    """How many open tasks a pass read and how many of them it assessed."""
+
+    tasks: int = 0
+    assessed: int = 0
 
 
 def all_intents(
@@ -67,13 +74,17 @@ def all_intents(
     plan_id: int | None = None,
     chunk_size: int = CHUNK_TASKS,
     on_reports: ReportsHook | None = None,
+    assess_all: bool = False,
+    tally: Tally | None = None,
 ) -> list[ReminderIntent]:
     """Every reminder intent due on ``as_of`` (none on a day off) of every plan (or
     ``plan_id``'s), plan by plan in id order; milestone states under the thresholds
     ``lag``, missed reminders caught up for ``catchup_workdays``. ``on_reports`` is
-    handed each plan's id, reminder rules, report facts and intents as soon as they are
-    complete (the catch-up of notices owed reasons on the same facts); the facts are then
-    let go."""
+    handed each plan's id, reminder rules, report facts not submitted and intents as soon
+    as they are complete (the catch-up of notices owed reasons on the same facts); the
+    facts are then let go. ``assess_all`` assesses every open task again, whatever the
+    day's scan stored (the same intents, slower); ``tally`` counts the tasks read and
+    assessed."""
     if not calendar.is_workday(as_of):
         return []
     plans = db.session.scalars(
@@ -83,9 +94,11 @@ def all_intents(
     units: dict[int, str] = {
         uid: name for uid, name in db.session.execute(sa.select(Unit.id, Unit.name))
     }
+    ctx = Context(as_of, calendar, lag_rules, units)
     contributions = _contribution_facts(as_of, set(lag_rules))
     by_id = {plan.id: plan for plan in plans}
     done: dict[int, list[ReminderIntent]] = {}
+    counts = tally if tally is not None else Tally()
 
     def close(pid: int, found: _PlanFacts) -> None:
         rules = plan_rules(by_id[pid], catchup_workdays)
@@ -95,25 +108,30 @@ def all_intents(
         if on_reports is not None:
             on_reports(pid, rules, found.reports, done[pid])
 
-    ids = list(
-        db.session.scalars(
-            sa.select(Task.id)
-            .where(
-                Task.plan_id.in_(list(lag_rules)),
-                Task.closed_at.is_(None),
-                Task.archived_at.is_(None),
-            )
-            .order_by(Task.plan_id, Task.position)
+    query = (
+        sa.select(Task.id, Task.plan_id)
+        .where(
+            Task.plan_id.in_(list(lag_rules)),
+            Task.closed_at.is_(None),
+            Task.archived_at.is_(None),
         )
+        .order_by(Task.plan_id, Task.position)
     )
+    tasks = [(tid, pid) for tid, pid in db.session.execute(query)]
     current, facts = None, _PlanFacts()
-    for start in range(0, len(ids), chunk_size):
-        for row in load_tasks(ids[start : start + chunk_size]):
-            if row.plan_id != current:
+    for start in range(0, len(tasks), chunk_size):
+        chunk = tasks[start : start + chunk_size]
+        found, assessed = chunk_facts(chunk, ctx, assess_all=assess_all)
+        counts.tasks += len(chunk)
+        counts.assessed += assessed
+        for tid, pid in chunk:
+            if pid != current:
                 if current is not None:
                     close(current, facts)
-                current, facts = row.plan_id, _PlanFacts()
-            _add_facts(facts, row, lag_rules[row.plan_id], units, as_of, calendar)
+                current, facts = pid, _PlanFacts()
+            if (task := found.get(tid)) is not None:
+                facts.reports.extend(task.reports)
+                facts.milestones.extend(task.milestones)
     if current is not None:
         close(current, facts)
     intents: list[ReminderIntent] = []
@@ -122,46 +140,6 @@ def all_intents(
             close(plan.id, _PlanFacts())
         intents.extend(done.pop(plan.id))
     return intents
-
-
-def _add_facts(
-    into: _PlanFacts,
-    row: TaskRow,
-    rules: PlanRules,
-    units: dict[int, str],
-    as_of: date,
-    calendar: WorkdayCalendar,
-) -> None:
-    """One open task's report facts (per required report and lead unit) and milestone
-    facts (per behind or missed milestone and lead unit)."""
-    task_facts = row.facts(rules)
-    into.reports.extend(
-        ReportReminderFact(
-            task_id=row.id,
-            unit_id=unit_id,
-            unit_name=units.get(unit_id, ""),
-            period_code=due.period.code,
-            period_label=due.period.label,
-            due=due.due,
-            submitted=due.submitted_on is not None and due.submitted_on <= as_of,
-        )
-        for due in task_facts.report_dues
-        for unit_id in row.lead_unit_ids
-    )
-    assessment = assess_task(task_facts, as_of, calendar, rules.settings)
-    into.milestones.extend(
-        MilestoneReminderFact(
-            row.id,
-            unit_id,
-            row.milestone_ids[event.milestone_index],
-            str(event.kind),
-            event.due,
-            event.message,
-        )
-        for event in assessment.events
-        if event.milestone_index is not None and event.kind in _REMINDED
-        for unit_id in row.lead_unit_ids
-    )
 
 
 def _contribution_facts(
