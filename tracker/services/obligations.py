@@ -85,11 +85,16 @@ def owed_reports(unit: Unit, today: date, *, lag: LagThresholds) -> list[Obligat
     tasks = _led_tasks(unit.id)
     ids = [task.id for task in tasks]
     accepted, reports = _accepted_periods(ids), _open_reports(ids)
+    dues: dict[object, list[ReportDue]] = {}
     owed = [
         obligation
         for task in tasks
         for obligation in _task_obligations(
-            task, accepted.get(task.id, set()), reports.get(task.id, []), today, calendar, lag
+            task,
+            accepted.get(task.id, set()),
+            reports.get(task.id, []),
+            _dues(task, today, calendar, dues),
+            (today, calendar, lag),
         )
     ]
     return sorted(owed, key=lambda o: (o.due, o.task.plan_id, o.task.position))
@@ -194,21 +199,34 @@ def _current_by_period(reports: Sequence[ProgressReport]) -> dict[str, ProgressR
     return current
 
 
+def _dues(
+    task: Task, today: date, calendar: WorkdayCalendar, memo: dict[object, list[ReportDue]]
+) -> list[ReportDue]:
+    """The reports ``task`` owes by ``today`` (:func:`report_dues` without their days of
+    receipt, which are not shown here), worked out once for the tasks of a plan whose
+    milestones have the same kinds and dates (all that the dues depend on)."""
+    key = (task.plan_id, tuple((m.kind, m.due) for m in task.milestones))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = report_dues(task, [], today, calendar)
+    return found
+
+
 def _task_obligations(
     task: Task,
     accepted: set[str],
     reports: Sequence[ProgressReport],
-    today: date,
-    calendar: WorkdayCalendar,
-    lag: LagThresholds,
+    dues: Sequence[ReportDue],
+    when: tuple[date, WorkdayCalendar, LagThresholds],
 ) -> list[Obligation]:
-    """The task's obligations: each period it owes a report for (its day of receipt is
-    not needed here, so no report is passed to :func:`report_dues`) whose period is not
-    in ``accepted``, with the current one of ``reports`` (those not accepted)."""
+    """The task's obligations: each of ``dues`` whose period is not in ``accepted``, with
+    the current one of ``reports`` (those not accepted), flagged as of ``when`` (today,
+    the calendar, the thresholds)."""
+    today, calendar, lag = when
     current = _current_by_period(reports)
     settings = lag_settings(task.plan, lag)
     owed = []
-    for due in report_dues(task, [], today, calendar):
+    for due in dues:
         if due.period.code in accepted:
             continue
         report = current.get(due.period.code)
