@@ -195,12 +195,14 @@ def _stale_rows(
     of_plan = sa.select(Task.id).where(Task.plan_id == plan_id).scalar_subquery()
     changed: sa.CompoundSelect[Any] = sa.union_all(
         sa.select(ProgressReport.task_id, ProgressReport.updated_at).where(
-            ProgressReport.updated_at > oldest, ProgressReport.task_id.in_(of_plan)
+            ProgressReport.updated_at > oldest, _unindexed(ProgressReport.task_id).in_(of_plan)
         ),
         sa.select(Milestone.task_id, Milestone.superseded_at).where(
-            Milestone.superseded_at > oldest, Milestone.task_id.in_(of_plan)
+            Milestone.superseded_at > oldest, _unindexed(Milestone.task_id).in_(of_plan)
         ),
-        sa.select(Task.id, Task.closed_at).where(Task.closed_at > oldest, Task.plan_id == plan_id),
+        sa.select(Task.id, Task.closed_at).where(
+            Task.closed_at > oldest, _unindexed(Task.plan_id) == plan_id
+        ),
     )
     latest: dict[int, Any] = {}
     for task_id, stamp in db.session.execute(changed):
@@ -220,3 +222,11 @@ def _stale_rows(
         for task_id, scanned_at, fingerprint in db.session.execute(query)
         if fingerprint is None or latest[task_id] > scanned_at
     ]
+
+
+def _unindexed(column: sa.orm.InstrumentedAttribute[int]) -> sa.ColumnElement[int]:
+    """``column + 0``: the same value, but no index of it for a planner to prefer over a
+    stamp's range. Without statistics SQLite takes an equality on the task or plan index
+    as the better bet and probes every report or milestone of a 10,000-task plan (37 ms a
+    ledger request) instead of the few rows stamped since the scan."""
+    return column + sa.literal_column("0", sa.Integer)
