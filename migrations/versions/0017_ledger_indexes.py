@@ -1,6 +1,6 @@
 """pages: indexes for a plan of 10,000 tasks and the review queue's count
 
-Revision ID: 0017_ledger_indexes
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-01 21:00:00
 
@@ -16,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0017_ledger_indexes"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None
