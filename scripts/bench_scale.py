@@ -10,7 +10,12 @@ optionally one more plan holding K copies of the tasks (a province-wide plan), t
 measures and prints one JSON object:
 
 - ``tasks``, ``milestones``, ``reports``, ``generate_s``;
-- ``scan_full_s`` / ``scan_full_peak_mb`` (``run_scan(full=True)`` in a child process,
+- ``scan_first_s``: the first scan of the database (the day before ``DAY``), which finds
+  every lag event new and writes all its alerts (``scan_first_alerts_created``) — once
+  in an installation's life;
+- ``scan_full_s`` / ``scan_full_peak_mb`` (``run_scan(full=True)`` of ``DAY`` in a child
+  process, as the daily job's first scan of a new day: every task assessed, the alerts
+  mostly known already,
   with ``TRACKER_SCAN_WORKERS`` processes, ``scan_workers``; the peak is the child's max
   RSS, ``scan_full_helper_peak_mb`` its largest helper's) and ``scan_rerun_s`` /
   ``scan_rerun_peak_mb`` (an unchanged rerun the same day, incremental);
@@ -22,10 +27,13 @@ measures and prints one JSON object:
   ``reminders_cpu_s``, the ``reminders_notices`` it issued, and
   ``reminders_longest_write_ms``: its longest write transaction;
 - ``p95_ms``: ledger, task and inbox pages (and the big plan's ledger) through the Flask
-  test client, 20 requests each (fewer, at least 3, when a page takes over 30 s in all).
+  test client, 20 requests each (fewer, at least 3, when a page takes over 30 s in all),
+  with the objects alive before the first request frozen out of the cycle collector, as a
+  served worker does (``tracker.wsgi.freeze_start_up``).
 
-``--reuse`` measures the database as it is (after an earlier run generated it). The figures
-so far go to stderr after each step.
+``--reuse`` measures the database as it is (after an earlier run generated it); with
+``--pages-only`` as well, only the pages are measured (the scan of the day and the reminder
+pass of the earlier run stay as they were). The figures so far go to stderr after each step.
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -148,10 +156,11 @@ def child(kind: str, url: str) -> None:
             cursor = db.engine.raw_connection().cursor()
             cursor.execute(FLOOR_SQL)
             out["rows"] = len(cursor.fetchall())
-        elif kind in ("scan_full", "scan_rerun"):
+        elif kind in ("scan_first", "scan_full", "scan_rerun"):
+            day = DAY - timedelta(days=1) if kind == "scan_first" else DAY
             with unit_of_work():
                 workers = app_settings.current().scheduler.scan_workers
-                result = run_scan(DAY, lag=lag, full=kind == "scan_full", workers=workers)
+                result = run_scan(day, lag=lag, full=kind != "scan_rerun", workers=workers)
             out["assessed"] = result.assessed
             out["workers"] = workers
             out["longest_write_ms"] = round(result.longest_write_s * 1000, 1)
@@ -193,32 +202,32 @@ def measure(kind: str, url: str) -> dict[str, object]:
 
 
 def pages(url: str, big_plan: bool) -> dict[str, float]:
-    """p95 in ms of 20 GETs of each page, as the office (``/my`` as the first unit's
-    reporter)."""
+    """p95 in ms of 20 GETs of each page, as the office (``/my`` and the big plan's
+    ledger ``_as_unit`` as the first unit's reporter)."""
     import sqlalchemy as sa
 
     from tracker.extensions import db
     from tracker.models import Plan, Task
     from tracker.services.demo import DEMO_PASSWORD
+    from tracker.wsgi import freeze_start_up
 
     app = make_app(url)
     client = app.test_client()
     client.post("/login", data={"username": "office", "password": DEMO_PASSWORD})
     reporter = app.test_client()
     reporter.post("/login", data={"username": "unit01", "password": DEMO_PASSWORD})
+    freeze_start_up()  # as a served worker does once its app is built (tracker/wsgi.py)
     with app.app_context():
         first = db.session.scalar(sa.select(sa.func.min(Plan.id)))
         last = db.session.scalar(sa.select(sa.func.max(Plan.id)))
         task = db.session.scalar(sa.select(sa.func.min(Task.id)))
+        big = _big_plan_ledgers(int(last or 0)) if big_plan else {}
     urls = {"ledger": f"/plans/{first}", "task": f"/tasks/{task}", "inbox": "/inbox/"}
-    urls.update(dashboard="/dashboard", my="/my", review="/review/reports")
-    if big_plan:
-        urls["ledger_big_plan"] = f"/plans/{last}"
-        urls["ledger_big_plan_state"] = f"/plans/{last}?state=behind&page=2"
+    urls.update(dashboard="/dashboard", my="/my", review="/review/reports", **big)
     found: dict[str, float] = {}
     for name, path in urls.items():
         samples: list[float] = []
-        get = reporter.get if name == "my" else client.get
+        get = reporter.get if name in ("my", "ledger_big_plan_as_unit") else client.get
         get(path)  # warm: templates compiled, caches filled
         began = time.perf_counter()
         while len(samples) < 20 and (len(samples) < 3 or time.perf_counter() - began < 30):
@@ -230,6 +239,33 @@ def pages(url: str, big_plan: bool) -> dict[str, float]:
         found[name] = round(samples[max(0, round(0.95 * len(samples)) - 1)], 1)
         found[f"{name}_n"] = len(samples)
     return found
+
+
+def _big_plan_ledgers(plan_id: int) -> dict[str, str]:
+    """The big plan's ledger and each of its filters: a state on page 2, the last page,
+    a unit (the plan's first), a category (its first), all three at once, and the ledger
+    as the first unit's reporter sees it (its unit's tasks only)."""
+    from tracker.extensions import db
+    from tracker.models import Category, Task, TaskUnit
+
+    unit = db.session.scalar(
+        sa.select(sa.func.min(TaskUnit.unit_id))
+        .join(Task, Task.id == TaskUnit.task_id)
+        .where(Task.plan_id == plan_id)
+    )
+    category = db.session.scalar(
+        sa.select(sa.func.min(Category.id)).where(Category.plan_id == plan_id)
+    )
+    ledger = f"/plans/{plan_id}"
+    return {
+        "ledger_big_plan": ledger,
+        "ledger_big_plan_state": f"{ledger}?state=behind&page=2",
+        "ledger_big_plan_last_page": f"{ledger}?page=1000",
+        "ledger_big_plan_unit": f"{ledger}?unit={unit}",
+        "ledger_big_plan_category": f"{ledger}?category={category}",
+        "ledger_big_plan_all_filters": f"{ledger}?unit={unit}&state=on_track&category={category}",
+        "ledger_big_plan_as_unit": f"{ledger}?state=behind",
+    }
 
 
 def say(report: dict[str, object]) -> None:
@@ -286,11 +322,20 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="measure the database as it is (no generation)"
     )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="with --reuse: only the pages (the run that generated the database scanned it)",
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.database)
         return
     report: dict[str, object] = {"districts": args.districts, "big_plan_copies": args.big_plan}
+    if args.reuse and args.pages_only:
+        report.update(counts(args.database), p95_ms=pages(args.database, args.big_plan > 0))
+        print(json.dumps(report, ensure_ascii=False))
+        return
     if args.reuse:
         report.update(counts(args.database))
         forget_reminders(args.database)
@@ -299,10 +344,13 @@ def main() -> None:
         report.update(generate(args.database, args.districts, args.big_plan))
     say(report)
     floor = measure("floor", args.database)
+    first = measure("scan_first", args.database)
     full = measure("scan_full", args.database)
     rerun = measure("scan_rerun", args.database)
     report.update(
         floor_ms=round(float(floor["seconds"]) * 1000, 1),  # type: ignore[arg-type]
+        scan_first_s=first["seconds"],
+        scan_first_alerts_created=first["alerts_created"],
         scan_full_s=full["seconds"],
         scan_full_peak_mb=full["peak_mb"],
         scan_full_helper_peak_mb=full["helper_peak_mb"],

@@ -44,7 +44,8 @@ def server_env(url: str, **extra: str) -> dict[str, str]:
 
 
 def server_command(kind: str, port: int, workers: int, threads: int) -> list[str]:
-    """gunicorn with gthread workers over the app factory, or waitress (the demo's)."""
+    """gunicorn with gthread workers over the app factory (as ``scripts/serve`` runs it:
+    ``tracker.wsgi.serving_app``), or waitress (the demo's)."""
     if kind == "gunicorn":
         return [
             sys.executable,
@@ -60,7 +61,7 @@ def server_command(kind: str, port: int, workers: int, threads: int) -> list[str
             f"127.0.0.1:{port}",
             "--timeout",
             "120",
-            "tracker:create_app()",
+            "tracker.wsgi:serving_app()",
         ]
     return [
         sys.executable,
@@ -73,7 +74,7 @@ def server_command(kind: str, port: int, workers: int, threads: int) -> list[str
         "--threads",
         str(threads),
         "--call",
-        "tracker:create_app",
+        "tracker.wsgi:serving_app",
     ]
 
 

@@ -58,3 +58,48 @@ def test_a_unit_with_39_tasks_gets_a_short_grouped_page(app: Flask, runner: Flas
     rows = re.findall(r'<tr class="[^"]*" data-task="(\d+)"', q3)
     assert rows[0] == str(returned_task)  # the returned report first in its period
     assert len(rows) <= 39
+
+
+def _rows_of(page: str, code: str) -> list[str]:
+    group = page[page.index(f'id="period-{code}"') :]
+    group = group[: group.index("</details>")]
+    return re.findall(r'<tr class="[^"]*" data-task="(\d+)"', group)
+
+
+def test_a_period_with_more_than_50_reports_to_make_pages_them(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """A unit leading all 57 Cixi tasks: a period's rows to act on come 50 a page, the
+    pager opens that period at page 2 with the rest, and every other period stays at its
+    first page."""
+    cixi = import_cixi(app, runner)
+    add_user(app, "lead", Role.UNIT, LEAD_UNIT)
+    lead_unit = unit_id(app, LEAD_UNIT)
+    with app.app_context():
+        for task in db.session.scalars(sa.select(Task).where(Task.plan_id == cixi.plan_id)):
+            if lead_unit not in {u.id for u in task.lead_units}:
+                db.session.add(TaskUnit(task_id=task.id, unit_id=lead_unit, role=UnitRole.LEAD))
+        db.session.commit()
+    client = app.test_client()
+    login(client, "lead")
+
+    first = client.get("/my").text
+    codes = re.findall(r'<details class="period-group" id="period-(\w+)"', first)
+    long = [code for code in codes if f"page=2&amp;period={code}#period-{code}" in first]
+    assert long, "a period with more than 50 reports to make shows a pager"
+    code = long[0]
+    shown = _rows_of(first, code)
+    assert len(shown) == 50
+    total = int(
+        re.search(r"第 1 / 2 页（共 (\d+) 项）", first[first.index(f'id="period-{code}"') :])[1]
+    )
+    assert 50 < total <= 57
+
+    second = client.get(f"/my?period={code}&page=2").text
+    rest = _rows_of(second, code)
+    assert len(rest) == total - 50 and not set(rest) & set(shown)
+    assert re.search(rf'id="period-{code}" open', second)
+    others = [c for c in codes if c != code]
+    assert all(_rows_of(second, c) == _rows_of(first, c) for c in others)
+    assert client.get(f"/my?period={code}&page=99").status_code == 200  # clamped to the last
+    assert client.get("/my?period=nonsense&page=x").status_code == 200

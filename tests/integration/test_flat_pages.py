@@ -30,7 +30,7 @@ from tests.functional.helpers import login
 from tracker import settings as app_settings
 from tracker.clock import today
 from tracker.extensions import db
-from tracker.models import Alert, Plan, Reminder, SupervisionNotice, Task
+from tracker.models import Alert, Category, Plan, Reminder, SupervisionNotice, Task, TaskUnit
 from tracker.services.demo import DEMO_PASSWORD, load_demo
 
 ROLES = ("office", "leader", "unit01", "admin", "assessor")
@@ -38,8 +38,9 @@ DISTRICTS = 100
 PROVINCE_COPIES = 20
 
 #: The pages: a path with ``{plan}``, ``{task}``, ``{notice}``, ``{inspection}``,
-#: ``{problem}``, ``{set}`` filled from the database; ``{plan}`` is the district's plan at
-#: one district and the province-wide plan at 100.
+#: ``{problem}``, ``{set}``, ``{unit}``, ``{category}`` filled from the database; ``{plan}``
+#: is the district's plan at one district and the province-wide plan at 100, ``{unit}`` and
+#: ``{category}`` the first unit and category of that plan (the ledger's filters).
 PAGES = (
     "/inbox/",
     "/inbox/?unread=1&page=2",
@@ -52,6 +53,10 @@ PAGES = (
     "/notices/{notice}",
     "/plans/{plan}",
     "/plans/{plan}?state=behind&page=2",
+    "/plans/{plan}?page=999",
+    "/plans/{plan}?unit={unit}",
+    "/plans/{plan}?category={category}",
+    "/plans/{plan}?unit={unit}&state=on_track&category={category}",
     "/tasks/{task}",
     "/dashboard",
     "/dashboard?plan={plan}",
@@ -73,6 +78,7 @@ PAGES = (
     f"{API}/reports",
     f"{API}/tasks?plan={{plan}}",
     f"{API}/tasks?plan={{plan}}&state=behind&page=2",
+    f"{API}/tasks?plan={{plan}}&unit={{unit}}&state=on_track",
     f"{API}/tasks/{{task}}/reports",
     f"{API}/tasks/{{task}}/history",
     f"{API}/notifications",
@@ -128,6 +134,12 @@ def _ids(plan_id: int) -> dict[str, int]:
         "inspection": one(sa.text("SELECT min(id) FROM inspections")),  # type: ignore[arg-type]
         "problem": one(sa.text("SELECT min(id) FROM problems")),  # type: ignore[arg-type]
         "set": one(sa.text("SELECT min(id) FROM indicator_sets")),  # type: ignore[arg-type]
+        "unit": one(
+            sa.select(first(TaskUnit.unit_id))
+            .join(Task, Task.id == TaskUnit.task_id)
+            .where(Task.plan_id == plan_id)
+        ),
+        "category": one(sa.select(first(Category.id)).where(Category.plan_id == plan_id)),
     }
 
 
@@ -193,7 +205,8 @@ def world(app: Flask, shared_db: None) -> World:
                 built.counts[(path, role)] = (len(statements), statements)
     big_plan = _grow(app)
     with app.app_context():
-        built.large = {**small, "plan": big_plan}
+        grown = _ids(big_plan)
+        built.large = {**small, **{key: grown[key] for key in ("plan", "unit", "category")}}
     return built
 
 

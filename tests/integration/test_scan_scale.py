@@ -304,3 +304,26 @@ def test_reminder_intents_cost_queries_per_chunk_not_per_task(
         many = all_intents(day, calendar, lag=LAG, catchup_workdays=3)
     assert few and len(many) > 5 * len(few)
     assert len(every) - len(one) <= 6, (len(one), len(every))
+
+
+def test_a_rerun_reassesses_what_the_fingerprint_covers(
+    app_ctx: Flask, world: dict[str, int]
+) -> None:
+    """Fingerprints are 8 hex characters of the plan's rules and 32 of the task's facts;
+    a rerun the same day reassesses a task whose baseline changed, and every task of a plan
+    whose overdue grace changed, and nothing else."""
+    first = run_scan(DAY, lag=LAG)
+    stored = list(db.session.scalars(sa.select(TaskState.fingerprint)))
+    assert len(stored) == len(first.statuses)
+    assert all(len(f) == 40 and set(f) <= set("0123456789abcdef") for f in stored), stored[:3]
+    assert len({f[:8] for f in stored}) == 1  # the same rules in every plan of the world
+    task = db.session.get(Task, first.statuses[0].task_id)
+    task.baseline_value = (task.baseline_value or 0) + 1
+    db.session.commit()
+    assert run_scan(DAY, lag=LAG).assessed == 1
+    plan = db.session.get(Plan, world["small"])
+    plan.overdue_grace_workdays += 3
+    db.session.commit()
+    of_plan = sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan.id)
+    assert run_scan(DAY, lag=LAG).assessed == db.session.scalar(of_plan)
+    assert run_scan(DAY, lag=LAG).assessed == 0

@@ -115,7 +115,25 @@ class Task(Model):
     """One row of the responsibility table (责任分解) with its schedule text."""
 
     __tablename__ = "tasks"
-    __table_args__ = (since_index("ix_tasks_closed_at", "closed_at"),)
+    __table_args__ = (
+        since_index("ix_tasks_closed_at", "closed_at"),
+        #: The ledger's order of a plan's live tasks, and their count (migration 0017).
+        sa.Index(
+            "ix_tasks_plan_id_live",
+            "plan_id",
+            "position",
+            "id",
+            sqlite_where=sa.text("archived_at IS NULL"),
+            postgresql_where=sa.text("archived_at IS NULL"),
+        ),
+        #: A plan's archived tasks (few), left out of its stored states by id.
+        sa.Index(
+            "ix_tasks_plan_id_archived",
+            "plan_id",
+            sqlite_where=sa.text("archived_at IS NOT NULL"),
+            postgresql_where=sa.text("archived_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from config.settings import LagThresholds
 from tracker.domain.lag import LagState
 from tracker.extensions import db
-from tracker.models import Measure, Plan, Task, TaskState, TaskUnit, Unit
+from tracker.models import Category, Measure, Plan, Task, TaskState, TaskUnit, Unit
 from tracker.services.errors import NotFound
 from tracker.services.task_states import StateRow, fresh_states, stored_states
 from tracker.services.tasks import units_of_plan
@@ -69,13 +69,15 @@ class LedgerRow:
 @dataclass
 class Ledger:
     """A plan, the page of rows that pass the filter, counts by state (of the tasks the
-    user may see), filter choices and paging: ``matching`` rows in ``pages`` pages."""
+    user may see), filter choices (``units``, ``categories`` as ``(id, name)``) and
+    paging: ``matching`` rows in ``pages`` pages."""
 
     plan: Plan
     as_of: date
     statuses: list[LedgerRow]
     counts: Counter[LagState] = field(default_factory=Counter)
     units: list[Unit] = field(default_factory=list)
+    categories: list[tuple[int, str]] = field(default_factory=list)
     total: int = 0
     page: int = 1
     pages: int = 1
@@ -87,13 +89,18 @@ def _with_unit(query: sa.Select[Any], unit_id: int) -> sa.Select[Any]:
     return query.where(Task.id.in_(linked.scalar_subquery()))
 
 
-def _stored(as_of: date) -> sa.ColumnElement[bool]:
-    """The join of a task to its stored state of ``as_of``."""
-    return sa.and_(TaskState.task_id == Task.id, TaskState.as_of == as_of)
+def _stored(plan_id: int, as_of: date) -> sa.ColumnElement[bool]:
+    """The join of a task of the plan to its stored state of ``as_of`` (the plan named,
+    so that the rows are read on the plan's index of the day)."""
+    return sa.and_(
+        TaskState.task_id == Task.id, TaskState.plan_id == plan_id, TaskState.as_of == as_of
+    )
 
 
 def _in_state(state: LagState, fresh: dict[int, StateRow]) -> sa.ColumnElement[bool]:
     """A task in ``state``: its stored row says so, unless ``fresh`` holds it anew."""
+    if not fresh:  # the usual case: no IN lists for the planner to see through
+        return TaskState.state == state
     again = [tid for tid, row in fresh.items() if row.state is state]
     return sa.or_(
         sa.and_(TaskState.state == state, Task.id.not_in(list(fresh))), Task.id.in_(again)
@@ -126,7 +133,7 @@ def build_ledger(
     )
     if filters.visible_unit_id is not None:
         visible = _with_unit(visible, filters.visible_unit_id)
-    counts = _counts(visible, as_of, fresh)
+    counts = _counts(plan_id, as_of, fresh, visible, filters.visible_unit_id)
     matching = visible
     if filters.unit_id is not None:
         matching = _with_unit(matching, filters.unit_id)
@@ -136,7 +143,7 @@ def build_ledger(
         )
     narrowed = matching is not visible
     if filters.state is not None:
-        matching = matching.outerjoin(TaskState, _stored(as_of)).where(
+        matching = matching.outerjoin(TaskState, _stored(plan_id, as_of)).where(
             _in_state(filters.state, fresh)
         )
     if narrowed:
@@ -158,6 +165,7 @@ def build_ledger(
         statuses=[LedgerRow(task, states[task.id]) for task in _tasks(shown)],
         counts=counts,
         units=units_of_plan(plan.id),
+        categories=_categories(plan.id),
         total=sum(counts.values()),
         page=page,
         pages=pages,
@@ -169,21 +177,50 @@ def _count(query: sa.Select[Any]) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
 
 
-def _counts(visible: sa.Select[Any], as_of: date, fresh: dict[int, StateRow]) -> Counter[LagState]:
-    """Tasks by state among ``visible``: their stored rows of ``as_of`` grouped in SQL,
-    those of ``fresh`` counted by their new state."""
+def _counts(
+    plan_id: int,
+    as_of: date,
+    fresh: dict[int, StateRow],
+    visible: sa.Select[Any],
+    unit_id: int | None,
+) -> Counter[LagState]:
+    """Tasks by state among ``visible`` (the plan's live tasks, of the unit ``unit_id``
+    when given): their stored rows of ``as_of`` grouped in SQL, those of ``fresh``
+    counted by their new state.
+
+    The rows are counted on the plan's index of the day without joining the tasks: the
+    archived tasks (few, on their own partial index) are left out by their ids."""
+    archived = sa.select(Task.id).where(Task.plan_id == plan_id, Task.archived_at.is_not(None))
     stored = (
-        visible.with_only_columns(TaskState.state, sa.func.count())
-        .select_from(Task)
-        .join(TaskState, _stored(as_of))
-        .where(Task.id.not_in(list(fresh)))
+        sa.select(TaskState.state, sa.func.count())
+        .where(
+            TaskState.plan_id == plan_id,
+            TaskState.as_of == as_of,
+            TaskState.task_id.not_in(archived.scalar_subquery()),
+        )
         .group_by(TaskState.state)
     )
+    if fresh:
+        stored = stored.where(TaskState.task_id.not_in(list(fresh)))
+    if unit_id is not None:
+        linked = sa.select(TaskUnit.task_id).where(TaskUnit.unit_id == unit_id)
+        stored = stored.where(TaskState.task_id.in_(linked.scalar_subquery()))
     counts: Counter[LagState] = Counter(dict(db.session.execute(stored).all()))
     if fresh:
         anew = db.session.scalars(visible.where(Task.id.in_(list(fresh))))
         counts.update(fresh[tid].state for tid in anew)
     return counts
+
+
+def _categories(plan_id: int) -> list[tuple[int, str]]:
+    """``(id, name)`` of the plan's categories in their order, for the filter: plain rows,
+    since a province-wide plan may have a thousand of them."""
+    query = (
+        sa.select(Category.id, Category.name)
+        .where(Category.plan_id == plan_id)
+        .order_by(Category.position, Category.id)
+    )
+    return [(cid, name) for cid, name in db.session.execute(query)]
 
 
 def _tasks(ids: list[int]) -> list[Task]:

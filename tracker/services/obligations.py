@@ -83,11 +83,19 @@ def owed_reports(unit: Unit, today: date, *, lag: LagThresholds) -> list[Obligat
     order."""
     calendar = load_calendar()
     tasks = _led_tasks(unit.id)
-    reports = _reports_by_task([task.id for task in tasks])
+    ids = [task.id for task in tasks]
+    accepted, reports = _accepted_periods(ids), _open_reports(ids)
+    dues: dict[object, list[ReportDue]] = {}
     owed = [
         obligation
         for task in tasks
-        for obligation in _task_obligations(task, reports.get(task.id, []), today, calendar, lag)
+        for obligation in _task_obligations(
+            task,
+            accepted.get(task.id, set()),
+            reports.get(task.id, []),
+            _dues(task, today, calendar, dues),
+            (today, calendar, lag),
+        )
     ]
     return sorted(owed, key=lambda o: (o.due, o.task.plan_id, o.task.position))
 
@@ -154,11 +162,29 @@ def _led_tasks(unit_id: int) -> list[Task]:
     )
 
 
-def _reports_by_task(task_ids: list[int]) -> dict[int, list[ProgressReport]]:
+def _accepted_periods(task_ids: list[int]) -> dict[int, set[str]]:
+    """The periods of each task with an accepted report: plain rows (most of a unit's
+    reports are accepted, and none of them is shown)."""
+    grouped: dict[int, set[str]] = defaultdict(set)
+    if not task_ids:
+        return grouped
+    query = sa.select(ProgressReport.task_id, ProgressReport.period).where(
+        ProgressReport.task_id.in_(task_ids), ProgressReport.status == ReportStatus.ACCEPTED
+    )
+    for task_id, period in db.session.execute(query):
+        grouped[task_id].add(period)
+    return grouped
+
+
+def _open_reports(task_ids: list[int]) -> dict[int, list[ProgressReport]]:
+    """The reports of each task that are not accepted (drafts, waiting, returned,
+    superseded): the current one of a period not accepted is among them."""
     grouped: dict[int, list[ProgressReport]] = defaultdict(list)
     if not task_ids:
         return grouped
-    query = sa.select(ProgressReport).where(ProgressReport.task_id.in_(task_ids))
+    query = sa.select(ProgressReport).where(
+        ProgressReport.task_id.in_(task_ids), ProgressReport.status != ReportStatus.ACCEPTED
+    )
     for report in db.session.scalars(query):
         grouped[report.task_id].append(report)
     return grouped
@@ -173,18 +199,34 @@ def _current_by_period(reports: Sequence[ProgressReport]) -> dict[str, ProgressR
     return current
 
 
+def _dues(
+    task: Task, today: date, calendar: WorkdayCalendar, memo: dict[object, list[ReportDue]]
+) -> list[ReportDue]:
+    """The reports ``task`` owes by ``today`` (:func:`report_dues` without their days of
+    receipt, which are not shown here), worked out once for the tasks of a plan whose
+    milestones have the same kinds and dates (all that the dues depend on)."""
+    key = (task.plan_id, tuple((m.kind, m.due) for m in task.milestones))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = report_dues(task, [], today, calendar)
+    return found
+
+
 def _task_obligations(
     task: Task,
+    accepted: set[str],
     reports: Sequence[ProgressReport],
-    today: date,
-    calendar: WorkdayCalendar,
-    lag: LagThresholds,
+    dues: Sequence[ReportDue],
+    when: tuple[date, WorkdayCalendar, LagThresholds],
 ) -> list[Obligation]:
-    accepted = {r.period for r in reports if r.status is ReportStatus.ACCEPTED}
+    """The task's obligations: each of ``dues`` whose period is not in ``accepted``, with
+    the current one of ``reports`` (those not accepted), flagged as of ``when`` (today,
+    the calendar, the thresholds)."""
+    today, calendar, lag = when
     current = _current_by_period(reports)
     settings = lag_settings(task.plan, lag)
     owed = []
-    for due in report_dues(task, reports, today, calendar):
+    for due in dues:
         if due.period.code in accepted:
             continue
         report = current.get(due.period.code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -33,3 +34,12 @@ def page_of(query: sa.Select[Any], page: int, per_page: int = PER_PAGE) -> Page[
     page = min(max(page, 1), pages)
     rows = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page))
     return Page(list(rows.unique()), page, pages, total)
+
+
+def page_of_list(rows: Sequence[T], page: int, per_page: int = PER_PAGE) -> Page[T]:
+    """Page ``page`` (clamped to the pages there are) of ``rows``, a list already worked
+    out in order (a unit's owed reports of a period on /my)."""
+    total = len(rows)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    return Page(list(rows[(page - 1) * per_page : page * per_page]), page, pages, total)

@@ -131,20 +131,21 @@ def compute_chunk(
 ) -> Chunk:
     """The states and new alerts of the tasks in ``tasks`` (reads only; ends its reads).
 
-    The tasks' stored states of the day and the digests of their current facts are read
-    first (:func:`~tracker.services.scan_heads.heads`); a task whose stored fingerprint is
-    current keeps its state, unless ``full``. The others are loaded (by their ids when
+    The tasks' stored states of the day and the fingerprints of their current facts are
+    read first (:func:`~tracker.services.scan_heads.heads`, under the plans' ``salt``, the
+    same for every plan); a task whose stored state carries its fingerprint keeps that
+    state, unless ``full``. The others are loaded (by their ids when
     few, else the whole range) and assessed."""
     chunk, todo = Chunk(), {}
-    for head in heads(tasks, as_of, with_stored=not full):
-        plan = rules.get(head.plan_id)
-        fingerprint = (plan.key if plan else "-" * 8) + head.digest
-        if full or head.fingerprint != fingerprint or head.state is None:
-            todo[head.task_id] = fingerprint
-            continue
-        chunk.statuses.append(
-            ScannedTask(head.task_id, head.plan_id, head.state, head.expected, head.actual)
-        )
+    salt = next(iter(rules.values())).salt if rules else ""
+    kept = chunk.statuses
+    for tid, pid, fingerprint, state, expected, actual in heads(
+        tasks, as_of, salt, with_stored=not full
+    ):
+        if fingerprint is not None or state is None:
+            todo[tid] = fingerprint or ""
+        else:
+            kept.append(ScannedTask(tid, pid, state, expected, actual))
     if todo:
         rows = load_tasks(tasks if full or len(todo) > _FEW else list(todo))
         _assess(chunk, [row for row in rows if row.id in todo], todo, rules, as_of, calendar)

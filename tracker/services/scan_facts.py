@@ -14,7 +14,6 @@ Reads only.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -102,16 +101,17 @@ def rows_of(query: sa.Executable) -> list[tuple[Any, ...]]:
 class PlanRules:
     """What a plan's tasks share in an assessment as of a day: the plan's period and
     reporting rules, the thresholds in working days, the periods up to ``min(as_of, end)``
-    with their report due dates (worked out once per plan), and ``key``, the part of each
-    task's fingerprint that comes from the plan, the thresholds and the calendar (8 hex
-    characters of a digest of them)."""
+    with their report due dates (worked out once per plan), and ``salt``, the part of each
+    task's fingerprint that the app-wide thresholds and the calendar give (the same for
+    every plan; the database digests it with the plan's rules and the task's facts,
+    :mod:`tracker.services.scan_heads`)."""
 
     id: int
     start: date
     end: date
     settings: LagSettings
     periods: tuple[tuple[Period, date], ...]
-    key: str
+    salt: str
 
     def dues(
         self, milestones: Sequence[MilestoneSpec], submitted: Mapping[str, date]
@@ -149,7 +149,7 @@ def plan_rules(
     if plan_id is not None:
         query = query.where(Plan.id == plan_id)
     found: dict[int, PlanRules] = {}
-    calendar_key = calendar.fingerprint()
+    salt = f"{lag.missed_grace_workdays}:{lag.due_soon_workdays}:{calendar.fingerprint()}"
     for pid, first, last, cadence, due_workdays, grace in rows_of(query):
         start, end = date(first, 1, 1), date(last, 12, 31)
         settings = LagSettings(
@@ -157,14 +157,13 @@ def plan_rules(
             overdue_grace_workdays=grace,
             due_soon_workdays=lag.due_soon_workdays,
         )
-        key = f"{first}-{last}:{cadence}:{due_workdays}:{settings}:{calendar_key}"
         found[pid] = PlanRules(
             id=pid,
             start=start,
             end=end,
             settings=settings,
             periods=_periods(start, min(as_of, end), Cadence(cadence), calendar, due_workdays),
-            key=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:8],
+            salt=salt,
         )
     return found
 

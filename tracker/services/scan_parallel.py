@@ -18,13 +18,13 @@ a helper costs about a second of CPU to start.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing import get_context
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -35,6 +35,8 @@ from tracker.models import TaskState
 from tracker.services.calendar import load_calendar
 from tracker.services.scan_chunks import Scanned, scan_ranges
 from tracker.services.scan_facts import TaskRange, plan_rules
+
+T = TypeVar("T")
 
 #: Fewest tasks per process worth starting a helper for.
 MIN_TASKS_PER_PROCESS = 20_000
@@ -139,3 +141,30 @@ class Helpers:
         """Every helper's findings, in the order of the shares; raises the first
         failure."""
         return [future.result() for future in self._futures]
+
+
+class Beside(Generic[T]):
+    """``read()`` run beside the caller: on PostgreSQL through an engine, in a thread of
+    this process with an app context and session of its own (its database work overlaps
+    the caller's); elsewhere (SQLite, a session bound to one connection) in the caller's
+    session when :meth:`result` is asked. ``read`` must only read."""
+
+    def __init__(self, read: Callable[[], T]) -> None:
+        self._read = read
+        self._future: Future[T] | None = None
+        if _can_share():
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            pool = ThreadPoolExecutor(1, thread_name_prefix="scan-beside")
+            self._future = pool.submit(self._in_context, app)
+            pool.shutdown(wait=False)  # the thread ends when ``read`` is done
+
+    def _in_context(self, app: Flask) -> T:
+        with app.app_context():
+            try:
+                return self._read()
+            finally:
+                db.session.remove()
+
+    def result(self) -> T:
+        """What ``read()`` returned; raises what it raised."""
+        return self._read() if self._future is None else self._future.result()

@@ -59,6 +59,7 @@ from tracker.services.scan_chunks import (
 from tracker.services.scan_facts import plan_rules, ranges
 from tracker.services.scan_facts import task_ids as plan_task_ids
 from tracker.services.scan_parallel import (
+    Beside,
     Helpers,
     Share,
     database_settings,
@@ -85,6 +86,11 @@ __all__ = [
 
 #: Tasks computed and written per chunk (a few hundred rows per write transaction).
 CHUNK_TASKS = 1000
+
+#: A rerun the same day (most tasks have their state of the day) reads chunks this many
+#: times as large: each reads one row per task and writes only what changed, and fewer,
+#: larger reads cost a fifth less here.
+RERUN_CHUNK_FACTOR = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,24 +134,25 @@ def run_scan(
     its own (:class:`~tracker.services.scan_writer.ChunkWriter`) while the next chunk is
     computed, and up to ``workers`` processes share the chunks when many tasks are to be
     assessed (:func:`~tracker.services.scan_parallel.process_count`); on SQLite each chunk is
-    written before the next is read, in this process."""
+    written before the next is read, in this process. The overdue contribution requests
+    are read beside the chunks (:class:`~tracker.services.scan_parallel.Beside`) and their
+    alerts written last."""
     end_reads()
     calendar = load_calendar()
     rules = plan_rules(as_of, calendar, lag, plan_id)
     ids = plan_task_ids(rules)
-    count = (
-        1
-        if workers <= 1
-        else process_count(to_assess(len(ids), as_of, plan_id, full=full), workers)
-    )
-    dealt = shares(ranges(ids, chunk_size, plan_id), count)
+    assessing = to_assess(len(ids), as_of, plan_id, full=full)
+    if assessing < len(ids) // 2:  # a rerun: its chunks write only the few tasks that changed
+        chunk_size *= RERUN_CHUNK_FACTOR
+    dealt = shares(ranges(ids, chunk_size, plan_id), process_count(assessing, workers))
     database = database_settings()
     theirs = [Share(database, as_of, lag, plan_id, full, part) for part in dealt[1:]]
+    contributions = Beside(lambda: contribution_alerts(set(rules), as_of))
     with Helpers(theirs) as helpers:
         found = scan_ranges(dealt[0], rules, as_of, calendar, full=full)
         for share in helpers.results():
             found.add(share)
-    created = found.created + write_chunk(Chunk(alerts=contribution_alerts(set(rules), as_of)))
+    created = found.created + write_chunk(Chunk(alerts=contributions.result()))
     refresh_statistics(found.assessed, found.created)
     order = {tid: i for i, tid in enumerate(ids)}
     found.statuses.sort(key=lambda status: order[status.task_id])

@@ -12,7 +12,7 @@ reasons on, without loading every task's facts again.
   has no events, so a task with a behind or missed milestone is itself overdue, missed
   or behind. The day's scan stored every task's state (``task_states``); where that state
   is still current — its fingerprint matches the task's facts now
-  (:func:`~tracker.services.scan_heads.heads`, two queries) — and is none of those three,
+  (:func:`~tracker.services.scan_heads.heads`, one query) — and is none of those three,
   the task has no milestone fact and is not assessed. Every other task (lagging, changed
   since the scan, or never scanned that day) is loaded (:func:`~tracker.services.
   scan_facts.load_tasks`, four queries) and assessed as before.
@@ -124,13 +124,14 @@ def chunk_facts(
 
 def _to_assess(ids: list[int], ctx: Context) -> list[int]:
     """Those of ``ids`` whose stored state of the day is missing, out of date or
-    lagging: two queries."""
+    lagging: one query."""
+    if not ctx.rules:
+        return list(ids)
+    salt = next(iter(ctx.rules.values())).salt  # the same for every plan
     keep = set()
-    for head in heads(ids, ctx.as_of):
-        plan = ctx.rules.get(head.plan_id)
-        current = plan is not None and head.fingerprint == plan.key + head.digest
-        if current and head.state is not None and head.state not in LAGGING:
-            keep.add(head.task_id)
+    for tid, _pid, stale, state, _expected, _actual in heads(ids, ctx.as_of, salt):
+        if stale is None and state is not None and state not in LAGGING:
+            keep.add(tid)
     return [tid for tid in ids if tid not in keep]
 
 

@@ -22,6 +22,7 @@ from tracker.models import Unit
 from tracker.services import obligation_groups, obligations, report_upload
 from tracker.services.contributions import contributions_of_unit
 from tracker.services.errors import ServiceError
+from tracker.services.paging import page_of_list
 from tracker.unit_of_work import attempt
 from tracker.web.my.forms import UploadForm
 
@@ -47,14 +48,25 @@ def index() -> str | BaseResponse:
 
 
 def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
+    """The page; ``?period=CODE&page=N`` opens that period at page N of its rows to act
+    on (50 a page; every other period shows its first page)."""
     unit = current_user.unit
     day = today()
     owed = obligations.owed_reports(unit, day, lag=app_settings.current().lag)
+    groups = obligation_groups.group_by_period(owed)
+    chosen = request.args.get("period", "")
+    page = request.args.get("page", 1, type=int) or 1
+    shown = {
+        group.period.code: page_of_list(group.to_act, page if group.period.code == chosen else 1)
+        for group in groups
+    }
     return render_template(
         "my/index.html",
         unit=unit,
         owed=owed,
-        groups=obligation_groups.group_by_period(owed),
+        groups=groups,
+        shown=shown,
+        chosen=chosen if chosen in shown else "",
         periods=obligations.owed_periods(owed),
         default_period=obligations.default_period(owed, day),
         contributions=contributions_of_unit(unit.id, today()),
