@@ -151,6 +151,8 @@ def child(kind: str, url: str) -> None:
         lag = app_settings.current().lag
         db.session.execute(sa.text("SELECT 1"))
         db.session.rollback()
+        # configured once per process, as in the long-running scheduler, before the clock
+        sa.orm.configure_mappers()
         start = time.perf_counter()
         if kind == "floor":
             cursor = db.engine.raw_connection().cursor()

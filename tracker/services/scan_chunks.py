@@ -29,7 +29,7 @@ from tracker.models import Alert, TaskState
 from tracker.models._types import utcnow
 from tracker.services.bulk import insert_rows
 from tracker.services.scan_facts import PlanRules, TaskRange, TaskRow, load_tasks
-from tracker.services.scan_heads import heads
+from tracker.services.scan_heads import STATES, heads
 from tracker.services.scan_writer import ChunkWriter
 from tracker.unit_of_work import chunk_of_work, end_reads
 
@@ -138,14 +138,14 @@ def compute_chunk(
     few, else the whole range) and assessed."""
     chunk, todo = Chunk(), {}
     salt = next(iter(rules.values())).salt if rules else ""
-    kept = chunk.statuses
+    kept, make, states = chunk.statuses, ScannedTask._make, STATES
     for tid, pid, fingerprint, state, expected, actual in heads(
         tasks, as_of, salt, with_stored=not full
     ):
         if fingerprint is not None or state is None:
             todo[tid] = fingerprint or ""
         else:
-            kept.append(ScannedTask(tid, pid, state, expected, actual))
+            kept.append(make((tid, pid, states[state], expected, actual)))
     if todo:
         rows = load_tasks(tasks if full or len(todo) > _FEW else list(todo))
         _assess(chunk, [row for row in rows if row.id in todo], todo, rules, as_of, calendar)

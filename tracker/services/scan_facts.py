@@ -137,7 +137,8 @@ def plan_rules(
     as_of: date, calendar: WorkdayCalendar, lag: LagThresholds, plan_id: int | None = None
 ) -> dict[int, PlanRules]:
     """Every plan's rules (or one plan's) as of ``as_of``, by plan id, in id order: one
-    query."""
+    query; the periods and due dates worked out once per shape of plan (years, cadence,
+    due rule), which a province's districts share."""
     query = sa.select(
         Plan.id,
         Plan.first_year,
@@ -150,8 +151,14 @@ def plan_rules(
         query = query.where(Plan.id == plan_id)
     found: dict[int, PlanRules] = {}
     salt = f"{lag.missed_grace_workdays}:{lag.due_soon_workdays}:{calendar.fingerprint()}"
+    shared: dict[tuple[int, int, str, int], tuple[tuple[Period, date], ...]] = {}
     for pid, first, last, cadence, due_workdays, grace in rows_of(query):
         start, end = date(first, 1, 1), date(last, 12, 31)
+        shape = (first, last, cadence, due_workdays)  # plans alike share their periods
+        if shape not in shared:
+            shared[shape] = _periods(
+                start, min(as_of, end), Cadence(cadence), calendar, due_workdays
+            )
         settings = LagSettings(
             missed_grace_workdays=lag.missed_grace_workdays,
             overdue_grace_workdays=grace,
@@ -162,7 +169,7 @@ def plan_rules(
             start=start,
             end=end,
             settings=settings,
-            periods=_periods(start, min(as_of, end), Cadence(cadence), calendar, due_workdays),
+            periods=shared[shape],
             salt=salt,
         )
     return found
