@@ -35,6 +35,7 @@ from tracker.models import TaskState
 from tracker.services.calendar import load_calendar
 from tracker.services.scan_chunks import Scanned, scan_ranges
 from tracker.services.scan_facts import TaskRange, plan_rules
+from tracker.services.scan_writer import threads_help
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ def process_count(tasks: int, wanted: int) -> int:
     ask for ``wanted`` (``TRACKER_SCAN_WORKERS``): 1 unless the session's database is
     PostgreSQL reached through an engine, and at most one per
     :data:`MIN_TASKS_PER_PROCESS` tasks."""
-    if wanted <= 1 or not _can_share():
+    if wanted <= 1 or not threads_help():
         return 1
     return max(1, min(wanted, tasks // MIN_TASKS_PER_PROCESS))
 
@@ -63,11 +64,6 @@ def to_assess(tasks: int, as_of: date, plan_id: int | None, *, full: bool) -> in
     if plan_id is not None:
         query = query.where(TaskState.plan_id == plan_id)
     return max(0, tasks - (db.session.scalar(query) or 0))
-
-
-def _can_share() -> bool:
-    bind = db.session.get_bind()
-    return isinstance(bind, sa.Engine) and bind.dialect.name == "postgresql"
 
 
 def shares(task_ranges: Sequence[TaskRange], count: int) -> list[list[TaskRange]]:
@@ -152,7 +148,7 @@ class Beside(Generic[T]):
     def __init__(self, read: Callable[[], T]) -> None:
         self._read = read
         self._future: Future[T] | None = None
-        if _can_share():
+        if threads_help():
             app = current_app._get_current_object()  # type: ignore[attr-defined]
             pool = ThreadPoolExecutor(1, thread_name_prefix="scan-beside")
             self._future = pool.submit(self._in_context, app)

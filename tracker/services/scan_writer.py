@@ -34,6 +34,15 @@ QUEUED = 2
 STALE_SHARE = 0.1
 
 
+def threads_help() -> bool:
+    """True when the session reaches PostgreSQL through an engine: a thread's (or a
+    process's) own connection then reads or writes beside the caller's. On SQLite a second
+    connection only queues for the one write lock, and a session bound to one connection
+    (the test suite's, inside one transaction) holds rows no other connection can see."""
+    bind = db.session.get_bind()
+    return isinstance(bind, sa.Engine) and bind.dialect.name == "postgresql"
+
+
 class ChunkWriter:
     """``write`` each chunk with ``write_chunk(chunk) -> alerts created``; use as a context
     manager (leaving it waits for the last chunk and raises the writer's failure, if any).
@@ -47,8 +56,7 @@ class ChunkWriter:
         self._failure: BaseException | None = None
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=QUEUED)
         self._thread: threading.Thread | None = None
-        bind = db.session.get_bind()
-        if isinstance(bind, sa.Engine) and bind.dialect.name == "postgresql":
+        if threads_help():
             app = current_app._get_current_object()  # type: ignore[attr-defined]
             self._thread = threading.Thread(target=self._run, args=(app,), daemon=True)
             self._thread.start()
