@@ -35,7 +35,7 @@ from tracker.models import TaskState
 from tracker.services.calendar import load_calendar
 from tracker.services.scan_chunks import Scanned, scan_ranges
 from tracker.services.scan_facts import TaskRange, plan_rules
-from tracker.services.scan_writer import threads_help
+from tracker.services.scan_writer import thread_session, threads_help
 
 T = TypeVar("T")
 
@@ -155,11 +155,8 @@ class Beside(Generic[T]):
             pool.shutdown(wait=False)  # the thread ends when ``read`` is done
 
     def _in_context(self, app: Flask) -> T:
-        with app.app_context():
-            try:
-                return self._read()
-            finally:
-                db.session.remove()
+        with thread_session(app):
+            return self._read()
 
     def result(self) -> T:
         """What ``read()`` returned; raises what it raised."""

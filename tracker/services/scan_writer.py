@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -41,6 +42,18 @@ def threads_help() -> bool:
     (the test suite's, inside one transaction) holds rows no other connection can see."""
     bind = db.session.get_bind()
     return isinstance(bind, sa.Engine) and bind.dialect.name == "postgresql"
+
+
+@contextmanager
+def thread_session(app: Any) -> Iterator[None]:
+    """An app context, and so a session, of the current thread's own for the block (a
+    thread beside the caller: :class:`ChunkWriter`'s writer, a read beside the scan); the
+    session is removed at the end, its connection back in the pool."""
+    with app.app_context():
+        try:
+            yield
+        finally:
+            db.session.remove()
 
 
 class ChunkWriter:
@@ -91,16 +104,13 @@ class ChunkWriter:
         self.longest = max(self.longest, chunk.write_seconds)
 
     def _run(self, app: Any) -> None:
-        with app.app_context():
-            try:
-                while (chunk := self._queue.get()) is not None:
-                    if self._failure is None:
-                        try:
-                            self._done(chunk, self._write_chunk(chunk))
-                        except BaseException as failure:  # handed to the caller
-                            self._failure = failure
-            finally:
-                db.session.remove()
+        with thread_session(app):
+            while (chunk := self._queue.get()) is not None:
+                if self._failure is None:
+                    try:
+                        self._done(chunk, self._write_chunk(chunk))
+                    except BaseException as failure:  # handed to the caller
+                        self._failure = failure
 
 
 def refresh_statistics(states: int, alerts: int) -> None:
