@@ -28,7 +28,7 @@ from tracker.extensions import db
 from tracker.models import Alert, TaskState
 from tracker.models._types import utcnow
 from tracker.services.bulk import insert_rows
-from tracker.services.scan_facts import PlanRules, TaskRange, TaskRow, load_tasks
+from tracker.services.scan_facts import PlanRules, TaskRange, TaskRow, load_tasks, salt_of
 from tracker.services.scan_heads import STATES, heads
 from tracker.services.scan_writer import ChunkWriter
 from tracker.unit_of_work import chunk_of_work, end_reads
@@ -137,7 +137,7 @@ def compute_chunk(
     state, unless ``full``. The others are loaded (by their ids when
     few, else the whole range) and assessed."""
     chunk, todo = Chunk(), {}
-    salt = next(iter(rules.values())).salt if rules else ""
+    salt = salt_of(rules)
     kept, make, states = chunk.statuses, ScannedTask._make, STATES
     for tid, pid, fingerprint, state, expected, actual in heads(
         tasks, as_of, salt, with_stored=not full

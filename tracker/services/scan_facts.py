@@ -133,6 +133,11 @@ class PlanRules:
         ]
 
 
+def salt_of(rules: Mapping[int, PlanRules]) -> str:
+    """The :attr:`PlanRules.salt` every plan of ``rules`` shares ("" for no plan)."""
+    return next(iter(rules.values())).salt if rules else ""
+
+
 def plan_rules(
     as_of: date, calendar: WorkdayCalendar, lag: LagThresholds, plan_id: int | None = None
 ) -> dict[int, PlanRules]:

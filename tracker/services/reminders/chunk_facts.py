@@ -42,6 +42,7 @@ from tracker.services.scan_facts import (
     PlanRules,
     load_tasks,
     rows_of,
+    salt_of,
     tasks_in,
     text_of,
 )
@@ -125,11 +126,8 @@ def chunk_facts(
 def _to_assess(ids: list[int], ctx: Context) -> list[int]:
     """Those of ``ids`` whose stored state of the day is missing, out of date or
     lagging: one query."""
-    if not ctx.rules:
-        return list(ids)
-    salt = next(iter(ctx.rules.values())).salt  # the same for every plan
     keep = set()
-    for tid, _pid, stale, state, _expected, _actual in heads(ids, ctx.as_of, salt):
+    for tid, _pid, stale, state, _expected, _actual in heads(ids, ctx.as_of, salt_of(ctx.rules)):
         if stale is None and state is not None and state not in LAGGING:
             keep.add(tid)
     return [tid for tid in ids if tid not in keep]
