@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -15,9 +16,9 @@ from werkzeug.test import TestResponse
 from config.settings import TEST_HASH_METHOD
 from tests.conftest import csrf_token
 from tests.paths import SEEDS
-from tracker.domain.policy import Role
+from tracker.domain.policy import Role, UnitRole
 from tracker.extensions import db
-from tracker.models import Contribution, Task, Unit
+from tracker.models import Contribution, ProgressReport, ReportStatus, Task, TaskUnit, Unit
 from tracker.services.users import create_user
 
 PASSWORD = "Secret#2020pass"
@@ -59,6 +60,30 @@ def unit_id(app: Flask, name: str) -> int:
         found = db.session.scalar(sa.select(Unit.id).where(Unit.name == name))
     assert found is not None, name
     return found
+
+
+def add_lead_report(
+    task_id: int, period: str, end: date, value: float, status: ReportStatus, on: date
+) -> None:
+    """Add (not commit) a report of ``period`` (ending ``end``) by the task's first lead
+    unit, submitted ``on`` and, when accepted, reviewed the same day."""
+    lead = db.session.scalar(
+        sa.select(TaskUnit.unit_id).where(
+            TaskUnit.task_id == task_id, TaskUnit.role == UnitRole.LEAD
+        )
+    )
+    db.session.add(
+        ProgressReport(
+            task_id=task_id,
+            unit_id=lead,
+            period=period,
+            period_end=end,
+            status=status,
+            value=value,
+            submitted_on=on,
+            reviewed_on=on if status is ReportStatus.ACCEPTED else None,
+        )
+    )
 
 
 def contribution_id(report_id: int, unit_name: str) -> int:

@@ -14,13 +14,12 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from config.settings import LagThresholds
-from tests.functional.helpers import import_cixi
+from tests.functional.helpers import add_lead_report, import_cixi
 from tracker.domain.lag import LagState
 from tracker.domain.milestones import MilestoneKind
-from tracker.domain.policy import UnitRole
 from tracker.domain.reminders import ReminderIntent, ReminderRules, ReportReminderFact
 from tracker.extensions import db
-from tracker.models import Milestone, Plan, ProgressReport, ReportStatus, Task, TaskState, TaskUnit
+from tracker.models import Milestone, Plan, ProgressReport, ReportStatus, Task, TaskState
 from tracker.services import calendar as calendar_service
 from tracker.services.reminders.chunk_facts import LAGGING
 from tracker.services.reminders.facts import plan_intents
@@ -36,26 +35,6 @@ DAYS = (date(2020, 10, 9), date(2020, 10, 15), date(2020, 11, 20), date(2021, 1,
 
 #: The quarters reported (2020Q3 by every third task only).
 QUARTERS = [(2019, 1), (2019, 2), (2019, 3), (2019, 4), (2020, 1), (2020, 2), (2020, 3)]
-
-
-def _report(task_id: int, period: str, end: date, value: float, on: date) -> None:
-    lead = db.session.scalar(
-        sa.select(TaskUnit.unit_id).where(
-            TaskUnit.task_id == task_id, TaskUnit.role == UnitRole.LEAD
-        )
-    )
-    db.session.add(
-        ProgressReport(
-            task_id=task_id,
-            unit_id=lead,
-            period=period,
-            period_end=end,
-            status=ReportStatus.ACCEPTED,
-            value=value,
-            submitted_on=on,
-            reviewed_on=on,
-        )
-    )
 
 
 def _pass(day: date, *, assess_all: bool) -> tuple[list[ReminderIntent], list[object], Tally]:
@@ -112,7 +91,8 @@ def test_the_intents_equal_a_full_assessment_whatever_each_task_state(
                 end = date(year, 3 * quarter, 30 if quarter in (2, 3) else 31)
                 if year == 2019 and task_id in staged and i % 2:
                     continue  # its 2019 stage passed unreported, reported since: recovered
-                _report(task_id, f"{year}Q{quarter}", end, value, end + timedelta(days=8))
+                period, on = f"{year}Q{quarter}", end + timedelta(days=8)
+                add_lead_report(task_id, period, end, value, ReportStatus.ACCEPTED, on)
         db.session.commit()
         for day in DAYS:
             run_scan(day, lag=LAG)

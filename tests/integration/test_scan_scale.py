@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from config.settings import LagThresholds
-from tests.functional.helpers import add_user, import_cixi, login
+from tests.functional.helpers import add_lead_report, add_user, import_cixi, login
 from tracker import settings as app_settings
 from tracker.domain.policy import Role, UnitRole
 from tracker.extensions import Model, db
@@ -26,7 +26,6 @@ from tracker.models import (
     ReportStatus,
     Task,
     TaskState,
-    TaskUnit,
 )
 from tracker.services import calendar as calendar_service
 from tracker.services import scan_chunks
@@ -171,23 +170,7 @@ def test_the_stored_states_are_the_scans_results(app_ctx: Flask, world: dict[str
 
 
 def _submit(task_id: int, period: str, value: float, status: ReportStatus) -> None:
-    lead = db.session.scalar(
-        sa.select(TaskUnit.unit_id).where(
-            TaskUnit.task_id == task_id, TaskUnit.role == UnitRole.LEAD
-        )
-    )
-    db.session.add(
-        ProgressReport(
-            task_id=task_id,
-            unit_id=lead,
-            period=period,
-            period_end=date(2020, 9, 30),
-            status=status,
-            value=value,
-            submitted_on=DAY,
-            reviewed_on=DAY if status is ReportStatus.ACCEPTED else None,
-        )
-    )
+    add_lead_report(task_id, period, date(2020, 9, 30), value, status, DAY)
     db.session.commit()
 
 
