@@ -54,7 +54,8 @@ def counted() -> Iterator[list[str]]:
 
 def _clone(row: Model, **changes: object) -> Model:
     table = row.__table__  # type: ignore[attr-defined]
-    values = {c.key: getattr(row, c.key) for c in table.columns if c.key != "id"}
+    kept = (c.key for c in table.columns if c.key not in {"id", "facts_version"})
+    values = {key: getattr(row, key) for key in kept}
     values.update(changes)
     return type(row)(**values)
 
@@ -310,3 +311,69 @@ def test_a_rerun_reassesses_what_the_fingerprint_covers(
     of_plan = sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan.id)
     assert run_scan(DAY, lag=LAG).assessed == db.session.scalar(of_plan)
     assert run_scan(DAY, lag=LAG).assessed == 0
+
+
+def _facts_versions() -> dict[int, int]:
+    query = sa.text("SELECT id, facts_version FROM tasks")
+    return {tid: version for tid, version in db.session.execute(query)}
+
+
+def test_reports_and_milestones_written_by_plain_sql_are_seen_by_the_next_rerun(
+    app_ctx: Flask, world: dict[str, int]
+) -> None:
+    """The database's triggers keep each task's facts version, whoever writes (an import,
+    a console): a report's value raised in plain SQL moves its task's actual on the rerun
+    the same day; a milestone edited and a report deleted get their tasks assessed again;
+    nothing else is, and a rerun after that assesses nothing."""
+    first = {s.task_id: s for s in run_scan(DAY, lag=LAG).statuses}
+    reported = db.session.execute(
+        sa.select(ProgressReport.task_id, ProgressReport.id)
+        .where(ProgressReport.value.is_not(None))
+        .order_by(ProgressReport.task_id, ProgressReport.id)
+    ).all()
+    valued = next(tid for tid, _ in reported if first[tid].actual is not None)
+    deleted_task, deleted_report = next((tid, rid) for tid, rid in reported if tid != valued)
+    edited = db.session.scalar(
+        sa.select(Milestone.task_id)
+        .where(Milestone.task_id.not_in([valued, deleted_task]))
+        .order_by(Milestone.id)
+    )
+    before = _facts_versions()
+    for statement, values in (
+        ("UPDATE progress_reports SET value = value + 50 WHERE task_id = :t", {"t": valued}),
+        ("UPDATE milestones SET source = source || '（修订）' WHERE task_id = :t", {"t": edited}),
+        ("DELETE FROM progress_reports WHERE id = :r", {"r": deleted_report}),
+    ):
+        db.session.execute(sa.text(statement), values)
+    db.session.commit()
+    after = _facts_versions()
+    assert {tid for tid in after if after[tid] != before[tid]} == {valued, edited, deleted_task}
+    rerun = run_scan(DAY, lag=LAG)
+    assert rerun.assessed == 3
+    moved = next(s for s in rerun.statuses if s.task_id == valued)
+    assert moved.actual is not None and moved.actual > first[valued].actual
+    assert run_scan(DAY, lag=LAG).assessed == 0
+
+
+def test_one_statement_bumps_each_task_it_writes_once_on_postgresql(
+    app_ctx: Flask, world: dict[str, int]
+) -> None:
+    """On PostgreSQL the triggers run once per statement (a bulk import of 1 M reports
+    bumps each task once); on SQLite once per row. Either way only the written tasks."""
+    task_id = db.session.scalar(
+        sa.select(ProgressReport.task_id)
+        .group_by(ProgressReport.task_id)
+        .having(sa.func.count() > 1)
+        .order_by(ProgressReport.task_id)
+    )
+    rows = db.session.scalar(sa.select(sa.func.count()).where(ProgressReport.task_id == task_id))
+    before = _facts_versions()
+    db.session.execute(
+        sa.text("UPDATE progress_reports SET next_steps = next_steps || '。' WHERE task_id = :t"),
+        {"t": task_id},
+    )
+    after = _facts_versions()
+    db.session.rollback()
+    per_statement = db.engine.dialect.name == "postgresql"
+    assert after[task_id] - before[task_id] == (1 if per_statement else rows)
+    assert {tid for tid in after if after[tid] != before[tid]} == {task_id}

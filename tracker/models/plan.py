@@ -149,6 +149,12 @@ class Task(Model):
     #: When a revision of the plan dropped the task: hidden from the ledger and skipped by
     #: the scan and reminders, kept with its reports (never deleted).
     archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: How many statements wrote the task's reports or milestones: bumped by the
+    #: database's triggers (migration 0018) in the writing transaction, never by the app;
+    #: the lag scan's fingerprint reads it (``services.scan_heads``).
+    facts_version: Mapped[int] = mapped_column(
+        server_default=sa.text("0"), deferred=True, deferred_raiseload=True
+    )
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     measure: Mapped[Measure] = relationship(back_populates="tasks")

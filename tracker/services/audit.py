@@ -21,7 +21,15 @@ from tracker.services.bulk import reserve_ids, table_of
 
 #: Columns never copied into the trail (secrets, bookkeeping).
 _SKIPPED = frozenset(
-    {"password_hash", "token_hash", "session_token", "version", "created_at", "updated_at"}
+    {
+        "password_hash",
+        "token_hash",
+        "session_token",
+        "version",
+        "facts_version",
+        "created_at",
+        "updated_at",
+    }
 )
 
 

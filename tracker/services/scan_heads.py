@@ -3,14 +3,14 @@
 A task's fingerprint is 8 hex characters of the md5 of its plan's rules (years, cadence,
 report due rule, overdue grace) and the scan's ``salt`` (the app-wide thresholds and the
 calendar, :attr:`~tracker.services.scan_facts.PlanRules.salt`), followed by the md5 of the
-task's own facts as text — its baseline and closing, its reports' count, last change and
-sum of versions, its milestones' in force count, sum of ids and sum of bases (a correction
-supersedes rows and adds new ones, so their ids change). The database works both out
-(PostgreSQL's ``md5()``; on SQLite the function :mod:`tracker.extensions` registers on every
-connection), each plan's part once per chunk, in the one query per chunk that reads the
-tasks and their stored states of the day, and compares them there (:func:`heads`): an
-unchanged rerun reads, per task, its stored state and a NULL, and hashes or compares
-nothing in Python.
+task's own facts as text — its baseline, its closing and its ``facts_version``, which the
+database's triggers bump whenever a statement writes the task's reports or milestones
+(migration 0018), whoever wrote them. The database works both out from the task's row
+(PostgreSQL's ``md5()``; on SQLite the function :mod:`tracker.extensions` registers on
+every connection), each plan's part once per chunk, in the one query per chunk that reads
+the tasks and their stored states of the day, and compares them there (:func:`heads`): an
+unchanged rerun reads, per task, its stored state and a NULL, reads no report or
+milestone, and hashes or compares nothing in Python.
 
 Reads only.
 """
@@ -23,7 +23,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from tracker.domain.lag import LagState
-from tracker.models import Milestone, Plan, ProgressReport, Task, TaskState
+from tracker.models import Plan, Task, TaskState
 from tracker.services.scan_facts import Scope, TaskRange, rows_of, tasks_in
 
 _STORED = cast(sa.Table, TaskState.__table__)
@@ -50,12 +50,12 @@ def _joined(parts: tuple[Any, ...]) -> sa.ColumnElement[str]:
     return text
 
 
-def _rows_of_tasks(column: Any, scope: Scope) -> sa.ColumnElement[bool]:
-    """Rows of the tasks in ``scope`` to group: a range needs only its bounds (the outer
-    query keeps the live tasks of the plan), which spares the planner a join per group."""
+def _tasks_of(scope: Scope) -> sa.ColumnElement[bool]:
+    """The tasks in ``scope`` whose plans to key: a range needs only its bounds (the outer
+    query keeps the live tasks of the plan), which spares the planner a join."""
     if isinstance(scope, TaskRange):
-        return column.between(scope.lo, scope.hi)
-    return tasks_in(column, scope)
+        return Task.id.between(scope.lo, scope.hi)
+    return tasks_in(Task.id, scope)
 
 
 def _plan_keys(scope: Scope, salt: str) -> sa.CTE:
@@ -71,7 +71,7 @@ def _plan_keys(scope: Scope, salt: str) -> sa.CTE:
             sa.literal(salt, sa.Text),
         )
     )
-    of_scope = sa.select(Task.plan_id).where(_rows_of_tasks(Task.id, scope)).distinct()
+    of_scope = sa.select(Task.plan_id).where(_tasks_of(scope)).distinct()
     key = sa.func.substr(sa.func.md5(rules), 1, 8, type_=sa.Text)
     return (
         sa.select(Plan.id, key.label("key"))
@@ -83,50 +83,14 @@ def _plan_keys(scope: Scope, salt: str) -> sa.CTE:
 
 def fingerprints(scope: Scope, salt: str) -> sa.CTE:
     """``(task_id, plan_id, fingerprint)`` of the tasks in ``scope`` now, as a CTE worked
-    out once per task: the tasks joined to their plan's key and to their grouped reports
-    and milestones."""
-    reports = (
-        sa.select(
-            ProgressReport.task_id.label("task_id"),
-            sa.func.count(ProgressReport.id).label("n"),
-            sa.func.max(ProgressReport.updated_at).label("changed"),
-            sa.func.sum(ProgressReport.version).label("versions"),
-        )
-        .where(_rows_of_tasks(ProgressReport.task_id, scope))
-        .group_by(ProgressReport.task_id)
-        .subquery()
-    )
-    milestones = (
-        sa.select(
-            Milestone.task_id.label("task_id"),
-            sa.func.count(Milestone.id).label("n"),
-            sa.func.sum(Milestone.id).label("ids"),
-            sa.func.sum(sa.func.coalesce(Milestone.base_value, 0)).label("bases"),
-        )
-        .where(_rows_of_tasks(Milestone.task_id, scope), Milestone.superseded_at.is_(None))
-        .group_by(Milestone.task_id)
-        .subquery()
-    )
-    facts = _joined(
-        (
-            Task.baseline_value,
-            Task.closed_at,
-            reports.c.n,
-            reports.c.changed,
-            reports.c.versions,
-            milestones.c.n,
-            milestones.c.ids,
-            milestones.c.bases,
-        )
-    )
+    out once per task from the task's own row joined to its plan's key."""
+    facts = _joined((Task.baseline_value, Task.closed_at, Task.facts_version))
     keys = _plan_keys(scope, salt)
     fingerprint = keys.c.key + sa.func.md5(facts, type_=sa.Text)
     return (
         sa.select(Task.id.label("task_id"), Task.plan_id, fingerprint.label("fingerprint"))
         .select_from(Task)
         .join(keys, keys.c.id == Task.plan_id)
-        .outerjoin(reports, reports.c.task_id == Task.id)
-        .outerjoin(milestones, milestones.c.task_id == Task.id)
         .where(tasks_in(Task.id, scope))
         .cte("fingerprints")
         # computed once per task: inlined, PostgreSQL would digest each task twice below
