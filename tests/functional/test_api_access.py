@@ -137,6 +137,11 @@ CASES: tuple[Case, ...] = (
     # Notifications (issue 12 §2): everyone their own; another's is not found.
     Case("GET", "/notifications?unread=1", "api.list_notifications", None,
          (401, 401, 200, 200, 200, 200, 200, 200, 200)),
+    # 本单位待办 (issue 14 §3): unit users, their own unit; as the /my template download.
+    Case("GET", "/my/owed?period=2020Q3", "api.my_owed", None,
+         (401, 401, 403, 403, 403, 403, 200, 200, 200), ("GET", "/my/template.xlsx", "")),
+    Case("GET", "/my/contributions", "api.my_contributions", None,
+         (401, 401, 403, 403, 403, 403, 200, 200, 200), ("GET", "/my/template.xlsx", "")),
     # Writes.
     Case("POST", "/units", "api.create_unit", {"name": "新设单位", "kind": "enterprise"},
          (401, 401, 201, 403, 403, 201, 403, 403, 403)),

@@ -82,6 +82,8 @@ PAGES = (
     f"{API}/tasks/{{task}}/reports",
     f"{API}/tasks/{{task}}/history",
     f"{API}/notifications",
+    f"{API}/my/owed",
+    f"{API}/my/contributions",
     f"{API}/units",
     f"{API}/users",
     f"{API}/inspections",

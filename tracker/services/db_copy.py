@@ -5,8 +5,9 @@ migrated, empty PostgreSQL database at the same Alembic revision (issue 18 §5).
 database and the target is PostgreSQL. The rows are read through the models' tables (so
 dates, times, JSON and enums come back as Python values), written in chunks of
 :data:`CHUNK_ROWS` inside one PostgreSQL transaction (all or nothing), foreign-key loops
-(a unit's leader is a user of a unit) are closed by an UPDATE after every row is in, and
-each table's id sequence is moved past its largest id.
+(a unit's leader is a user of a unit) are closed by an UPDATE after every row is in, the
+tables' own triggers stay off meanwhile (the rows come in as they were, counters kept by
+triggers included), and each table's id sequence is moved past its largest id.
 """
 
 from __future__ import annotations
@@ -55,8 +56,10 @@ def copy_sqlite_database(source: Path, target: Engine, *, replace: bool = False)
             if replace:
                 names = ", ".join(write.dialect.identifier_preparer.quote(t.name) for t in tables)
                 write.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            _user_triggers(write, tables, enabled=False)
             rows = {table.name: _copy_table(read, write, table, loops) for table in tables}
             _close_loops(read, write, loops)
+            _user_triggers(write, tables, enabled=True)
             for table in tables:
                 _advance_sequence(write, table)
     finally:
@@ -90,6 +93,16 @@ def _order() -> tuple[list[sa.Table], list[sa.ForeignKeyConstraint]]:
         else:
             tables.append(table)
     return tables, loops
+
+
+def _user_triggers(write: Connection, tables: list[sa.Table], *, enabled: bool) -> None:
+    """Switch the tables' own triggers (not the foreign keys' checks) off or on, inside
+    the copy's transaction: with them on, copying a task's reports would bump its
+    ``facts_version`` (migration 0018) past the value the copy brings along."""
+    action = "ENABLE" if enabled else "DISABLE"
+    for table in tables:
+        name = write.dialect.identifier_preparer.quote(table.name)
+        write.exec_driver_sql(f"ALTER TABLE {name} {action} TRIGGER USER")
 
 
 def _loop_columns(table: sa.Table, loops: list[sa.ForeignKeyConstraint]) -> set[str]:

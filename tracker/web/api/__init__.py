@@ -103,6 +103,7 @@ bp.before_request(authenticate)
 from tracker.web.api import (  # noqa: E402
     contributions,
     dashboard,
+    my,
     openapi,
     plan_imports,
     queue,
@@ -116,6 +117,7 @@ __all__ = [
     "bp",
     "contributions",
     "dashboard",
+    "my",
     "openapi",
     "plan_imports",
     "queue",

@@ -173,6 +173,23 @@ class NotificationFilters(Query):
     page: Annotated[int, Blank, Field(ge=1, le=100_000, description="页码（每页50条）")] = 1
 
 
+class OwedFilters(Query):
+    """``GET /my/owed``: one period's rows (its code) or every owed row; paged."""
+
+    period: Annotated[
+        str | None,
+        Blank,
+        Field(max_length=MAX_PERIOD, description="期次代码，如 2020Q3（默认全部期次）"),
+    ] = None
+    page: Annotated[int, Blank, Field(ge=1, le=100_000, description="页码（每页50项）")] = 1
+
+
+class PageOnly(Query):
+    """A list with nothing to narrow: only its page."""
+
+    page: Annotated[int, Blank, Field(ge=1, le=100_000, description="页码（每页50项）")] = 1
+
+
 #: Names of the query models (a validation error names its model; see the spec module).
 QUERY_MODELS = frozenset(model.__name__ for model in Query.__subclasses__())
 #: Names of the body models that may be left out.
