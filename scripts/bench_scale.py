@@ -20,8 +20,9 @@ measures and prints one JSON object:
   RSS, ``scan_full_helper_peak_mb`` its largest helper's) and ``scan_rerun_s`` /
   ``scan_rerun_peak_mb`` (an unchanged rerun the same day, incremental);
 - ``floor_ms``: one raw-SQL query reading the same per-task essentials (every task, every
-  milestone in force, every report) through the DB-API cursor, and ``ratio`` = full scan /
-  floor;
+  milestone in force, every report) through the DB-API cursor — the second of two, since
+  the first read after a bulk generation also writes every row's hint bits — and
+  ``ratio`` = full scan / floor;
 - ``reminders_s``: one reminder pass (``run_reminders``, committed, nothing sent; a first
   pass, which issues the copies' supervision notices, also with ``--reuse``), its
   ``reminders_cpu_s``, the ``reminders_notices`` it issued, and
@@ -345,6 +346,7 @@ def main() -> None:
         reset(args.database)
         report.update(generate(args.database, args.districts, args.big_plan))
     say(report)
+    measure("floor", args.database)  # the first read after generation sets hint bits too
     floor = measure("floor", args.database)
     first = measure("scan_first", args.database)
     full = measure("scan_full", args.database)

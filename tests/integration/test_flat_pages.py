@@ -77,6 +77,7 @@ PAGES = (
     "/assessment/{set}/self",
     f"{API}/reports",
     f"{API}/tasks?plan={{plan}}",
+    f"{API}/tasks",
     f"{API}/tasks?plan={{plan}}&state=behind&page=2",
     f"{API}/tasks?plan={{plan}}&unit={{unit}}&state=on_track",
     f"{API}/tasks/{{task}}/reports",

@@ -30,12 +30,12 @@ def page_of(query: sa.Select[Any], page: int, per_page: int = PER_PAGE) -> Page[
     be ordered: one count and one select of at most ``per_page`` rows (joined eager
     collections are de-duplicated)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    page, pages = _clamped(page, total, per_page)
+    page, pages = clamped(page, total, per_page)
     rows = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page))
     return Page(list(rows.unique()), page, pages, total)
 
 
-def _clamped(page: int, total: int, per_page: int) -> tuple[int, int]:
+def clamped(page: int, total: int, per_page: int = PER_PAGE) -> tuple[int, int]:
     """``(page, pages)``: ``page`` held between 1 and the number of pages ``total`` rows
     fill (at least one)."""
     pages = max(1, -(-total // per_page))
@@ -45,5 +45,5 @@ def _clamped(page: int, total: int, per_page: int) -> tuple[int, int]:
 def page_of_list(rows: Sequence[T], page: int, per_page: int = PER_PAGE) -> Page[T]:
     """Page ``page`` (clamped to the pages there are) of ``rows``, a list already worked
     out in order (a unit's owed reports of a period on /my)."""
-    page, pages = _clamped(page, len(rows), per_page)
+    page, pages = clamped(page, len(rows), per_page)
     return Page(list(rows[(page - 1) * per_page : page * per_page]), page, pages, len(rows))

@@ -10,10 +10,10 @@ from tracker.domain.policy import Action, Role
 from tracker.extensions import db
 from tracker.models import Task, Unit
 from tracker.models._types import MAX_ID
-from tracker.services import plans
 from tracker.services import reports as report_service
 from tracker.services.history import task_history as task_history_rows
 from tracker.services.ledger import LedgerFilter, build_ledger
+from tracker.services.ledger_across import every_plan_page
 from tracker.services.scan import assess_one
 from tracker.services.units import UnitDirectory
 from tracker.web.api import bp
@@ -55,23 +55,15 @@ def list_tasks(query: TaskFilters) -> TaskList:
 
 
 def _every_plan(day: date, filters: LedgerFilter, page: int) -> TaskList:
-    """Page ``page`` of every plan's ledger put end to end (each plan's ledger whole, a
-    fixed number of queries per plan)."""
-    lag = app_settings.current().lag
-    statuses = [
-        status
-        for plan in plans.list_plans()
-        for status in build_ledger(plan.id, day, filters, lag=lag, page_size=None).statuses
-    ]
-    pages = max(1, -(-len(statuses) // PER_PAGE))
-    page = min(page, pages)
-    shown = statuses[(page - 1) * PER_PAGE : page * PER_PAGE]
+    """Page ``page`` of every plan's ledger put end to end, newest plan first: only the
+    plans the page overlaps build their ledger."""
+    found = every_plan_page(day, filters, page, lag=app_settings.current().lag, per_page=PER_PAGE)
     return TaskList(
         as_of=day,
-        tasks=[TaskOut.of(status) for status in shown],
-        page=page,
-        pages=pages,
-        total=len(statuses),
+        tasks=[TaskOut.of(status) for status in found.statuses],
+        page=found.page,
+        pages=found.pages,
+        total=found.total,
     )
 
 
