@@ -99,6 +99,8 @@ CASES: tuple[Case, ...] = (
          (401, 401, 404, 404, 404, 404, 404, 404, 404)),
     Case("GET", "/plans/{plan}/dashboard", "api.plan_dashboard", None,
          (401, 401, 200, 200, 200, 200, 403, 403, 403), ("GET", "/dashboard", "")),
+    Case("GET", "/plans", "api.list_plans", None,
+         (401, 401, 200, 200, 200, 200, 403, 403, 403), ("GET", "/dashboard", "")),
     Case("GET", "/plans/{missing}/dashboard", "api.plan_dashboard", None,
          (401, 401, 404, 404, 404, 404, 403, 403, 403)),
     Case("GET", "/tasks/{task}", "api.get_task", None,

@@ -91,6 +91,9 @@ PAGES = (
     f"{API}/problems",
     f"{API}/debriefings",
     f"{API}/plans/{{plan}}/dashboard",
+    f"{API}/plans",
+    f"{API}/plans?page=2",
+    "/dashboard?page=2",
 )
 
 

@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from tracker.domain.lag import URGENCY, LagState
 from tracker.extensions import db
 from tracker.models import Category, Instruction, Measure, Plan, Task, TaskState
-from tracker.services import plans
 from tracker.services.dashboard_states import quarter_ends
 from tracker.services.dashboard_units import UnitRow, league_table
 from tracker.services.errors import NotFound
+from tracker.services.paging import Page, page_of
 
 #: States that say a task is lagging, most urgent first (the "most lagging" list).
 LAGGING = (LagState.OVERDUE, LagState.MISSED, LagState.BEHIND)
@@ -273,11 +273,15 @@ def _instructions(plan_id: int, author_id: int | None) -> list[InstructionRow]:
     return [InstructionRow(*row) for row in db.session.execute(query)]
 
 
-def plans_overview(today: date) -> list[PlanSummary]:
-    """Every plan's counts by state on its newest stored day up to ``today``."""
+def plans_overview(today: date, page: int = 1) -> Page[PlanSummary]:
+    """Page ``page`` (clamped; 50 plans, newest first) of the plans with their counts by
+    state on each one's newest stored day up to ``today``: three queries whatever the
+    number of plans (their count, the page's plans, their stored states grouped)."""
+    shown = page_of(sa.select(Plan).order_by(Plan.id.desc()), page)
+    ids = [plan.id for plan in shown.items]
     newest = (
         sa.select(TaskState.plan_id, sa.func.max(TaskState.as_of).label("as_of"))
-        .where(TaskState.as_of <= today)
+        .where(TaskState.as_of <= today, TaskState.plan_id.in_(ids))
         .group_by(TaskState.plan_id)
         .subquery()
     )
@@ -290,14 +294,15 @@ def plans_overview(today: date) -> list[PlanSummary]:
         .group_by(TaskState.plan_id, newest.c.as_of, TaskState.state)
     )
     found: dict[int, tuple[date, Counter[LagState]]] = {}
-    for plan_id, as_of, state, count in db.session.execute(query):
+    for plan_id, as_of, state, count in db.session.execute(query) if ids else ():
         found.setdefault(plan_id, (as_of, Counter()))[1][LagState(state)] = count
-    return [
+    summaries = [
         PlanSummary(
             plan.id,
             plan.name,
             found[plan.id][0] if plan.id in found else None,
             found[plan.id][1] if plan.id in found else Counter(),
         )
-        for plan in plans.list_plans()
+        for plan in shown.items
     ]
+    return Page(summaries, shown.page, shown.pages, shown.total)

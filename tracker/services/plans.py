@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -236,6 +237,25 @@ def get_plan(plan_id: int) -> Plan:
 def list_plans() -> list[Plan]:
     """Every plan, newest first."""
     return list(db.session.scalars(sa.select(Plan).order_by(Plan.id.desc())))
+
+
+class PlanChoice(NamedTuple):
+    """A plan as a filter's option: its id and name."""
+
+    id: int
+    name: str
+
+
+def plan_choices() -> list[PlanChoice]:
+    """Every plan's id and name, newest first, for a filter: plain rows (a national
+    install holds thousands of plans, and an option needs no more)."""
+    query = sa.select(Plan.id, Plan.name).order_by(Plan.id.desc())
+    return [PlanChoice(plan_id, name) for plan_id, name in db.session.execute(query)]
+
+
+def newest_plan_id() -> int | None:
+    """The id of the newest plan (None when none was imported)."""
+    return db.session.scalar(sa.select(sa.func.max(Plan.id)))
 
 
 def plan_to_json(plan: Plan) -> dict[str, object]:

@@ -1,4 +1,5 @@
-"""``GET /api/v1/plans/{id}/dashboard``: the leaders' overview as JSON (issue 13)."""
+"""``GET /api/v1/plans/{id}/dashboard``: the leaders' overview as JSON (issue 13); ``GET
+/api/v1/plans``: every plan's counts by state, as the overview's table (issue 14 §3)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from tracker.domain.policy import Action, Role
 from tracker.services import dashboard as dashboard_service
 from tracker.web.api import bp
 from tracker.web.api.auth import api_user, require_api
-from tracker.web.api.dashboard_responses import DashboardOut
+from tracker.web.api.dashboard_responses import DashboardOut, PlanOverviewList
+from tracker.web.api.schemas import PageOnly
 from tracker.web.api.spec import answers, spec
 
 
@@ -24,3 +26,14 @@ def plan_dashboard(plan_id: int) -> DashboardOut:
     user = api_user()
     author = user.id if user.role == Role.LEADER else None
     return DashboardOut.of(dashboard_service.build_dashboard(plan_id, today(), author_id=author))
+
+
+@bp.get("/plans")
+@spec.validate(resp=answers(PlanOverviewList, 403, 422))
+def list_plans(query: PageOnly) -> PlanOverviewList:
+    """各方案概况
+
+    Every plan, newest first, 50 a page, with its counts by state on its newest scanned
+    day (``as_of``). Who may see the overview may call it (not unit users: 403)."""
+    require_api(Action.VIEW_ALL_TASKS)
+    return PlanOverviewList.of(dashboard_service.plans_overview(today(), query.page))

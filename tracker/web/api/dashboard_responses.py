@@ -1,12 +1,15 @@
-"""Response models of ``GET /api/v1/plans/{id}/dashboard`` (issue 13)."""
+"""Response models of ``GET /api/v1/plans/{id}/dashboard`` (issue 13) and of the plans'
+overview, ``GET /api/v1/plans`` (issue 14 §3)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from tracker.domain.lag import URGENCY, LagState
-from tracker.services.dashboard import Dashboard
+from tracker.services.dashboard import Dashboard, PlanSummary
 from tracker.services.dashboard_units import UnitRow
+from tracker.services.paging import Page
+from tracker.web.api.queue_models import Paged
 from tracker.web.api.responses import Out
 
 
@@ -119,3 +122,31 @@ class DashboardOut(Out):
                 for t in board.lagging
             ],
         )
+
+
+class PlanOverview(Out):
+    """One plan of the overview: its counts by state on its newest stored day (``as_of``
+    null: not scanned yet)."""
+
+    id: int
+    name: str
+    as_of: date | None
+    counts: dict[LagState, int]
+
+    @classmethod
+    def of(cls, summary: PlanSummary) -> PlanOverview:
+        """A plan's summary as the API shows it (every state, 0 when none)."""
+        counts = {state: summary.counts[state] for state in URGENCY}
+        return cls(id=summary.plan_id, name=summary.name, as_of=summary.as_of, counts=counts)
+
+
+class PlanOverviewList(Paged):
+    """``GET /plans``: the plans, newest first, 50 a page, as the overview's table."""
+
+    plans: list[PlanOverview]
+
+    @classmethod
+    def of(cls, page: Page[PlanSummary]) -> PlanOverviewList:
+        """A page of the overview."""
+        items = [PlanOverview.of(item) for item in page.items]
+        return cls(page=page.page, pages=page.pages, total=page.total, plans=items)

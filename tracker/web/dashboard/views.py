@@ -9,7 +9,7 @@ from tracker.clock import today
 from tracker.domain.lag import URGENCY
 from tracker.domain.policy import Action, Role
 from tracker.services import dashboard as dashboard_service
-from tracker.services import dashboard_matrix
+from tracker.services import dashboard_matrix, plans
 from tracker.web.access import require
 from tracker.web.dashboard.trend import trend_chart
 
@@ -19,14 +19,16 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/dashboard")
 @login_required
 def index() -> str:
-    """Counts by state and their change, by category, the league table of units, the
-    trend per quarter, the most lagging tasks and the 批示 (a leader's own)."""
+    """Every plan's counts by state (50 plans a page, ``?page=``), and for the newest
+    plan or ``?plan=``: counts by state and their change, by category, the league table
+    of units, the trend per quarter, the most lagging tasks and the 批示 (a leader's
+    own)."""
     require(Action.VIEW_ALL_TASKS)
     day = today()
-    overview = dashboard_service.plans_overview(day)
-    if not overview:
+    overview = dashboard_service.plans_overview(day, request.args.get("page", 1, type=int) or 1)
+    if not overview.items:
         return render_template("dashboard/index.html", overview=overview, board=None)
-    plan_id = request.args.get("plan", type=int) or overview[0].plan_id
+    plan_id = request.args.get("plan", type=int) or plans.newest_plan_id() or 0
     board = dashboard_service.build_dashboard(plan_id, day, author_id=author_filter())
     return render_template(
         "dashboard/index.html",

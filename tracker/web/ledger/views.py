@@ -24,10 +24,10 @@ def index() -> str | Response:
     require(Action.VIEW_LEDGER)
     if current_user.role == Role.LEADER:  # issue 13: a leader lands on the overview
         return redirect(url_for("dashboard.index"))
-    found = plans.list_plans()
-    if not found:
+    newest = plans.newest_plan_id()
+    if newest is None:
         return render_template("ledger/empty.html")
-    return redirect(url_for("ledger.plan_ledger", plan_id=found[0].id))
+    return redirect(url_for("ledger.plan_ledger", plan_id=newest))
 
 
 @bp.route("/plans/<int:plan_id>")
@@ -48,7 +48,6 @@ def plan_ledger(plan_id: int) -> str:
         ),
         filters=filters,
         states=list(LagState),
-        plans=plans.list_plans(),
     )
 
 

@@ -50,7 +50,7 @@ def index() -> str:
         "review/queue.html",
         page=page,
         filters=filters,
-        plans=plans.list_plans(),
+        plans=plans.plan_choices(),
         office=allowed(Action.REVIEW_REPORT),
         units=review_queue.waiting_units(filters),
         form=QueueDecisionForm(formdata=None),
