@@ -52,6 +52,15 @@ class ProgressReport(Model):
         sa.UniqueConstraint("task_id", "period", "revision"),
         #: The review queue's count in every office page's menu (migration 0017).
         sa.Index("ix_progress_reports_status", "status"),
+        #: The reports waiting, in the review queue's order, with their units (0019).
+        sa.Index(
+            "ix_progress_reports_waiting",
+            "submitted_on",
+            "id",
+            "unit_id",
+            sqlite_where=sa.text("status IN ('pending_approval', 'submitted')"),
+            postgresql_where=sa.text("status IN ('pending_approval', 'submitted')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -85,8 +85,13 @@ class UnconfirmedContributions(Conflict):
 
 
 def _query(filters: QueueFilter) -> sa.Select[ProgressReport]:
-    statuses = [filters.status] if filters.status else list(WAITING)
-    query = sa.select(ProgressReport).where(ProgressReport.status.in_(statuses))
+    # Written into the SQL, not bound: the planner must see the statuses to read the
+    # partial index of the waiting reports (migration 0019).
+    statuses = [status.value for status in ([filters.status] if filters.status else WAITING)]
+    waiting: sa.BindParameter[list[str]] = sa.bindparam(
+        "waiting", statuses, expanding=True, literal_execute=True
+    )
+    query = sa.select(ProgressReport).where(ProgressReport.status.in_(waiting))
     if filters.scope_unit_id is not None:
         query = query.where(
             ProgressReport.unit_id == filters.scope_unit_id,
