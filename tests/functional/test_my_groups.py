@@ -10,10 +10,18 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from tests.functional.helpers import LEAD_UNIT, add_user, import_cixi, login, unit_id
+from tests.functional.api_helpers import call, cli_token
+from tests.functional.helpers import (
+    LEAD_UNIT,
+    UNRELATED_UNIT,
+    add_user,
+    import_cixi,
+    login,
+    unit_id,
+)
 from tracker.domain.policy import Role, UnitRole
 from tracker.extensions import db
-from tracker.models import ProgressReport, ReportStatus, Task, TaskUnit
+from tracker.models import Contribution, ProgressReport, ReportStatus, Task, TaskUnit
 
 
 def test_a_unit_with_39_tasks_gets_a_short_grouped_page(app: Flask, runner: FlaskCliRunner) -> None:
@@ -103,3 +111,53 @@ def test_a_period_with_more_than_50_reports_to_make_pages_them(
     assert all(_rows_of(second, c) == _rows_of(first, c) for c in others)
     assert client.get(f"/my?period={code}&page=99").status_code == 200  # clamped to the last
     assert client.get("/my?period=nonsense&page=x").status_code == 200
+
+
+def test_a_unit_asked_to_confirm_55_reports_pages_them(app: Flask, runner: FlaskCliRunner) -> None:
+    """55 open requests: /my lists 50 with a pager of its own (``?cpage=``), page 2 the
+    other 5, and the period rows above keep their own pages; the API pages the same."""
+    cixi = import_cixi(app, runner)
+    add_user(app, "other", Role.UNIT, UNRELATED_UNIT)
+    asked = unit_id(app, UNRELATED_UNIT)
+    with app.app_context():
+        tasks = list(
+            db.session.scalars(
+                sa.select(Task).where(Task.plan_id == cixi.plan_id).order_by(Task.id)
+            )
+        )[:55]
+        for task in tasks:
+            report = ProgressReport(
+                task=task,
+                unit_id=task.lead_units[0].id,
+                period="2020Q3",
+                period_end=date(2020, 9, 30),
+                status=ReportStatus.SUBMITTED,
+                value=1.0,
+                progress="三季度",
+                submitted_on=date(2020, 10, 10),
+            )
+            db.session.add(report)
+            db.session.add(
+                Contribution(
+                    report=report,
+                    unit_id=asked,
+                    requested_on=date(2020, 10, 10),
+                    due_on=date(2020, 11, 30),
+                )
+            )
+        db.session.commit()
+    client = app.test_client()
+    login(client, "other")
+
+    def requests(page: str) -> list[str]:
+        section = page.split('id="contributions"', 1)[1]
+        return re.findall(r'href="/contributions/(\d+)"', section)
+
+    first = client.get("/my").text
+    assert len(requests(first)) == 50
+    assert "第 1 / 2 页（共 55 项）" in first and 'href="/my?cpage=2#contributions"' in first
+    rest = requests(client.get("/my?cpage=2").text)
+    assert len(rest) == 5 and not set(rest) & set(requests(first))
+    token = cli_token(runner, "other")
+    listed = call(app.test_client(), "GET", "/my/contributions?page=2", token).json
+    assert listed["total"] == 55 and [str(c["id"]) for c in listed["contributions"]] == rest

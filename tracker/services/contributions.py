@@ -22,6 +22,7 @@ from tracker.models import (
 from tracker.services import audit
 from tracker.services.calendar import load_calendar
 from tracker.services.errors import Conflict, NotFound, ServiceError
+from tracker.services.paging import Page, page_of
 
 
 def request_contributions(report: ProgressReport, user: User, today: date) -> list[Contribution]:
@@ -96,6 +97,16 @@ def is_open(contribution: Contribution, today: date) -> bool:
 def contributions_of_unit(unit_id: int, today: date | None = None) -> list[Contribution]:
     """Contribution requests addressed to a unit, open ones first; with ``today``, only
     those still open (:func:`is_open`): closed ones leave the unit's to-do list."""
+    return list(db.session.scalars(_of_unit(unit_id, today)))
+
+
+def contributions_page(unit_id: int, today: date, page: int) -> Page[Contribution]:
+    """Page ``page`` (clamped, 50 a page) of the unit's open requests, in the order of
+    :func:`contributions_of_unit`: a count and one page of rows."""
+    return page_of(_of_unit(unit_id, today), page)
+
+
+def _of_unit(unit_id: int, today: date | None) -> sa.Select[Contribution]:
     query = (
         sa.select(Contribution)
         .join(ProgressReport, ProgressReport.id == Contribution.report_id)
@@ -114,7 +125,7 @@ def contributions_of_unit(unit_id: int, today: date | None = None) -> list[Contr
                 sa.and_(Contribution.due_on.is_not(None), Contribution.due_on >= today),
             )
         )
-    return list(db.session.scalars(query))
+    return query
 
 
 def _unanswered(as_of: date) -> list[sa.ColumnElement[bool]]:

@@ -10,7 +10,7 @@ from tracker.domain.periods import parse_period
 from tracker.domain.policy import Role
 from tracker.models import Unit
 from tracker.services import obligation_groups, obligations
-from tracker.services.contributions import contributions_of_unit
+from tracker.services.contributions import contributions_page
 from tracker.services.paging import page_of_list
 from tracker.web.api import bp
 from tracker.web.api.auth import api_user
@@ -69,4 +69,4 @@ def my_contributions(query: PageOnly) -> MyContributions:
     The open contribution requests addressed to the caller's unit, unanswered first.
     403 for users who are not unit users."""
     unit = _own_unit()
-    return MyContributions.of(page_of_list(contributions_of_unit(unit.id, today()), query.page))
+    return MyContributions.of(contributions_page(unit.id, today(), query.page))

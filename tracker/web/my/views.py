@@ -20,7 +20,7 @@ from tracker.domain.policy import Role
 from tracker.io.report_workbook import write_template
 from tracker.models import Unit
 from tracker.services import obligation_groups, obligations, report_upload
-from tracker.services.contributions import contributions_of_unit
+from tracker.services.contributions import contributions_page
 from tracker.services.errors import ServiceError
 from tracker.services.paging import page_of_list
 from tracker.unit_of_work import attempt
@@ -49,7 +49,8 @@ def index() -> str | BaseResponse:
 
 def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
     """The page; ``?period=CODE&page=N`` opens that period at page N of its rows to act
-    on (50 a page; every other period shows its first page)."""
+    on (50 a page; every other period shows its first page); ``?cpage=N`` is page N of the
+    contribution requests (50 a page)."""
     unit = current_user.unit
     day = today()
     owed = obligations.owed_reports(unit, day, lag=app_settings.current().lag)
@@ -69,7 +70,7 @@ def _page(form: UploadForm, errors: Sequence[str] = ()) -> str:
         chosen=chosen if chosen in shown else "",
         periods=obligations.owed_periods(owed),
         default_period=obligations.default_period(owed, day),
-        contributions=contributions_of_unit(unit.id, today()),
+        contributions=contributions_page(unit.id, day, request.args.get("cpage", 1, type=int) or 1),
         form=form,
         errors=list(errors),
     )
