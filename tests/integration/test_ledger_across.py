@@ -7,15 +7,12 @@ module of the suite builds its own)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from tests.functional.helpers import LEAD_UNIT, unit_id
-from tests.integration.test_scan_scale import DAY, LAG, copy_tasks, new_plan
+from tests.integration.test_scan_scale import DAY, LAG, copy_tasks, counted, new_plan
 from tests.integration.test_scan_scale import world as scan_world  # noqa: F401
 from tracker.domain.lag import LagState
 from tracker.extensions import db
@@ -72,20 +69,6 @@ def test_the_pages_are_every_plans_ledger_end_to_end(app_ctx: Flask, plans: list
     assert checked >= 4  # the unit's tasks and at least two states are present
     past = every_plan_page(DAY, LedgerFilter(), 999, lag=LAG, per_page=PER_PAGE)
     assert past.page == past.pages and past.statuses
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_a_page_costs_the_same_with_twice_the_plans(app_ctx: Flask, plans: list[int]) -> None:
