@@ -5,6 +5,9 @@ one file is registered with matplotlib's font manager (never ``mplfonts init``, 
 SimHei file it also ships). The settings are applied inside :func:`matplotlib.rc_context`
 while one chart is drawn (under a lock), so matplotlib's global ``rcParams`` are left as
 they were.
+
+matplotlib (≈50 MB) is imported by the functions that draw, not by this module: the font's
+path is all a PDF needs, and a process that never draws a chart never loads it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import matplotlib
-from matplotlib import font_manager
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -50,6 +50,8 @@ def cjk_font_family() -> str:
         The family name matplotlib knows the font by (``"Noto Sans CJK SC"``).
     """
     global _font_family
+    from matplotlib import font_manager
+
     if _font_family is None:
         with _font_lock:
             if _font_family is None:
@@ -92,6 +94,8 @@ def chart_context() -> Iterator[None]:
     ``rc_context`` temporarily edits matplotlib's process-wide rcParams, so charts are
     drawn one at a time under a lock; each chart takes a few tens of milliseconds.
     """
+    import matplotlib
+
     params = chart_rc_params()
     with _render_lock, matplotlib.rc_context(params):
         yield

@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from fpdf import FPDF
 
-from tracker.io.charts import cjk_font_path
+from tracker.io.chart_fonts import cjk_font_path
 
 __all__ = ["NoticeData", "notice_docx", "notice_lines", "notice_pdf"]
 

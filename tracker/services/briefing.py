@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from tracker.domain.lag import LAG_LABELS, LagState
 from tracker.domain.policy import UnitRole
 from tracker.extensions import db
-from tracker.io.briefing_charts import trend_png
 from tracker.io.briefing_data import (
     BriefingData,
     BriefingImage,
@@ -180,7 +179,7 @@ def _images(board: Dashboard, day: date) -> list[BriefingImage]:
     images = [
         BriefingImage(
             caption="图1  各季度末任务状态",
-            png=trend_png([(p.label, p.counts) for p in board.trend]),
+            png=_trend_png(board),
         )
     ]
     with_figures = [item for item in board.lagging if item.expected is not None]
@@ -196,3 +195,10 @@ def _images(board: Dashboard, day: date) -> list[BriefingImage]:
         png = task_chart_png(task, reports[task_id], day, width_px=900, height_px=380)
         images.append(BriefingImage(caption=f"图{number}  {task.text[:30]}", png=png))
     return images
+
+
+def _trend_png(board: Dashboard) -> bytes:
+    """The trend chart's PNG (matplotlib is loaded on the first briefing, not at start-up)."""
+    from tracker.io.briefing_charts import trend_png
+
+    return trend_png([(point.label, point.counts) for point in board.trend])

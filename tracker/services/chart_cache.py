@@ -14,7 +14,6 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from datetime import date
 
-from tracker.io.charts import render_milestone_chart
 from tracker.models import ProgressReport, Task
 from tracker.services.charts import milestone_series
 
@@ -50,6 +49,8 @@ def task_chart_png(
             _stats["hits"] += 1
             return found
     series = milestone_series(task, list(reports), as_of)
+    from tracker.io.charts import render_milestone_chart  # matplotlib on the first chart
+
     png = render_milestone_chart(series, width_px=width_px, height_px=height_px)
     with _lock:
         _stats["misses"] += 1

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from tracker.domain.lag import expected_to_date
 from tracker.domain.milestones import MilestoneKind
-from tracker.io.charts import ChartPoint, MilestoneChartSeries
+from tracker.io.chart_series import ChartPoint, MilestoneChartSeries
 from tracker.models import ProgressReport, ReportStatus, Task
 from tracker.services.reports import is_cumulative, value_unit
 
