@@ -209,8 +209,8 @@ def test_contributions_stay_answerable_until_their_deadline(
         with pytest.raises(Conflict):
             contributions.answer_contribution(open_one, answerer, True, "再改", "", later)
         unit_id = open_one.unit_id
-        assert open_one not in contributions.contributions_of_unit(unit_id, later)
-        assert open_one in contributions.contributions_of_unit(unit_id)
+        assert open_one not in contributions.contributions_page(unit_id, later, 1).items
+        assert open_one in contributions.contributions_page(unit_id, open_one.due_on, 1).items
         db.session.commit()
     coop = app.test_client()
     login(coop, "coop")

@@ -94,38 +94,28 @@ def is_open(contribution: Contribution, today: date) -> bool:
     return contribution.due_on is not None and today <= contribution.due_on
 
 
-def contributions_of_unit(unit_id: int, today: date | None = None) -> list[Contribution]:
-    """Contribution requests addressed to a unit, open ones first; with ``today``, only
-    those still open (:func:`is_open`): closed ones leave the unit's to-do list."""
-    return list(db.session.scalars(_of_unit(unit_id, today)))
-
-
 def contributions_page(unit_id: int, today: date, page: int) -> Page[Contribution]:
-    """Page ``page`` (clamped, 50 a page) of the unit's open requests, in the order of
-    :func:`contributions_of_unit`: a count and one page of rows."""
-    return page_of(_of_unit(unit_id, today), page)
-
-
-def _of_unit(unit_id: int, today: date | None) -> sa.Select[Contribution]:
+    """Page ``page`` (clamped, 50 a page) of the contribution requests addressed to a unit
+    and still open ``today`` (:func:`is_open`: closed ones leave the unit's to-do list),
+    unanswered ones first, then newest first: a count and one page of rows."""
+    closed = ProgressReport.status.in_([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED])
     query = (
         sa.select(Contribution)
         .join(ProgressReport, ProgressReport.id == Contribution.report_id)
-        .where(Contribution.unit_id == unit_id)
+        .where(
+            Contribution.unit_id == unit_id,
+            sa.or_(  # is_open, in SQL
+                ~closed,
+                sa.and_(Contribution.due_on.is_not(None), Contribution.due_on >= today),
+            ),
+        )
         .order_by((Contribution.status != ContributionStatus.REQUESTED), Contribution.id.desc())
         .options(
             contains_eager(Contribution.report).selectinload(ProgressReport.task),
             contains_eager(Contribution.report).selectinload(ProgressReport.unit),
         )
     )
-    if today is not None:  # is_open, in SQL
-        closed = ProgressReport.status.in_([ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED])
-        query = query.where(
-            sa.or_(
-                ~closed,
-                sa.and_(Contribution.due_on.is_not(None), Contribution.due_on >= today),
-            )
-        )
-    return query
+    return page_of(query, page)
 
 
 def _unanswered(as_of: date) -> list[sa.ColumnElement[bool]]:
